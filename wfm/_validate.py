@@ -1,0 +1,98 @@
+"""Argument checks shared by the public modules.
+
+Every check raises ``ValueError`` or ``TypeError`` with a message that names the argument,
+the value received and what is allowed, so that the CLI can print it as one line.
+"""
+import numbers
+
+import numpy as np
+
+
+def integer(name, value, *, minimum=None, maximum=None):
+    """Return ``value`` as a Python int, checking its type and range."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r} of type {type(value).__name__}")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be <= {maximum}, got {value}")
+    return value
+
+
+def real(name, value, *, minimum=None, maximum=None, strict_minimum=False, allow_inf=False):
+    """Return ``value`` as a Python float, checking that it is a finite (or allowed infinite) number in range."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r} of type {type(value).__name__}")
+    value = float(value)
+    if np.isnan(value) or (np.isinf(value) and not allow_inf):
+        raise ValueError(f"{name} must be a finite number, got {value}")
+    if minimum is not None:
+        if strict_minimum and not value > minimum:
+            raise ValueError(f"{name} must be > {minimum}, got {value}")
+        if not strict_minimum and value < minimum:
+            raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be <= {maximum}, got {value}")
+    return value
+
+
+def choice(name, value, allowed):
+    """Check that ``value`` is one of ``allowed`` (strings)."""
+    if value not in allowed:
+        options = ", ".join(repr(a) for a in allowed)
+        raise ValueError(f"{name} must be one of {options}, got {value!r}")
+    return value
+
+
+def generator(seed):
+    """Return a ``numpy.random.Generator`` from a seed (int, SeedSequence or Generator).
+
+    ``None`` is refused: a run must be a pure function of its parameters and seed.
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if isinstance(seed, np.random.SeedSequence):
+        return np.random.default_rng(seed)
+    integer("seed", seed, minimum=0)
+    return np.random.default_rng(int(seed))
+
+
+def labels(name, y, P=None):
+    """Return +-1 labels as a 1-D int8 array, refusing anything else."""
+    y = np.asarray(y)
+    if y.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array of +-1 labels, got shape {y.shape}")
+    if P is not None and y.shape[0] != P:
+        raise ValueError(f"{name} must have one label per pattern ({P}), got {y.shape[0]}")
+    if y.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must hold numbers +-1, got dtype {y.dtype}")
+    if not np.all((y == 1) | (y == -1)):
+        bad = y[(y != 1) & (y != -1)][0]
+        raise ValueError(f"{name} must contain only +1 and -1, found {bad!r}")
+    return y.astype(np.int8)
+
+
+def patterns(name, X):
+    """Return a 2-D pattern matrix: int8 when every entry is +-1, float32/float64 otherwise.
+
+    Refuses NaN or infinite entries, non-numeric dtypes and arrays that are not 2-D.
+    """
+    X = np.asarray(X)
+    if X.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D array (P, N), got shape {X.shape}")
+    if X.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must hold numbers, got dtype {X.dtype}")
+    if X.dtype.kind == "f" and not np.all(np.isfinite(X)):
+        raise ValueError(f"{name} must be finite, found NaN or inf")
+    if X.dtype == np.int8:
+        if not np.all((X == 1) | (X == -1)):
+            raise ValueError(f"{name} of dtype int8 must contain only +1 and -1")
+        return np.ascontiguousarray(X)
+    if X.dtype.kind in "iu":
+        if np.all((X == 1) | (X == -1)):
+            return np.ascontiguousarray(X, dtype=np.int8)
+        return np.ascontiguousarray(X, dtype=np.float64)
+    if X.dtype not in (np.float32, np.float64):
+        X = X.astype(np.float64)
+    return np.ascontiguousarray(X)
