@@ -1,0 +1,1 @@
+"""Numba kernels: plain functions on arrays, no classes, no I/O. Public modules wrap them."""
