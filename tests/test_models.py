@@ -146,3 +146,20 @@ def test_every_sign_of_a_small_binary_perceptron_is_enumerated_consistently():
     errors = [model.errors(p, np.array(w, dtype=np.int8)) for w in itertools.product((-1, 1), repeat=7)]
     # w and -w misclassify complementary sets when N is odd (no zero fields)
     assert all(e + f == p.P for e, f in zip(errors, errors[::-1]))
+
+
+def test_relu_ties_are_exactly_zero_for_integer_fields():
+    # raw fields 4 + 2 - 6 with readout (+1, +1, -1) sum to exactly zero: an error
+    model = Committee(8, 3, tree=False, activation="relu", weights="continuous", second_layer="trainable")
+    X = np.array([[1.0] * 8])
+    W = np.array([[1.0] * 6 + [-1.0] * 2, [1.0] * 5 + [-1.0] * 3, [1.0] * 7 + [-1.0]])
+    w = (W, np.array([1.0, 1.0, -1.0]))
+    assert model.output(X, w)[0] == 0.0
+    assert model.errors(problems.Problem(X, np.array([1])), w) == 1
+
+
+def test_relu_teacher_is_a_solution_of_its_own_labels():
+    teacher = Committee(60, 3, activation="relu", weights="continuous")
+    p = problems.teacher_student(60, 3.0, teacher=teacher, test_size=500, seed=0)
+    assert teacher.errors(p, p.teacher) == 0 and teacher.test_error(p, p.teacher) == 0.0
+    assert p.P == 180 and p.X_test.shape == (500, 60)

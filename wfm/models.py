@@ -255,25 +255,34 @@ class Committee(_Model):
                 raise ValueError("W must be finite")
         return W, v
 
+    def _raw_fields(self, X, W):
+        """Hidden fields w_k.xi_k before the 1/sqrt(n) scaling, shape (P, K).
+
+        Integer-valued (hence exact) for binary weights on +-1 inputs.
+        """
+        if not self.tree:
+            return _products(X, W)
+        raw = np.empty((X.shape[0], self.K))
+        for k in range(self.K):
+            raw[:, k] = _products(X[:, k * self.n:(k + 1) * self.n], W[k])
+        return raw
+
     def hidden_fields(self, X, w):
         """Hidden pre-activations lambda_k = w_k.xi_k / sqrt(n), shape (P, K)."""
         W, _ = self.split(w)
-        if self.tree:
-            P = X.shape[0]
-            lam = np.empty((P, self.K))
-            for k in range(self.K):
-                lam[:, k] = _products(X[:, k * self.n:(k + 1) * self.n], W[k])
-        else:
-            lam = _products(X, W)
-        return lam / np.sqrt(self.n)
+        return self._raw_fields(X, W) / np.sqrt(self.n)
 
     def output(self, X, w):
-        """Real-valued output before the final sign, shape (P,)."""
-        _, v = self.split(w)
-        lam = self.hidden_fields(X, w)
+        """Real-valued output before the final sign, shape (P,).
+
+        The ReLU readout sums the unscaled fields before dividing by sqrt(n), so an output that
+        is exactly zero in integer arithmetic (binary weights, +-1 inputs) is computed as 0.
+        """
+        W, v = self.split(w)
+        raw = self._raw_fields(X, W)
         if self.activation == "relu":
-            return np.maximum(lam, 0.0) @ v
-        signs = np.where(lam > 0, 1.0, -1.0)
+            return (np.maximum(raw, 0.0) @ v) / np.sqrt(self.n)
+        signs = np.where(raw > 0, 1.0, -1.0)
         if self.output_rule == "parity":
             return np.prod(signs, axis=1)
         return signs @ v

@@ -158,7 +158,8 @@ def teacher_student(N, alpha=None, *, P=None, teacher=None, test_size=1000, inpu
         Load or number of training patterns (exactly one).
     teacher : model, optional
         A :mod:`wfm.models` model of input dimension N; default a binary perceptron.
-        Its weights are drawn with ``teacher.init`` and kept as ``problem.teacher``.
+        Its weights are drawn with ``teacher.init`` and kept as ``problem.teacher``. Inputs on
+        which the teacher's output is exactly zero are redrawn, so the teacher is a solution.
     test_size : int
         Number of fresh test patterns (0 for none).
     inputs : {"pm1", "gaussian"}
@@ -180,16 +181,33 @@ def teacher_student(N, alpha=None, *, P=None, teacher=None, test_size=1000, inpu
         raise ValueError(f"teacher must be a wfm model with N = {N}, got {teacher!r}")
     rng = check.generator(seed)
     w_teacher = teacher.init(rng)
-    X = _draw_inputs(rng, P, N, inputs)
-    y = teacher.predict(X, w_teacher)
+    X, y = _labelled_by(teacher, w_teacher, rng, P, N, inputs)
     X_test = y_test = None
     if test_size:
-        X_test = _draw_inputs(rng, test_size, N, inputs)
-        y_test = teacher.predict(X_test, w_teacher)
+        X_test, y_test = _labelled_by(teacher, w_teacher, rng, test_size, N, inputs)
     description = {"kind": "teacher_student", "N": N, "P": P, "inputs": inputs,
                    "test_size": test_size, "teacher": teacher.spec(),
                    "seed": seed if isinstance(seed, int) else None}
     return Problem(X, y, X_test, y_test, description=description, teacher=w_teacher)
+
+
+def _labelled_by(teacher, w_teacher, rng, count, N, inputs):
+    """Draw ``count`` patterns labelled by the teacher, redrawing those it leaves unlabelled.
+
+    A pattern on which the teacher's output is exactly zero (possible for ReLU committees and
+    for ties) has no label; it is replaced by a fresh draw, so the teacher is always a solution.
+    """
+    X = np.empty((0, N), dtype=np.int8 if inputs == "pm1" else np.float32)
+    y = np.empty(0, dtype=np.int8)
+    for _ in range(1000):
+        batch = _draw_inputs(rng, count - len(y), N, inputs)
+        out = teacher.output(batch, w_teacher)
+        keep = out != 0
+        X = np.concatenate([X, batch[keep]])
+        y = np.concatenate([y, np.where(out[keep] > 0, 1, -1).astype(np.int8)])
+        if len(y) == count:
+            return X, y
+    raise ValueError(f"teacher {teacher!r} gives a zero output on almost every input; it labels nothing")
 
 
 def digits(*, positive=(0, 2, 4, 6, 8), negative=None, inputs="pm1", test_fraction=0.3,
