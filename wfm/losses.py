@@ -37,7 +37,7 @@ from wfm import _validate as check
 
 KINDS = ("ce", "mse")
 
-_HESSIAN_BLOCK = 2 ** 22  # float64 entries of the (K, B, m) intermediates when building H
+_BLOCK = 2 ** 22  # float64 entries of the (K, B, m) intermediates of one R-operator pass
 
 
 def continuous_reason(model):
@@ -164,7 +164,11 @@ class Loss:
         if not np.all(np.isfinite(vectors)):
             raise ValueError("vectors must be finite")
         state = self._forward(theta, batch)
-        out = self._hvp(state, vectors.reshape(self.n_params, -1))
+        V = vectors.reshape(self.n_params, -1)
+        out = np.empty_like(V)
+        step = self._block(state)
+        for start in range(0, V.shape[1], step):
+            out[:, start:start + step] = self._hvp(state, V[:, start:start + step])
         return out.reshape(vectors.shape)
 
     def hessian(self, theta, batch=None):
@@ -174,8 +178,7 @@ class Loss:
         """
         state = self._forward(theta, batch)
         p = self.n_params
-        B = state[4].shape[0]
-        step = max(1, _HESSIAN_BLOCK // (self._K * B))
+        step = self._block(state)
         H = np.empty((p, p))
         for start in range(0, p, step):
             stop = min(p, start + step)
@@ -210,6 +213,10 @@ class Loss:
                              f"[{batch.min()}, {batch.max()}]")
         Xs = self._X[:, batch] if self._stacked else self._X[batch]
         return Xs, self._y[batch]
+
+    def _block(self, state):
+        """Number of directions per R-operator pass, bounding the (K, B, m) intermediates."""
+        return max(1, _BLOCK // (self._K * state[4].shape[0]))
 
     def _back(self, Xs, C):
         """Sum over patterns of xi_k C_k: (K, B, m) -> (K, n, m)."""
