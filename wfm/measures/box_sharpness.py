@@ -3,7 +3,7 @@ import numpy as np
 from scipy.optimize import minimize
 
 from wfm import _validate as check
-from wfm.losses import Loss
+from wfm.losses import KINDS, Loss
 
 
 def sharpness(problem, model, w, *, eps=1e-3, loss="ce", gamma=1.0, surrogate_beta=1.0,
@@ -42,6 +42,7 @@ def sharpness(problem, model, w, *, eps=1e-3, loss="ce", gamma=1.0, surrogate_be
     delta_i = sign(dL/dw_i) eps (|w_i| + 1) (a random sign where the gradient is zero); the
     best of w, that corner and the L-BFGS-B end point is reported.
     """
+    check.choice("loss", loss, KINDS)
     objective = Loss(problem, model, loss, gamma=gamma, surrogate_beta=surrogate_beta)
     theta = model.flatten(w)
     eps = check.real("eps", eps, minimum=0.0, strict_minimum=True)

@@ -12,7 +12,7 @@ import numpy as np
 from scipy.sparse.linalg import LinearOperator, eigsh
 
 from wfm import _validate as check
-from wfm.losses import Loss
+from wfm.losses import KINDS, Loss
 
 
 class Estimate(NamedTuple):
@@ -24,6 +24,7 @@ class Estimate(NamedTuple):
 
 def _setup(problem, model, w, loss, gamma, surrogate_beta):
     """The loss object and the flat parameters of ``w``."""
+    check.choice("loss", loss, KINDS)
     objective = Loss(problem, model, loss, gamma=gamma, surrogate_beta=surrogate_beta)
     return objective, model.flatten(w)
 
@@ -149,6 +150,12 @@ def hessian_frobenius(problem, model, w, *, vectors, eps, seed, loss="ce", gamma
     Estimate
         ``(value, stderr)`` of ||H||_F; the error of the mean of the squared norm is carried
         to its square root to first order (delta method).
+
+    Notes
+    -----
+    For ReLU units the gradient jumps where a hidden field crosses zero: a step eps v that
+    crosses a kink adds a term of order (jump / eps)^2, so the estimate is reliable only when
+    eps |v| is small against the hidden fields' distance to zero.
     """
     objective, theta = _setup(problem, model, w, loss, gamma, surrogate_beta)
     vectors = check.integer("vectors", vectors, minimum=2)
