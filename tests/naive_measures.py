@@ -78,3 +78,20 @@ def local_energy(problem, model, w, *, sizes, samples, seed, noise):
         test = np.array(test)
         result.update(test=test.mean(axis=1), test_se=test.std(axis=1, ddof=1) / np.sqrt(samples))
     return result
+
+
+def committee_errors(lam, y, V, rule):
+    """Twin of wfm._kernels.committee_errors.committee_errors: one (pattern, column) at a time."""
+    K, P, S = lam.shape
+    errors = np.zeros(S, dtype=np.int64)
+    for s in range(S):
+        for p in range(P):
+            signs = [1.0 if lam[k, p, s] > 0 else -1.0 for k in range(K)]
+            if rule == 0:
+                out = sum(V[k, s] * max(lam[k, p, s], 0.0) for k in range(K))
+            elif rule == 1:
+                out = sum(V[k, s] * signs[k] for k in range(K))
+            else:
+                out = np.prod(signs)
+            errors[s] += y[p] * out <= 0
+    return errors

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from wfm import _validate as check
+from wfm._kernels.committee_errors import PARITY, RELU, SIGN, committee_errors
 
 NOISES = ("flip", "multiplicative", "additive")
 
-_BLOCK = 2 ** 22  # entries of the (K, P, samples) field array of one product
+_BLOCK = 2 ** 19  # entries of the (K, P, samples) field array of one product
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ def local_energy(problem, model, w, *, sizes, samples, seed, noise=None):
     base = [s.errors(theta[:, None])[0] for s in sets]
     counts = [np.empty((len(sizes), samples), dtype=np.int64) for _ in sets]
     distance = np.empty((len(sizes), samples))
-    units = _Units(model, theta)
+    units = _Units(model, theta, _dtype(problem.X, binary))
     step = max(1, _BLOCK // (getattr(model, "K", 1) * max(s.P for s in sets)))
     for start in range(0, samples, step):
         stop = min(samples, start + step)
@@ -165,11 +166,16 @@ def _mean_se(increase):
     return increase.mean(axis=1), se
 
 
+def _dtype(X, binary):
+    """float32 for +-1 inputs with +-1 weights (integer fields, exact below 2^24), else float64."""
+    return np.float32 if (X.dtype == np.int8 and binary) else np.float64
+
+
 class _Units:
     """Perturbations of the flat parameters theta, unit by unit."""
 
-    def __init__(self, model, theta):
-        self.theta = theta
+    def __init__(self, model, theta, dtype):
+        self.theta = theta.astype(dtype)
         self.K, self.n = getattr(model, "K", 1), getattr(model, "n", model.N)
         self.F = self.K * self.n  # first-layer parameters; the rest is a trainable readout
         W = theta[:self.F].reshape(self.K, self.n)
@@ -205,17 +211,16 @@ class _Patterns:
     def __init__(self, X, y, model, binary, *, margin):
         from wfm.models import Perceptron
 
-        # +-1 inputs with +-1 weights: integer fields, exact in float32 (|field| < 2^24)
-        dtype = np.float32 if (X.dtype == np.int8 and binary) else np.float64
+        dtype = _dtype(X, binary)
         self.P = X.shape[0]
-        self.y = y.astype(dtype)[:, None]
+        self.y = y.astype(dtype)
         self.perceptron = isinstance(model, Perceptron)
         if self.perceptron:
             self.kappa = model.kappa if margin else 0.0
-            self.X = np.asarray(X, dtype=dtype)
+            self.X = self.y[:, None] * np.asarray(X, dtype=dtype)  # rows sigma_mu xi_mu
             return
-        self.K, self.n, self.relu = model.K, model.n, model.activation == "relu"
-        self.parity = model.output_rule == "parity"
+        self.K, self.n = model.K, model.n
+        self.rule = PARITY if model.output_rule == "parity" else RELU if model.activation == "relu" else SIGN
         self.trainable, self.readout = model.trainable, model.readout.astype(dtype)
         X = np.asarray(X, dtype=dtype)
         if model.tree and model.K > 1:
@@ -226,7 +231,7 @@ class _Patterns:
         """Misclassified patterns for each column of Theta (n_params, S), shape (S,)."""
         Theta = Theta.astype(self.X.dtype, copy=False)
         if self.perceptron:
-            stab = self.y * (self.X @ Theta)
+            stab = self.X @ Theta  # labels are folded into X
             if self.kappa == 0.0:
                 return np.count_nonzero(stab <= 0, axis=0)
             # sigma w'.xi / |w'| <= kappa without dividing by the norm
@@ -234,13 +239,7 @@ class _Patterns:
             return np.count_nonzero(stab <= self.kappa * norms, axis=0)
         K, n = self.K, self.n
         W = Theta[:K * n].reshape(K, n, -1)
-        lam = np.matmul(self.X, W)  # (K, P, S); 1/sqrt(n) does not change any sign below
-        if self.parity:
-            out = np.prod(np.where(lam > 0, 1, -1).astype(np.int8), axis=0)
-        else:
-            g = np.maximum(lam, 0) if self.relu else np.where(lam > 0, 1, -1).astype(lam.dtype)
-            if self.trainable:
-                out = np.einsum("ks,kps->ps", Theta[K * n:], g)
-            else:
-                out = np.tensordot(self.readout, g, axes=(0, 0))
-        return np.count_nonzero(self.y * out <= 0, axis=0)
+        lam = np.matmul(self.X, W)  # (K, P, S); 1/sqrt(n) does not change any sign
+        S = lam.shape[2]
+        V = Theta[K * n:] if self.trainable else np.broadcast_to(self.readout[:, None], (K, S))
+        return committee_errors(lam, self.y, np.ascontiguousarray(V), self.rule)
