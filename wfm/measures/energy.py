@@ -14,7 +14,7 @@ from wfm._kernels.committee_errors import PARITY, RELU, SIGN, committee_errors
 
 NOISES = ("flip", "multiplicative", "additive")
 
-_BLOCK = 2 ** 19  # entries of the (K, P, samples) field array of one product
+_BLOCK = 2 ** 22  # entries of the (K, P, samples) field array of one product
 
 
 @dataclass(frozen=True)
@@ -128,17 +128,26 @@ def local_energy(problem, model, w, *, sizes, samples, seed, noise=None):
     counts = [np.empty((len(sizes), samples), dtype=np.int64) for _ in sets]
     distance = np.empty((len(sizes), samples))
     units = _Units(model, theta, _dtype(problem.X, binary))
-    step = max(1, _BLOCK // (getattr(model, "K", 1) * max(s.P for s in sets)))
+    blocks = -(-samples * getattr(model, "K", 1) * max(s.P for s in sets) // _BLOCK)
+    step = -(-samples // blocks)  # equal blocks of columns
     for start in range(0, samples, step):
         stop = min(samples, start + step)
         if noise == "flip":
             draws = rng.random((stop - start, units.F))
         else:
             draws = rng.standard_normal((stop - start, theta.size))
+            unit_distance = units.unit_distance(noise, draws)
+            buffer = np.empty_like(draws)
         for i, size in enumerate(sizes):
-            Theta, distance[i, start:stop] = units.perturb(noise, draws, size)
+            if noise == "flip":
+                flips = draws < size
+                Theta = np.where(flips, -units.theta, units.theta)
+                distance[i, start:stop] = flips.mean(axis=1)
+            else:
+                Theta = units.perturb(noise, draws, size, buffer)
+                distance[i, start:stop] = size * unit_distance
             for s, c in zip(sets, counts):
-                c[i, start:stop] = s.errors(Theta)
+                c[i, start:stop] = s.errors(Theta.T)
     (train, train_se), *rest = [_mean_se((c - b) / s.P) for s, c, b in zip(sets, counts, base)]
     test, test_se = rest[0] if rest else (None, None)
     return LocalEnergy(sizes=sizes, train=train, train_se=train_se, distance=distance.mean(axis=1),
@@ -188,21 +197,19 @@ class _Units:
         self.rms = np.concatenate([np.repeat(norms / np.sqrt(self.n), self.n),
                                    np.abs(theta[self.F:])])
 
-    def perturb(self, noise, draws, size):
-        """Perturbed parameters as columns (n_params, S) and the realised distance of each."""
-        theta, F = self.theta, self.F
-        if noise == "flip":
-            flips = draws < size
-            Theta = np.where(flips, -theta, theta)
-            return Theta.T, flips.mean(axis=1)
-        if noise == "multiplicative":
-            delta = (size * theta) * draws
-        else:
-            delta = (size * self.rms) * draws
-        Theta = theta + delta
-        moved = np.linalg.norm(delta[:, :F].reshape(-1, self.K, self.n), axis=2)  # (S, K)
-        distance = (moved[:, self.live] / self.norms[self.live]).mean(axis=1)
-        return Theta.T, distance
+    def perturb(self, noise, draws, size, out):
+        """theta + size * amplitude * z for every row z of ``draws``, written to ``out``."""
+        scale = size * (self.theta if noise == "multiplicative" else self.rms)
+        np.multiply(draws, scale, out=out)
+        out += self.theta
+        return out
+
+    def unit_distance(self, noise, draws):
+        """Per-sample mean over live units of |w'_k - w_k| / |w_k| at size 1, shape (S,)."""
+        amplitude = self.theta if noise == "multiplicative" else self.rms  # signs drop out below
+        scaled = (draws[:, :self.F] * amplitude[:self.F]).reshape(-1, self.K, self.n)
+        moved = np.sqrt(np.einsum("skn,skn->sk", scaled, scaled))
+        return (moved[:, self.live] / self.norms[self.live]).mean(axis=1)
 
 
 class _Patterns:
