@@ -15,7 +15,7 @@ def loss_value(problem, model, w, kind, gamma, beta):
         if isinstance(model, Perceptron):
             out = float(np.dot(xi[0].astype(float), w)) / np.sqrt(model.N)
         else:
-            W, v = model.split(w)
+            _, v = model.split(w)
             lam = model.hidden_fields(xi, w)[0]
             g = np.maximum(lam, 0.0) if model.activation == "relu" else np.tanh(beta * lam)
             out = float(np.dot(v, g))
@@ -57,7 +57,8 @@ def local_energy(problem, model, w, *, sizes, samples, seed, noise):
                 else:
                     for k in range(K):
                         block = slice(k * n, (k + 1) * n)
-                        new[block] = theta[block] + size * np.linalg.norm(theta[block]) / np.sqrt(n) * z[block]
+                        rms = np.linalg.norm(theta[block]) / np.sqrt(n)
+                        new[block] = theta[block] + size * rms * z[block]
                     for j in range(F, theta.size):
                         new[j] = theta[j] + size * abs(theta[j]) * z[j]
                 ratios = [np.linalg.norm(new[k * n:(k + 1) * n] - theta[k * n:(k + 1) * n])

@@ -14,7 +14,8 @@ def test_committee_errors_matches_twin(rule, dtype):
     lam = rng.standard_normal((K, P, S)).astype(dtype)
     lam[:, :5] = rng.integers(-1, 2, size=(K, 5, S))  # exact zeros: sign(0) = -1, zero output = error
     y = rng.choice(np.array([-1, 1], dtype=dtype), size=P)
-    V = rng.choice(np.array([-1, 1], dtype=dtype), size=(K, S)) * rng.uniform(0.5, 2, size=(K, S)).astype(dtype)
+    V = rng.choice(np.array([-1, 1], dtype=dtype), size=(K, S))
+    V *= rng.uniform(0.5, 2, size=(K, S)).astype(dtype)
     if rule == RELU:
         V[:, 0] = [1, 1, -1]  # integer ReLU outputs that cancel exactly
     expected = naive.committee_errors(lam, y, V, rule)

@@ -35,7 +35,8 @@ def test_function_is_unchanged(problem, model, a):
     assert model.errors(problem, w2) == model.errors(problem, w)
     if isinstance(model, Perceptron) or model.activation == "relu":
         # the real output itself is unchanged (perceptron: w.xi / |w|; ReLU: positive homogeneity)
-        np.testing.assert_allclose(model.output(problem.X, w2), model.output(problem.X, w), rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(model.output(problem.X, w2), model.output(problem.X, w),
+                                   rtol=1e-12, atol=1e-12)
     assert not np.shares_memory(model.flatten(w2), model.flatten(w))
 
 
@@ -51,7 +52,8 @@ def test_relu_committee_loss_is_invariant(problem):
     model = Committee(N, 3, activation="relu", weights="continuous", second_layer="trainable")
     w = model.init(3)
     loss = Loss(problem, model, gamma=2.0)
-    assert loss.value(model.flatten(rescale(model, w, A))) == pytest.approx(loss.value(model.flatten(w)), rel=1e-12)
+    before, after = (loss.value(model.flatten(x)) for x in (w, rescale(model, w, A)))
+    assert after == pytest.approx(before, rel=1e-12)
 
 
 def test_refused_cases():

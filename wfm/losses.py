@@ -194,7 +194,8 @@ class Loss:
         if theta.dtype.kind not in "iuf":
             raise TypeError(f"theta must hold real numbers, got dtype {theta.dtype}")
         if theta.shape != (self.n_params,):
-            raise ValueError(f"theta must have shape ({self.n_params},) for {self.model!r}, got {theta.shape}")
+            raise ValueError(f"theta must have shape ({self.n_params},) for {self.model!r}, "
+                             f"got {theta.shape}")
         theta = theta.astype(np.float64, copy=False)
         if not np.all(np.isfinite(theta)):
             raise ValueError("theta must be finite")

@@ -26,7 +26,8 @@ def _factors(a, K):
             raise ValueError(f"a must be a scalar or have shape ({K},) (one factor per unit), got {a.shape}")
         a = a.astype(np.float64)
     if not np.all(np.isfinite(a)) or not np.all(a > 0):
-        raise ValueError(f"a must be finite and > 0 (a negative or zero factor changes the function), got {a}")
+        raise ValueError("a must be finite and > 0 (a negative or zero factor changes the function), "
+                         f"got {a}")
     return a
 
 
