@@ -4,17 +4,18 @@ Baldassi, Ingrosso, Lucibello, Saglietti, Zecchina, PNAS 113, E7655 (2016), "Unr
 effectiveness of learning neural networks", section on focusing BP. Every protocol is an
 iterable of ``(gamma, y)`` float pairs with a length and a JSON-serialisable :meth:`spec`.
 """
+import abc
 import math
 
 from wfm import _validate as check
 
 
-class Protocol:
+class Protocol(abc.ABC):
     """Base class: a finite sequence of (gamma, y) focusing steps."""
 
+    @abc.abstractmethod
     def steps(self):
         """The list of ``(gamma, y)`` pairs."""
-        raise NotImplementedError
 
     def __iter__(self):
         return iter(self.steps())
@@ -22,9 +23,9 @@ class Protocol:
     def __len__(self):
         return len(self.steps())
 
+    @abc.abstractmethod
     def spec(self):
         """JSON-serialisable description of the protocol."""
-        raise NotImplementedError
 
     def __repr__(self):
         arguments = ", ".join(f"{k}={v!r}" for k, v in self.spec().items() if k != "protocol")
