@@ -157,7 +157,7 @@ def amp(problem, model, rng, *, damping, eps, max_iters, init):
 
 
 @register("fbp", defaults={"protocol": StandardReinforcement(0.01), "damping": 0.5, "eps": 1e-3,
-                           "max_iters": 5, "init": 1.0, "sequential": False},
+                           "max_iters": 5, "init": 3.0, "sequential": False},
           accepts=_accepts_bp,
           summary="focusing BP (Baldassi et al. 2016) for binary perceptrons and sign committees")
 def fbp(problem, model, rng, *, protocol, damping, eps, max_iters, init, sequential):
