@@ -1,0 +1,127 @@
+"""Benchmark of the message-passing solvers (single thread; run with NUMBA_NUM_THREADS=1).
+
+Prints, from one run:
+- one edge-BP sweep (perceptron N = 1001, alpha = 0.7) in ns per (pattern x weight) edge, and
+  its ratio to one erfc per edge measured in the same process;
+- one AMP iteration and its ratio to two BLAS float64 matrix-vector products of the same shape;
+- time to solution of famp / fbp on the target instances (solved count, median seconds).
+
+Usage: ``python benchmarks/bench_message_passing.py [--instances 10] [--quick] [--skip-large]``
+"""
+import argparse
+import math
+import os
+import time
+
+os.environ.setdefault("NUMBA_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+from numba import njit  # noqa: E402
+
+import wfm  # noqa: E402
+from wfm._kernels.amp_perceptron import amp_step  # noqa: E402
+from wfm._kernels.bp_perceptron import bp_sweep  # noqa: E402
+from wfm.models import Committee, Perceptron  # noqa: E402
+from wfm.problems import storage  # noqa: E402
+
+
+@njit(cache=True)
+def _erfc_per_edge(X, v):
+    """One erfc per (pattern, weight) edge: the baseline of the edge-BP sweep."""
+    s = 0.0
+    for mu in range(X.shape[0]):
+        row = X[mu]
+        for i in range(X.shape[1]):
+            s += math.erfc(row[i] * v[i])
+    return s
+
+
+def _best(fn, repeats):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def sweep_cost(repeats):
+    problem = storage(1001, 0.7, seed=0)
+    P, N = problem.X.shape
+    rng = np.random.default_rng(0)
+    u = rng.normal(0.0, 0.05, (P, N))
+    H, F, w1, w2 = u.sum(axis=0), np.zeros(N), np.zeros(N), np.zeros(N)
+    v = rng.normal(0.0, 0.3, N)
+    bp_sweep(problem.X, problem.y, 0.0, u, H, F, w1, w2, 0.5, False)
+    _erfc_per_edge(problem.X, v)
+    t_sweep = _best(lambda: bp_sweep(problem.X, problem.y, 0.0, u, H, F, w1, w2, 0.5, False), repeats)
+    t_erfc = _best(lambda: _erfc_per_edge(problem.X, v), repeats)
+    edges = P * N
+    print(f"edge-BP sweep, perceptron N={N} P={P}: {t_sweep / edges * 1e9:.1f} ns/edge; "
+          f"erfc {t_erfc / edges * 1e9:.1f} ns/edge; ratio {t_sweep / t_erfc:.2f}")
+
+
+def amp_cost(N, alpha, repeats):
+    problem = storage(N, alpha, seed=0)
+    P = problem.P
+    rng = np.random.default_rng(0)
+    h, g, B = rng.normal(0.0, 0.3, N), np.zeros(P), np.zeros(N)
+    work = (np.zeros(N), np.zeros(P), np.zeros(N))
+    step = lambda: amp_step(problem.X, problem.XT, problem.y, 0.0, h, g, B, *work,  # noqa: E731
+                            math.inf, 1.0, 0.5, 0.0, 10)
+    step()
+    Xf = problem.X.astype(np.float64)
+    m, r = rng.normal(size=N), rng.normal(size=P)
+    t_amp = _best(step, repeats) / 10
+    t_blas = _best(lambda: [(Xf @ m, r @ Xf) for _ in range(10)], repeats) / 10
+    print(f"AMP iteration, N={N} P={P}: {t_amp * 1e6:.0f} us; two BLAS float64 gemv "
+          f"{t_blas * 1e6:.0f} us; ratio {t_amp / t_blas:.2f}")
+
+
+def time_to_solution(label, make, model, algorithm, seeds):
+    solved, times = 0, []
+    for seed in seeds:
+        problem = make(seed)
+        result = wfm.solve(problem, model, algorithm, seed=seed)
+        solved += result.solved
+        times.append(result.seconds)
+    print(f"{label}, {algorithm}: solved {solved}/{len(seeds)}, median {np.median(times):.2f} s, "
+          f"max {np.max(times):.2f} s")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--instances", type=int, default=10, help="instances per target (default 10)")
+    parser.add_argument("--repeats", type=int, default=5, help="timing repeats, best kept (default 5)")
+    parser.add_argument("--skip-large", action="store_true", help="skip the N = 10^4 instance")
+    parser.add_argument("--skip-fbp", action="store_true", help="skip the edge-BP time to solution")
+    args = parser.parse_args()
+    seeds = list(range(args.instances))
+
+    sweep_cost(args.repeats)
+    amp_cost(1001, 0.7, args.repeats)
+    amp_cost(10000, 0.6, max(1, args.repeats // 2))
+    # compile everything once before timing runs
+    wfm.solve(storage(31, 0.3, seed=0), Perceptron(31), "famp", seed=0)
+    wfm.solve(storage(31, 0.3, seed=0), Perceptron(31), "fbp", seed=0)
+    wfm.solve(storage(15, P=4, seed=0), Committee(15, 3, tree=False), "fbp", seed=0)
+
+    time_to_solution("perceptron N=1001 alpha=0.7", lambda s: storage(1001, 0.7, seed=1000 + s),
+                     Perceptron(1001), "famp", seeds)
+    time_to_solution("perceptron N=1001 alpha=0.75", lambda s: storage(1001, 0.75, seed=2000 + s),
+                     Perceptron(1001), "famp", seeds)
+    if not args.skip_fbp:
+        time_to_solution("perceptron N=1001 alpha=0.7", lambda s: storage(1001, 0.7, seed=1000 + s),
+                         Perceptron(1001), "fbp", seeds[:3])
+        time_to_solution("committee fully connected K=5 N=321 P=802",
+                         lambda s: storage(321, P=802, seed=3000 + s), Committee(321, 5, tree=False), "fbp",
+                         seeds[:3])
+    if not args.skip_large:
+        time_to_solution("perceptron N=10000 alpha=0.6", lambda s: storage(10000, 0.6, seed=4000 + s),
+                         Perceptron(10000), "famp", seeds[:1])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""Slow NumPy twins of the message-passing kernels and exact marginals by enumeration."""
+import itertools
+
+import numpy as np
+from scipy.special import log_ndtr, ndtr
+
+
+def logH(x):
+    """log H(x) = log P(Z > x), Z standard normal."""
+    return log_ndtr(-np.asarray(x, dtype=float))
+
+
+def focusing_field(gamma, y, h):
+    """atanh(pol tanh((y - 1) atanh(pol tanh h))), pol = tanh(gamma), by the textbook formula."""
+    pol = 1.0 if np.isinf(gamma) else np.tanh(gamma)
+    inner = h if np.isinf(gamma) else np.arctanh(pol * np.tanh(h))
+    b = (y - 1.0) * inner
+    return b if np.isinf(gamma) else np.arctanh(pol * np.tanh(b))
+
+
+def amp_iteration(X, sigma, kappa, h, g, B, gamma, y, damping):
+    """One AMP iteration (see wfm._kernels.amp_perceptron); returns new (h, g, B)."""
+    P, N = X.shape
+    x = X.astype(float) / np.sqrt(N)
+    m = np.tanh(h)
+    V = max(np.mean(1 - m ** 2), 1e-12)
+    omega = x @ m - V * g
+    z = (kappa - sigma * omega) / np.sqrt(V)
+    r = np.exp(-0.5 * z ** 2) / np.sqrt(2 * np.pi) / np.exp(logH(z))
+    g_new = sigma * r / np.sqrt(V)
+    A = np.sum(r * (r - z)) / (V * N)
+    f = np.array([focusing_field(gamma, y, b) for b in B])
+    B_new = x.T @ g_new + A * m
+    h_new = damping * h + (1 - damping) * (B_new + f)
+    return h_new, g_new, B_new
+
+
+def bp_sweep(X, sigma, kappa, u, F, damping, sequential):
+    """One edge-BP sweep for the perceptron (see wfm._kernels.bp_perceptron); returns new u."""
+    P, N = X.shape
+    u = u.copy()
+    H_old = u.sum(axis=0)
+    for mu in range(P):
+        H = u.sum(axis=0) if sequential else H_old
+        m = np.tanh(H + F - u[mu])
+        xi = X[mu].astype(float)
+        M = xi @ m
+        V = np.sum(1 - m ** 2)
+        Mc = M - xi * m
+        Vc = np.maximum(V - (1 - m ** 2), 1e-12)
+        a = (kappa * np.sqrt(N) - sigma[mu] * Mc) / np.sqrt(Vc)
+        d = sigma[mu] * xi / np.sqrt(Vc)
+        new = 0.5 * (logH(a - d) - logH(a + d))
+        u[mu] = damping * u[mu] + (1 - damping) * new
+    return u
+
+
+def committee_sweep(X, sigma, tree, u, F, damping, sequential):
+    """One edge-BP sweep for the sign committee (see wfm._kernels.bp_committee); returns new u."""
+    P, K, n = u.shape
+    u = u.copy()
+    H_old = u.sum(axis=0)
+    for mu in range(P):
+        H = u.sum(axis=0) if sequential else H_old
+        xi = np.array([X[mu, k * n:(k + 1) * n] if tree else X[mu] for k in range(K)], dtype=float)
+        m = np.tanh(H + F - u[mu])
+        M = np.sum(xi * m, axis=1)
+        V = np.maximum(np.sum(1 - m ** 2, axis=1), 1e-12)
+        p = ndtr(M / np.sqrt(V))
+        for k in range(K):
+            others = [l for l in range(K) if l != k]
+            C = D = 0.0
+            for taus in itertools.product((1, -1), repeat=K - 1):
+                prob = np.prod([p[l] if t == 1 else 1 - p[l] for l, t in zip(others, taus)])
+                S = sum(taus)
+                if sigma[mu] * S >= 2:
+                    C += prob
+                elif S == 0:
+                    D += prob
+            Mc = M[k] - xi[k] * m[k]
+            Vc = np.maximum(V[k] - (1 - m[k] ** 2), 1e-12)
+            if D > 0:
+                plus = C + D * np.exp(logH(-sigma[mu] * (Mc + xi[k]) / np.sqrt(Vc)))
+                minus = C + D * np.exp(logH(-sigma[mu] * (Mc - xi[k]) / np.sqrt(Vc)))
+                new = 0.5 * np.log(plus / minus)
+            else:
+                new = np.zeros(n)
+            u[mu, k] = damping * u[mu, k] + (1 - damping) * new
+    return u
+
+
+def exact_magnetizations(problem, model):
+    """Magnetizations of the uniform measure over the zero-error weights, by enumeration.
+
+    Vectorised over all 2^(number of weights) configurations (keep it below ~2^16).
+    Returns ``(m, count)``: magnetizations in the model's weight shape and number of solutions.
+    """
+    shape = model.shape
+    size = int(np.prod(shape))
+    W = 1 - 2 * ((np.arange(2 ** size)[:, None] >> np.arange(size)) & 1)
+    X = problem.X.astype(float)
+    if len(shape) == 1:
+        ok = problem.y * (W @ X.T) / np.sqrt(model.N) > model.kappa
+    else:
+        K, n = shape
+        Wk = W.reshape(-1, K, n)
+        total = 0
+        for k in range(K):
+            Xk = X[:, k * n:(k + 1) * n] if model.tree else X
+            total = total + np.where(Wk[:, k] @ Xk.T > 0, 1, -1)
+        ok = problem.y * total > 0
+    solutions = np.all(ok, axis=1)
+    m = W[solutions].mean(axis=0).reshape(shape)
+    return m, int(solutions.sum())

@@ -1,0 +1,130 @@
+"""Message-passing kernels against their NumPy twins (tests/naive_mp.py)."""
+import math
+
+import numpy as np
+import pytest
+
+import naive_mp as naive
+from wfm._kernels import gauss
+from wfm._kernels.amp_perceptron import amp_step
+from wfm._kernels.bp_committee import committee_errors, committee_sweep
+from wfm._kernels.bp_perceptron import bp_sweep
+from wfm._kernels.linalg import count_errors
+from wfm.models import Committee, Perceptron
+from wfm.problems import storage
+
+
+def test_logH_matches_log_ndtr_over_the_whole_line():
+    x = np.concatenate([np.linspace(-40, 40, 4001), [-1e3, 29.9, 30.0, 30.1, 1e3, 1e6]])
+    ours = np.array([gauss.logH(v) for v in x])
+    ref = naive.logH(x)
+    assert np.all(np.isfinite(ours))
+    assert np.allclose(ours, ref, rtol=1e-12, atol=1e-15)
+
+
+def test_GH_is_the_inverse_mills_ratio():
+    x = np.linspace(-30, 60, 1801)
+    ours = np.array([gauss.GH(v) for v in x])
+    ref = np.exp(-0.5 * x ** 2 - 0.5 * np.log(2 * np.pi) - naive.logH(x))
+    assert np.allclose(ours, ref, rtol=1e-11)
+
+
+def test_half_log_ratio_and_tanh():
+    rng = np.random.default_rng(0)
+    a = np.concatenate([rng.normal(0, 3, 500), rng.normal(0, 40, 500)])
+    d = rng.normal(0, 1, 1000)
+    ours = np.array([gauss.half_log_ratio_H(ai, di) for ai, di in zip(a, d)])
+    ref = 0.5 * (naive.logH(a - d) - naive.logH(a + d))
+    assert np.allclose(ours, ref, rtol=1e-9, atol=1e-12)
+    x = np.linspace(-50, 50, 2001)
+    assert np.max(np.abs(np.array([gauss.tanh(v) for v in x]) - np.tanh(x))) < 1e-15
+
+
+@pytest.mark.parametrize("gamma", [0.0, 0.3, 2.0, math.inf])
+@pytest.mark.parametrize("y", [1.0, 1.5, 4.0])
+def test_focusing_field_matches_textbook_formula(gamma, y):
+    for h in np.linspace(-3, 3, 13):
+        assert gauss.focusing_field(gamma, y, h) == pytest.approx(naive.focusing_field(gamma, y, h),
+                                                                 rel=1e-10, abs=1e-12)
+
+
+@pytest.mark.parametrize("gamma, y", [(math.inf, 1.0), (1.0, 3.0), (math.inf, 2.5)])
+def test_amp_iteration_matches_twin(gamma, y):
+    problem = storage(41, 0.6, seed=3)
+    rng = np.random.default_rng(1)
+    N, P = problem.N, problem.P
+    h, g, B = rng.normal(0, 0.5, N), rng.normal(0, 0.3, P), rng.normal(0, 0.5, N)
+    expected = naive.amp_iteration(problem.X, problem.y, 0.2, h, g, B, gamma, y, 0.3)
+    work = (np.zeros(N), np.zeros(P), np.zeros(N))
+    amp_step(problem.X, problem.XT, problem.y, 0.2, h, g, B, *work, gamma, y, 0.3, 0.0, 1)
+    for ours, ref in zip((h, g, B), expected):
+        assert np.allclose(ours, ref, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("sequential", [False, True])
+def test_bp_sweep_matches_twin(sequential):
+    problem = storage(23, 0.5, seed=4)
+    rng = np.random.default_rng(2)
+    P, N = problem.X.shape
+    u = rng.normal(0, 0.2, (P, N))
+    F = rng.normal(0, 0.5, N)
+    expected = naive.bp_sweep(problem.X, problem.y, 0.1, u, F, 0.25, sequential)
+    H = u.sum(axis=0)
+    bp_sweep(problem.X, problem.y, 0.1, u, H, F, np.zeros(N), np.zeros(N), 0.25, sequential)
+    assert np.allclose(u, expected, rtol=1e-9, atol=1e-12)
+    assert np.allclose(H, u.sum(axis=0), atol=1e-10)
+
+
+@pytest.mark.parametrize("tree", [True, False])
+@pytest.mark.parametrize("sequential", [False, True])
+def test_committee_sweep_matches_twin(tree, sequential):
+    K, N = 3, 15
+    n = N // K if tree else N
+    problem = storage(N, P=7, seed=5)
+    rng = np.random.default_rng(3)
+    u = rng.normal(0, 0.4, (problem.P, K, n))
+    F = rng.normal(0, 0.5, (K, n))
+    expected = naive.committee_sweep(problem.X, problem.y, tree, u, F, 0.1, sequential)
+    H = u.sum(axis=0)
+    work = tuple(np.zeros((K, n)) for _ in range(2)) + tuple(np.zeros(K) for _ in range(5))
+    committee_sweep(problem.X, problem.y, tree, u, H, F, *work, 0.1, sequential)
+    assert np.allclose(u, expected, rtol=1e-9, atol=1e-12)
+    assert np.allclose(H, u.sum(axis=0), atol=1e-10)
+
+
+def test_error_counts_match_the_models():
+    rng = np.random.default_rng(6)
+    for seed in range(5):
+        problem = storage(31, 0.8, seed=seed)
+        h = rng.normal(size=31)
+        w = np.where(h >= 0, 1, -1).astype(np.int8)
+        for kappa in (0.0, 0.3):
+            ours = count_errors(problem.XT, problem.y, kappa, h, np.zeros(31), np.zeros(problem.P))
+            assert ours == Perceptron(31, kappa=kappa).errors(problem, w)
+        for tree in (True, False):
+            model = Committee(30 if tree else 31, 3, tree=tree)
+            sub = storage(model.N, 0.8, seed=seed)
+            hk = rng.normal(size=model.shape)
+            W = np.where(hk >= 0, 1, -1).astype(np.int8)
+            assert committee_errors(sub.X, sub.y, tree, hk) == model.errors(sub, W)
+
+
+def test_kernels_stay_finite_under_extreme_inputs():
+    problem = storage(31, 0.7, seed=7)
+    P, N = problem.X.shape
+    rng = np.random.default_rng(0)
+    for damping in (0.0, 0.99):
+        for gamma, y in ((math.inf, 1e300), (math.inf, 1.0), (50.0, 1e6), (0.0, 1e300)):
+            u = rng.normal(0, 1e30, (P, N))
+            H, F = u.sum(axis=0), np.full(N, 1e30)
+            bp_sweep(problem.X, problem.y, 0.0, u, H, F, np.zeros(N), np.zeros(N), damping, True)
+            h, g, B = rng.normal(0, 1e30, N), rng.normal(0, 1e30, P), rng.normal(0, 1e30, N)
+            amp_step(problem.X, problem.XT, problem.y, 0.0, h, g, B, np.zeros(N), np.zeros(P), np.zeros(N),
+                     gamma, y, damping, 0.0, 5)
+            uc = rng.normal(0, 1e30, (P, 3, 10))
+            Hc, Fc = uc.sum(axis=0), np.full((3, 10), -1e30)
+            work = tuple(np.zeros((3, 10)) for _ in range(2)) + tuple(np.zeros(3) for _ in range(5))
+            committee_sweep(problem.X[:, :30], problem.y, True, uc, Hc, Fc, *work, damping, False)
+            for array in (u, H, h, g, B, uc, Hc):
+                assert np.all(np.isfinite(array))
+            assert np.isfinite(gauss.focusing_field(gamma, y, 1e300))

@@ -1,0 +1,150 @@
+"""bp, amp, fbp and famp through wfm.solve: exact marginals, solutions, inference, errors."""
+import math
+
+import numpy as np
+import pytest
+
+import wfm
+from naive_mp import exact_magnetizations
+from wfm.algorithms.protocols import (FreeScoping, PseudoReinforcement, Scoping, StandardReinforcement,
+                                      resolve)
+from wfm.models import Committee, Perceptron
+from wfm.problems import storage, teacher_student
+
+
+@pytest.mark.parametrize("N, P, seed", [(15, 3, 0), (15, 4, 1), (17, 4, 2)])
+@pytest.mark.parametrize("algorithm", ["bp", "amp"])
+def test_perceptron_marginals_close_to_enumeration(N, P, seed, algorithm):
+    problem, model = storage(N, P=P, seed=seed), Perceptron(N)
+    m, count = exact_magnetizations(problem, model)
+    result = wfm.solve(problem, model, algorithm, seed=0)
+    assert np.max(np.abs(m)) > 0.3
+    assert np.max(np.abs(result.extra["m"] - m)) < 0.08
+
+
+@pytest.mark.parametrize("tree", [True, False])
+def test_committee_marginals_close_to_enumeration(tree):
+    model = Committee(15 if tree else 5, 3, tree=tree)
+    problem = storage(model.N, P=2, seed=0)
+    m, _ = exact_magnetizations(problem, model)
+    result = wfm.solve(problem, model, "bp", seed=0)
+    assert np.max(np.abs(m)) > 0.3
+    assert np.max(np.abs(result.extra["m"] - m)) < 0.06
+
+
+def test_edge_bp_and_amp_share_fixed_points():
+    problem, model = storage(401, 0.4, seed=3), Perceptron(401)
+    bp = wfm.solve(problem, model, "bp", seed=0)
+    amp = wfm.solve(problem, model, "amp", seed=0)
+    assert bp.history["delta"][-1] < 1e-6 and amp.history["delta"][-1] < 1e-6
+    assert np.mean(bp.extra["m"] ** 2) > 0.1
+    assert np.max(np.abs(bp.extra["m"] - amp.extra["m"])) < 0.05
+
+
+PROTOCOLS = [StandardReinforcement(0.02), PseudoReinforcement(0.02), "standard", "pseudo",
+             Scoping(3.0, [0.1 * k for k in range(1, 40)] + [math.inf]),
+             FreeScoping([(math.inf, 1.0 / (1.0 - 0.02 * k)) for k in range(50)])]
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS, ids=repr)
+@pytest.mark.parametrize("algorithm", ["fbp", "famp"])
+def test_focusing_solves_small_perceptrons(protocol, algorithm):
+    problem, model = storage(101, 0.5, seed=11), Perceptron(101)
+    # at N ~ 100 AMP needs more damping and iterations per step than its defaults (tuned at N ~ 1000)
+    params = {"damping": 0.7, "max_iters": 10} if algorithm == "famp" else {}
+    result = wfm.solve(problem, model, algorithm, seed=1, protocol=protocol, **params)
+    assert result.solved and result.errors == model.errors(problem, result.w) == 0
+    assert result.history["errors"][-1] == 0
+    assert len(result.history["gamma"]) == len(result.history["y"]) == len(result.history["delta"])
+    assert result.iterations == result.history["iterations"].sum()
+
+
+@pytest.mark.parametrize("protocol", [StandardReinforcement(0.02), PseudoReinforcement(0.02),
+                                      Scoping(3.0, [0.1 * k for k in range(1, 40)] + [math.inf])], ids=repr)
+@pytest.mark.parametrize("tree", [True, False])
+def test_focusing_bp_solves_small_committees(protocol, tree):
+    model = Committee(75 if tree else 45, 3, tree=tree)
+    problem = storage(model.N, P=int(0.2 * model.K * model.n), seed=2)
+    result = wfm.solve(problem, model, "fbp", seed=0, protocol=protocol)
+    assert result.solved and model.errors(problem, result.w) == 0
+    assert result.w.shape == model.shape
+
+
+def test_history_errors_are_the_models_errors():
+    problem, model = storage(101, 0.8, seed=0), Perceptron(101)
+    result = wfm.solve(problem, model, "famp", seed=0, protocol=FreeScoping([(math.inf, 1.0)]))
+    assert result.history["errors"][-1] == result.errors == model.errors(problem, result.w) > 0
+
+
+def test_margin_kappa_is_respected():
+    model = Perceptron(101, kappa=0.2)
+    problem = storage(101, 0.3, seed=5)
+    for algorithm in ("fbp", "famp"):
+        result = wfm.solve(problem, model, algorithm, seed=0)
+        assert result.solved
+        assert np.min(model.stabilities(problem, result.w)) > 0.2
+
+
+def test_teacher_recovered_above_transition_not_below():
+    teacher = Perceptron(301)
+    above = teacher_student(301, 2.0, teacher=teacher, test_size=500, seed=4)
+    below = teacher_student(301, 0.5, teacher=teacher, test_size=500, seed=4)
+    for algorithm in ("amp", "bp"):
+        hit = wfm.solve(above, teacher, algorithm, seed=0)
+        assert hit.extra["overlap"] > 0.98 and hit.extra["test_error"] < 0.02
+        miss = wfm.solve(below, teacher, algorithm, seed=0)
+        assert miss.extra["overlap"] < 0.9 and miss.extra["test_error"] > 0.05
+
+
+def test_runs_are_pure_functions_of_seed():
+    problem, model = storage(61, 0.5, seed=1), Perceptron(61)
+    a = wfm.solve(problem, model, "fbp", seed=3)
+    b = wfm.solve(problem, model, "fbp", seed=3)
+    assert np.array_equal(a.w, b.w) and np.array_equal(a.extra["m"], b.extra["m"])
+
+
+@pytest.mark.parametrize("damping", [0.0, 0.99])
+def test_extreme_parameters_give_no_nan(damping):
+    problem, model = storage(51, 0.6, seed=2), Perceptron(51)
+    steps = FreeScoping([(math.inf, 1e300), (0.0, 1e300), (math.inf, 1.0)])
+    for algorithm in ("fbp", "famp"):
+        result = wfm.solve(problem, model, algorithm, seed=0, protocol=steps, damping=damping, init=1e3)
+        assert np.all(np.isfinite(result.extra["m"])) and np.all(np.isfinite(result.history["delta"]))
+    committee = Committee(51, 3, tree=False)
+    result = wfm.solve(problem, committee, "fbp", seed=0, protocol=steps, damping=damping, init=1e3)
+    assert np.all(np.isfinite(result.extra["m"]))
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"damping": 1.0}, "damping"), ({"damping": -0.1}, "damping"), ({"protocol": "sideways"}, "protocol"),
+    ({"protocol": [(1.0, -2.0)]}, "y"), ({"protocol": [(-1.0, 2.0)]}, "gamma"), ({"max_iters": 0}, "max_iters"),
+    ({"eps": -1.0}, "eps"), ({"learning_rate": 0.1}, "learning_rate")])
+def test_bad_parameters_are_refused(params, message):
+    problem, model = storage(21, 0.5, seed=0), Perceptron(21)
+    with pytest.raises((ValueError, TypeError), match=message):
+        wfm.solve(problem, model, "fbp", seed=0, **params)
+
+
+def test_protocol_objects_and_mismatches():
+    with pytest.raises(ValueError, match="y"):
+        Scoping(-1.0, [1.0])
+    with pytest.raises(ValueError, match="dx"):
+        StandardReinforcement(0.0)
+    with pytest.raises(TypeError, match="protocol"):
+        resolve(3)
+    assert list(StandardReinforcement(0.5)) == [(math.inf, 1.0), (math.inf, 2.0)]
+    pseudo = list(PseudoReinforcement(0.5))
+    assert pseudo[0] == (0.0, 2.0) and pseudo[1][0] == pytest.approx(math.atanh(math.sqrt(0.5)))
+    problem = storage(21, 0.5, seed=0)
+    with pytest.raises(ValueError, match="AMP"):
+        wfm.solve(problem, Committee(21, 3, tree=False), "famp", seed=0)
+    with pytest.raises(ValueError, match="binary"):
+        wfm.solve(problem, Perceptron(21, weights="spherical"), "fbp", seed=0)
+    with pytest.raises(ValueError, match="sign"):
+        wfm.solve(problem, Committee(21, 3, tree=False, activation="relu"), "bp", seed=0)
+
+
+@pytest.mark.slow
+def test_famp_solves_N1001_alpha07():
+    problem, model = storage(1001, 0.7, seed=0), Perceptron(1001)
+    assert wfm.solve(problem, model, "famp", seed=0).solved

@@ -1,0 +1,178 @@
+"""Message passing for binary perceptrons and sign committee machines: BP, AMP and focusing.
+
+Registered algorithms (SCIENCE.md, "Algorithms"):
+
+- ``"bp"``: plain edge BP (inference); perceptron or binary sign committee (tree or fully
+  connected). On a teacher-student problem the uniform +-1 prior is the teacher's prior.
+- ``"amp"``: plain AMP (inference), binary perceptron; O(N + P) state.
+- ``"fbp"``: focusing BP (Baldassi et al., PNAS 2016) on top of edge BP.
+- ``"famp"``: focusing on top of AMP, binary perceptron.
+
+Every run iterates, for each focusing step (gamma, y) of the protocol, to convergence
+(largest change of a weight magnetization < ``eps``) or ``max_iters`` iterations, then tests
+w = sign(m) and stops at zero training errors. ``history`` records per step: ``gamma``, ``y``,
+``iterations``, ``delta`` (largest magnetization change in the last iteration) and ``errors``
+(training errors of sign(m)). ``extra["m"]`` holds the final magnetizations (shape of w);
+with a teacher, ``extra["overlap"]`` is the overlap of sign(m) with the teacher, and with a
+test set ``extra["test_error"]`` is the generalization error of sign(m).
+"""
+import numpy as np
+
+from wfm import _validate as check
+from wfm._kernels.amp_perceptron import amp_step
+from wfm._kernels.bp_committee import committee_errors, committee_step
+from wfm._kernels.bp_perceptron import bp_step
+from wfm._kernels.linalg import count_errors
+from wfm.algorithms import register
+from wfm.algorithms.protocols import FreeScoping, StandardReinforcement, resolve
+
+_INFERENCE_STEP = FreeScoping([(0.0, 1.0)])
+
+
+def _accepts_bp(model):
+    if type(model).__name__ == "Perceptron":
+        return None if model.binary else "message passing needs binary weights (weights='binary')"
+    if type(model).__name__ == "Committee":
+        if not model.binary:
+            return "message passing needs binary weights (weights='binary')"
+        if model.activation != "sign" or model.output_rule != "majority" or model.trainable:
+            return "only sign committees with a fixed majority readout are supported"
+        return None
+    return f"unsupported model type {type(model).__name__}"
+
+
+def _accepts_amp(model):
+    if type(model).__name__ != "Perceptron":
+        return "AMP is implemented for the binary perceptron; use 'bp' or 'fbp' for committees"
+    return _accepts_bp(model)
+
+
+def _common(damping, eps, max_iters, init):
+    damping = check.real("damping", damping, minimum=0.0)
+    if damping >= 1.0:
+        raise ValueError(f"damping must be in [0, 1), got {damping}")
+    eps = check.real("eps", eps, minimum=0.0)
+    max_iters = check.integer("max_iters", max_iters, minimum=1)
+    init = check.real("init", init, minimum=0.0)
+    return damping, eps, max_iters, init
+
+
+def _focus_loop(steps, run_step, errors_of):
+    """Run the protocol; ``run_step(gamma, y) -> (iterations, delta)``, ``errors_of() -> int``."""
+    history = {key: [] for key in ("gamma", "y", "iterations", "delta", "errors")}
+    for gamma, y in steps:
+        iterations, delta = run_step(gamma, y)
+        errors = errors_of()
+        for key, value in zip(history, (gamma, y, iterations, delta, errors)):
+            history[key].append(value)
+        if errors == 0:
+            break
+    history = {"gamma": np.array(history["gamma"], dtype=float), "y": np.array(history["y"], dtype=float),
+               "iterations": np.array(history["iterations"], dtype=np.int64),
+               "delta": np.array(history["delta"], dtype=float),
+               "errors": np.array(history["errors"], dtype=np.int64)}
+    return history, int(history["iterations"].sum())
+
+
+def _finish(problem, model, field, history, iterations):
+    m = np.tanh(field)
+    w = np.where(field >= 0.0, 1, -1).astype(np.int8)
+    extra = {"m": m}
+    if problem.teacher is not None and np.shape(problem.teacher) == np.shape(w):
+        extra["overlap"] = float(np.mean(w * np.asarray(problem.teacher, dtype=np.float64)))
+    if problem.X_test is not None:
+        extra["test_error"] = model.test_error(problem, w)
+    return {"w": w, "iterations": iterations, "history": history, "extra": extra}
+
+
+def _run_bp(problem, model, rng, steps, damping, eps, max_iters, init, sequential):
+    if not isinstance(sequential, (bool, np.bool_)):
+        raise TypeError(f"sequential must be True or False, got {sequential!r}")
+    X, sigma = problem.X, problem.y
+    P = problem.P
+    if type(model).__name__ == "Perceptron":
+        N = problem.N
+        u = rng.standard_normal((P, N)) * (init / np.sqrt(P))
+        H = u.sum(axis=0)
+        F = np.zeros(N)
+        work = tuple(np.zeros(N) for _ in range(3))
+        w_work, field_work = np.zeros(N), np.zeros(P)
+
+        def run_step(gamma, y):
+            return bp_step(X, sigma, model.kappa, u, H, F, *work, gamma, y, damping, bool(sequential),
+                           eps, max_iters)
+
+        def errors_of():
+            return count_errors(problem.XT, sigma, model.kappa, H + F, w_work, field_work)
+    else:
+        K, n = model.shape
+        u = rng.standard_normal((P, K, n)) * (init / np.sqrt(P))
+        H = u.sum(axis=0)
+        F = np.zeros((K, n))
+        work = tuple(np.zeros((K, n)) for _ in range(3)) + tuple(np.zeros(K) for _ in range(5))
+
+        def run_step(gamma, y):
+            return committee_step(X, sigma, model.tree, u, H, F, *work, gamma, y, damping,
+                                  bool(sequential), eps, max_iters)
+
+        def errors_of():
+            return committee_errors(X, sigma, model.tree, H + F)
+    history, iterations = _focus_loop(steps, run_step, errors_of)
+    return _finish(problem, model, H + F, history, iterations)
+
+
+def _run_amp(problem, model, rng, steps, damping, eps, max_iters, init):
+    N, P = problem.N, problem.P
+    h = rng.standard_normal(N) * init
+    g, B = np.zeros(P), np.zeros(N)
+    work = (np.zeros(N), np.zeros(P), np.zeros(N))
+    w_work, field_work = np.zeros(N), np.zeros(P)
+
+    def run_step(gamma, y):
+        return amp_step(problem.X, problem.XT, problem.y, model.kappa, h, g, B, *work, gamma, y,
+                        damping, eps, max_iters)
+
+    def errors_of():
+        return count_errors(problem.XT, problem.y, model.kappa, h, w_work, field_work)
+    history, iterations = _focus_loop(steps, run_step, errors_of)
+    return _finish(problem, model, h, history, iterations)
+
+
+@register("bp", defaults={"damping": 0.5, "eps": 1e-6, "max_iters": 1000, "init": 0.1, "sequential": False},
+          accepts=_accepts_bp,
+          summary="belief propagation (inference): marginals m, sign(m), overlap with a teacher")
+def bp(problem, model, rng, *, damping, eps, max_iters, init, sequential):
+    """Plain edge BP to a fixed point; returns the marginal magnetizations in ``extra["m"]``."""
+    damping, eps, max_iters, init = _common(damping, eps, max_iters, init)
+    return _run_bp(problem, model, rng, _INFERENCE_STEP, damping, eps, max_iters, init, sequential)
+
+
+@register("amp", defaults={"damping": 0.5, "eps": 1e-6, "max_iters": 1000, "init": 0.1},
+          accepts=_accepts_amp,
+          summary="AMP/TAP for the binary perceptron (inference): marginals, overlap with a teacher")
+def amp(problem, model, rng, *, damping, eps, max_iters, init):
+    """Plain AMP to a fixed point; returns the marginal magnetizations in ``extra["m"]``."""
+    damping, eps, max_iters, init = _common(damping, eps, max_iters, init)
+    return _run_amp(problem, model, rng, _INFERENCE_STEP, damping, eps, max_iters, init)
+
+
+@register("fbp", defaults={"protocol": StandardReinforcement(0.01), "damping": 0.5, "eps": 1e-3,
+                           "max_iters": 5, "init": 3.0, "sequential": False},
+          accepts=_accepts_bp,
+          summary="focusing BP (Baldassi et al. 2016) for binary perceptrons and sign committees")
+def fbp(problem, model, rng, *, protocol, damping, eps, max_iters, init, sequential):
+    """Focusing edge BP along ``protocol`` (a Protocol, "standard", "pseudo" or (gamma, y) pairs)."""
+    steps = resolve(protocol)
+    damping, eps, max_iters, init = _common(damping, eps, max_iters, init)
+    return _run_bp(problem, model, rng, steps, damping, eps, max_iters, init, sequential)
+
+
+@register("famp", defaults={"protocol": StandardReinforcement(0.01), "damping": 0.5, "eps": 1e-3,
+                            "max_iters": 5, "init": 0.1},
+          accepts=_accepts_amp,
+          summary="focusing AMP for the binary perceptron: the fast path to solutions at large N")
+def famp(problem, model, rng, *, protocol, damping, eps, max_iters, init):
+    """Focusing AMP along ``protocol`` (a Protocol, "standard", "pseudo" or (gamma, y) pairs)."""
+    steps = resolve(protocol)
+    damping, eps, max_iters, init = _common(damping, eps, max_iters, init)
+    return _run_amp(problem, model, rng, steps, damping, eps, max_iters, init)
