@@ -83,7 +83,7 @@ def register(name, *, defaults, accepts, summary):
 
 
 def _load_builtin():
-    from wfm.algorithms import exact  # noqa: F401  (registers on import)
+    from wfm.algorithms import exact, perceptron_rule  # noqa: F401  (register on import)
 
 
 def names():
