@@ -4,12 +4,13 @@ A task's result depends only on the task (its seeds are derived from it), never 
 executor, the number of workers or the order in which runs complete.
 """
 import concurrent.futures
+import contextlib
 import sys
 import time
 from dataclasses import dataclass
 
 from wfm import store
-from wfm.sweep.executors import check_executor, executor as make_executor
+from wfm.sweep.executors import check_executor, executor as make_executor, stop
 from wfm.sweep.grid import Sweep, task_key
 from wfm.sweep.worker import run_task
 
@@ -61,8 +62,8 @@ def run(sweep, path, *, executor="process", workers=None, scheduler_address=None
 
     Parameters
     ----------
-    sweep : Sweep
-        The grid of runs.
+    sweep : Sweep or list of Sweep
+        The grid of runs (several grids run as one sweep; a task in two grids runs once).
     path : str or os.PathLike
         Results file (:mod:`wfm.store`); created if missing, resumed if it exists.
     executor : {"process", "dask"} or concurrent.futures.Executor
@@ -85,34 +86,36 @@ def run(sweep, path, *, executor="process", workers=None, scheduler_address=None
         Counts of skipped, done, failed and solved runs. Failed runs (the run raised) are
         recorded with their message and retried by the next call; done runs are skipped.
     """
-    if not isinstance(sweep, Sweep):
-        raise TypeError(f"sweep must be a wfm.sweep.Sweep, got {type(sweep).__name__}")
+    sweeps = [sweep] if isinstance(sweep, Sweep) else list(sweep) if isinstance(sweep, (list, tuple)) else None
+    if not sweeps or not all(isinstance(s, Sweep) for s in sweeps):
+        raise TypeError(f"sweep must be a wfm.sweep.Sweep or a non-empty list of them, got {sweep!r}")
     if not isinstance(executor, concurrent.futures.Executor):
         check_executor(executor, workers=workers, scheduler_address=scheduler_address)
     start = time.perf_counter()
-    tasks = sweep.tasks()
-    with store.Writer(path, sweep=sweep.to_dict(), command=command, commit_every=commit_every) as writer:
+    tasks = list({task_key(task): task for s in sweeps for task in s.tasks()}.values())
+    spec = sweeps[0].to_dict() if len(sweeps) == 1 else [s.to_dict() for s in sweeps]
+    owned = not isinstance(executor, concurrent.futures.Executor)
+    pool_context = make_executor(executor, workers=workers, scheduler_address=scheduler_address) \
+        if owned else contextlib.nullcontext(executor)
+    with pool_context as pool, \
+            store.Writer(path, sweep=spec, command=command, commit_every=commit_every) as writer:
         statuses = writer.statuses()
         todo = [task for task in tasks if statuses.get(task_key(task)) != "done"]
         summary = Summary(total=len(tasks), skipped=len(tasks) - len(todo))
-        if todo:
-            try:
-                _execute(todo, writer, summary, executor, workers, scheduler_address, progress)
-            except KeyboardInterrupt:
-                summary.interrupted = True
+        try:
+            _drain(pool, todo, writer, summary, progress)
+        except KeyboardInterrupt:
+            summary.interrupted = True
+            if owned:
+                stop(pool)
     summary.seconds = time.perf_counter() - start
     return summary
 
 
-def _execute(todo, writer, summary, executor, workers, scheduler_address, progress):
-    if isinstance(executor, concurrent.futures.Executor):
-        _drain(executor, todo, writer, summary, progress)
-        return
-    with make_executor(executor, workers=workers, scheduler_address=scheduler_address) as pool:
-        _drain(pool, todo, writer, summary, progress)
-
-
 def _drain(pool, todo, writer, summary, progress):
+    """Submit every task, write each record as it completes, update the progress bar."""
+    if not todo:
+        return
     bar = _progress(len(todo), summary.skipped, progress)
     futures = [pool.submit(run_task, task) for task in todo]
     try:
