@@ -71,6 +71,7 @@ def check_file(path):
     with h5py.File(path, "r", locking=False) as f:
         fmt = f.attrs.get("format")
         version = f.attrs.get("schema_version")
+    fmt, version = (v.item() if isinstance(v, np.generic) else v for v in (fmt, version))
     if fmt != FORMAT:
         raise ResultsFileError(f"{str(path)!r} is not a wfm results file (HDF5 without "
                                f"format={FORMAT!r}, found format={fmt!r})")
