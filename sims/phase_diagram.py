@@ -51,7 +51,7 @@ presets (explicit options override them):
          N = 101 201, its alpha grid (perceptron: 0.3:0.8:0.05), 20 seeds;
          under 2 minutes on 2 cores (about 20 s with the perceptron rule).
   paper  same solver and model, N = 1001 2001, alpha step 0.01, 100 seeds: several hours
-         on 2 cores (perceptron rule: about 3 hours, most of it in the unsolvable runs that
+         on 2 cores (perceptron rule: about 2 hours, most of it in the unsolvable runs that
          use all their epochs); use --executor dask on a cluster.
 models:
   --model perceptron (default) with --model-param weights=binary|spherical, kappa=K;
