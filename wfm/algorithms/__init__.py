@@ -83,7 +83,10 @@ def register(name, *, defaults, accepts, summary):
 
 
 def _load_builtin():
-    from wfm.algorithms import exact, message_passing  # noqa: F401  (register on import)
+    # each module registers its algorithms on import
+    from wfm.algorithms import exact  # noqa: F401
+    from wfm.algorithms import message_passing  # noqa: F401
+    from wfm.algorithms import perceptron_rule  # noqa: F401
 
 
 def names():
