@@ -22,7 +22,7 @@ from wfm import _options, algorithms, plots, store
 from wfm.sweep import Sweep, run, task_key
 
 #: Solvers in order of preference for the presets: the best one registered is used.
-BEST = ("fbp", "famp", "perceptron")
+BEST = ("famp", "fbp", "perceptron")
 #: Alpha grid (quick, paper) per algorithm for the binary perceptron: where success falls to 0.
 ALPHAS = {
     "fbp": ("0.5:0.9:0.05", "0.5:0.9:0.01"),
@@ -47,7 +47,7 @@ def build_parser():
     parser = _Parser(prog="phase_diagram.py", description=__doc__.split("\n\n")[0] + ".",
                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog="""
 presets (explicit options override them):
-  quick  best registered solver (fbp, else famp, else perceptron), binary perceptron,
+  quick  best registered solver (famp, else fbp, else perceptron), binary perceptron,
          N = 101 201, its alpha grid (perceptron: 0.3:0.8:0.05), 20 seeds;
          under 2 minutes on 2 cores (about 20 s with the perceptron rule).
   paper  same solver and model, N = 1001 2001, alpha step 0.01, 100 seeds: several hours
