@@ -42,6 +42,17 @@ def reference(tmp_path_factory):
     return contents(path)
 
 
+def _scheduler_address(scheduler_file, deadline):
+    """The address in the scheduler file, waiting until the scheduler has written it whole."""
+    while True:
+        try:
+            return json.loads(scheduler_file.read_text())["address"]
+        except (FileNotFoundError, json.JSONDecodeError, KeyError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
 @pytest.fixture(scope="module")
 def dask_scheduler(tmp_path_factory):
     """A real Dask scheduler and one worker, started as processes on 127.0.0.1."""
@@ -53,10 +64,7 @@ def dask_scheduler(tmp_path_factory):
                                   "--scheduler-file", str(scheduler_file)], **common)
     worker = None
     try:
-        deadline = time.monotonic() + 60
-        while not scheduler_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        address = json.loads(scheduler_file.read_text())["address"]
+        address = _scheduler_address(scheduler_file, deadline=time.monotonic() + 60)
         assert address.startswith("tcp://127.0.0.1:")
         worker = subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--nworkers", "1",
                                    "--host", "127.0.0.1", "--no-dashboard"], **common)
