@@ -145,3 +145,18 @@ def test_subprocess_error_is_one_line_with_exit_2(tmp_path):
     result = wfm_cli("show", tmp_path / "r.h5")
     assert result.returncode == 2 and "no results file" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_committee_phase_diagram(tmp_path):
+    """A committee sweep: fBP on a tree sign committee, K = 3, load per weight; easy loads solved."""
+    out = tmp_path / "committee.h5"
+    result = phase_diagram("--model", "committee", "--model-param", "K=3", "--model-param", "tree=true",
+                           "--algorithm", "fbp", "--N", "45", "--alpha", "0.1,0.3", "--load", "weight",
+                           "--seeds", "3", "--out", out, "--workers", "1", "--quiet")
+    assert result.returncode == 0, result.stderr
+    runs = store.load_runs(out)
+    assert (runs["status"] == "done").all() and set(runs["K"]) == {3} and set(runs["model"]) == {"committee"}
+    assert set(runs["P"]) == {round(0.1 * 45), round(0.3 * 45)}
+    assert runs.loc[runs["alpha"] == 0.1, "solved"].all()
+    W = store.load_array(out, runs["key"][0], "w")
+    assert W.shape == (3, 15) and set(np.unique(W)) <= {-1, 1}
