@@ -5,12 +5,16 @@
 - Hessian measures of the smooth losses of :mod:`wfm.losses` (module ``curvature``):
   :func:`hessian`, :func:`hessian_eigenvalues`, :func:`log_volume`, :func:`hessian_trace`,
   :func:`hessian_frobenius`;
-- :func:`sharpness` (module ``box_sharpness``): Keskar et al. eps-sharpness.
+- :func:`sharpness` (module ``box_sharpness``): Keskar et al. eps-sharpness;
+- :func:`local_entropy` (module ``entropy``): local free entropy phi(gamma), distance d and
+  local entropy S(d) around a reference, by BP with an external field (binary weights).
 """
 from wfm.measures.box_sharpness import sharpness
 from wfm.measures.curvature import (Estimate, hessian, hessian_eigenvalues, hessian_frobenius,
                                     hessian_trace, log_volume)
 from wfm.measures.energy import NOISES, LocalEnergy, local_energy
+from wfm.measures.entropy import LocalEntropy, local_entropy
 
-__all__ = ["Estimate", "LocalEnergy", "NOISES", "hessian", "hessian_eigenvalues",
-           "hessian_frobenius", "hessian_trace", "local_energy", "log_volume", "sharpness"]
+__all__ = ["Estimate", "LocalEnergy", "LocalEntropy", "NOISES", "hessian", "hessian_eigenvalues",
+           "hessian_frobenius", "hessian_trace", "local_energy", "local_entropy", "log_volume",
+           "sharpness"]
