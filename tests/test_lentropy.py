@@ -59,9 +59,9 @@ def test_fixed_field_sweep_matches_twin_and_keeps_F(sequential):
     work = (np.zeros(21), np.zeros(21), np.zeros(21))
     it, delta = perceptron_fixed_field(problem.X, problem.y, 0.1, u, H, F, *work, 0.3, sequential, 1e-300, 1)
     assert it == 1 and np.array_equal(F, F0)
-    assert np.allclose(u, expected, rtol=1e-10, atol=1e-12)
-    assert np.allclose(H, expected.sum(axis=0), atol=1e-10)
-    assert delta == pytest.approx(np.max(np.abs(np.tanh(expected.sum(axis=0) + F) - m_before)), rel=1e-9)
+    assert np.allclose(u, expected, rtol=1e-8, atol=1e-10)
+    assert np.allclose(H, expected.sum(axis=0), atol=1e-9)
+    assert delta == pytest.approx(np.max(np.abs(np.tanh(expected.sum(axis=0) + F) - m_before)), rel=1e-7)
 
 
 @pytest.mark.parametrize("tree", [True, False])
@@ -76,8 +76,8 @@ def test_committee_fixed_field_sweep_matches_twin(tree):
             + tuple(np.zeros(K) for _ in range(5)))
     it, _ = committee_fixed_field(problem.X, problem.y, tree, u, H, F, *work, 0.2, False, 1e-300, 1)
     assert it == 1 and np.array_equal(F, F0)
-    assert np.allclose(u, expected, rtol=1e-10, atol=1e-12)
-    assert np.allclose(H, expected.sum(axis=0), atol=1e-10)
+    assert np.allclose(u, expected, rtol=1e-8, atol=1e-10)
+    assert np.allclose(H, expected.sum(axis=0), atol=1e-9)
 
 
 # --- against exact enumeration --------------------------------------------------------------------
@@ -175,7 +175,7 @@ def test_famp_solutions_are_denser_than_typical_solutions_exactly():
     ranks = []
     for seed in (0, 2, 3, 4, 5, 6):
         problem = storage(17, 0.5, seed=seed)
-        found = wfm.solve(problem, model, "famp", seed=0)
+        found = wfm.solve(problem, model, "famp", seed=0, damping=0.5)
         assert found.solved
         solutions = naive.solutions(problem, model)
         k = naive._popcount(np.bitwise_xor(solutions[:, None], solutions[None, :]))
@@ -198,7 +198,7 @@ def test_famp_solution_is_in_a_wide_flat_minimum_the_teacher_is_isolated():
     gammas = np.array([0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0])
     for seed in (1, 3):
         problem = teacher_student(301, 0.6, seed=seed, test_size=10)
-        found = wfm.solve(problem, model, "famp", seed=0)
+        found = wfm.solve(problem, model, "famp", seed=0, damping=0.5)
         assert found.solved
         famp = local_entropy(problem, model, found.w, gammas=gammas, eps=1e-7)
         teacher = local_entropy(problem, model, problem.teacher, gammas=gammas, eps=1e-7)
