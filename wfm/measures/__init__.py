@@ -8,6 +8,9 @@
 - :func:`sharpness` (module ``box_sharpness``): Keskar et al. eps-sharpness;
 - :func:`local_entropy` (module ``entropy``): local free entropy phi(gamma), distance d and
   local entropy S(d) around a reference, by BP with an external field (binary weights).
+
+Every measure takes ``(problem, model, w, **arguments)``; :data:`MEASURES` maps their names to
+the functions, which is how a sweep (``wfm.sweep.Sweep(measures=...)``) finds them.
 """
 from wfm.measures.box_sharpness import sharpness
 from wfm.measures.curvature import (Estimate, hessian, hessian_eigenvalues, hessian_frobenius,
@@ -15,6 +18,17 @@ from wfm.measures.curvature import (Estimate, hessian, hessian_eigenvalues, hess
 from wfm.measures.energy import NOISES, LocalEnergy, local_energy
 from wfm.measures.entropy import LocalEntropy, local_entropy
 
-__all__ = ["Estimate", "LocalEnergy", "LocalEntropy", "NOISES", "hessian", "hessian_eigenvalues",
-           "hessian_frobenius", "hessian_trace", "local_energy", "local_entropy", "log_volume",
-           "sharpness"]
+#: Measures by name, as a sweep refers to them.
+MEASURES = {
+    "local_energy": local_energy,
+    "local_entropy": local_entropy,
+    "hessian_eigenvalues": hessian_eigenvalues,
+    "log_volume": log_volume,
+    "hessian_trace": hessian_trace,
+    "hessian_frobenius": hessian_frobenius,
+    "sharpness": sharpness,
+}
+
+__all__ = ["MEASURES", "Estimate", "LocalEnergy", "LocalEntropy", "NOISES", "hessian",
+           "hessian_eigenvalues", "hessian_frobenius", "hessian_trace", "local_energy",
+           "local_entropy", "log_volume", "sharpness"]
