@@ -64,7 +64,7 @@ PRESETS = {
               "energy_sizes": [0.05, 0.1, 0.2, 0.4], "energy_samples": 1000, "top_k": 10, "trace_samples": 100,
               "frobenius_vectors": 50, "frobenius_eps": 1e-5, "sharpness_eps": 1e-3, "sharpness_iters": 100},
 }
-#: Table rows: label -> (dataset or column, how a row entry compares with a = 1).
+#: Table rows: quantity -> the dataset (measures/...) or results column it is read from.
 QUANTITIES = {
     "local_energy_multiplicative": "measures/local_energy_multiplicative/train",
     "local_energy_additive": "measures/local_energy_additive/train",
@@ -91,9 +91,11 @@ def build_parser():
 presets (explicit options override them):
   quick  ReLU committee K = 16, N = 40 (fully connected, trainable readout), P = 4 N Gaussian
          patterns, 3 seeds, a = 0.1 0.3 1 3 10 and 2 random per-unit draws in [0.1, 10];
-         about 1 minute on 2 cores (measured 50 s; most of it the rescaled measures, serial).
+         about 1 minute on 2 idle cores (measured: 1 min 47 s wall with the 2 cores shared,
+         load average 13, 33 s of CPU; the rescaled points are measured serially).
   paper  K = 20, N = 100, P = 5 N, 10 seeds, a = 0.03 ... 30 and 4 random draws, larger
-         measure samples: about 30 minutes on 2 cores (estimated from the quick preset).""")
+         measure samples: about 15-20 minutes (measured 8 s of CPU per rescaled point,
+         110 points, plus about 1 s per training run).""")
     parser.add_argument("--preset", choices=sorted(PRESETS), default="quick", help="default settings (quick)")
     parser.add_argument("--N", type=int, help="inputs")
     parser.add_argument("--K", type=int, help="hidden ReLU units")
