@@ -87,6 +87,7 @@ def register(name, *, defaults, accepts, summary):
 def _load_builtin():
     # each module registers its algorithms on import
     from wfm.algorithms import exact  # noqa: F401
+    from wfm.algorithms import lbfgs  # noqa: F401
     from wfm.algorithms import message_passing  # noqa: F401
     from wfm.algorithms import perceptron_rule  # noqa: F401
 

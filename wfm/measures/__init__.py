@@ -5,7 +5,9 @@
 - Hessian measures of the smooth losses of :mod:`wfm.losses` (module ``curvature``):
   :func:`hessian`, :func:`hessian_eigenvalues`, :func:`log_volume`, :func:`hessian_trace`,
   :func:`hessian_frobenius`;
-- :func:`sharpness` (module ``box_sharpness``): Keskar et al. eps-sharpness.
+- :func:`sharpness` (module ``box_sharpness``): Keskar et al. eps-sharpness;
+- :func:`local_entropy` (module ``entropy``): local free entropy phi(gamma), distance d and
+  local entropy S(d) around a reference, by BP with an external field (binary weights).
 
 Every measure takes ``(problem, model, w, **arguments)``; :data:`MEASURES` maps their names to
 the functions, which is how a sweep (``wfm.sweep.Sweep(measures=...)``) finds them.
@@ -14,10 +16,12 @@ from wfm.measures.box_sharpness import sharpness
 from wfm.measures.curvature import (Estimate, hessian, hessian_eigenvalues, hessian_frobenius,
                                     hessian_trace, log_volume)
 from wfm.measures.energy import NOISES, LocalEnergy, local_energy
+from wfm.measures.entropy import LocalEntropy, local_entropy
 
 #: Measures by name, as a sweep refers to them.
 MEASURES = {
     "local_energy": local_energy,
+    "local_entropy": local_entropy,
     "hessian_eigenvalues": hessian_eigenvalues,
     "log_volume": log_volume,
     "hessian_trace": hessian_trace,
@@ -25,5 +29,6 @@ MEASURES = {
     "sharpness": sharpness,
 }
 
-__all__ = ["MEASURES", "Estimate", "LocalEnergy", "NOISES", "hessian", "hessian_eigenvalues",
-           "hessian_frobenius", "hessian_trace", "local_energy", "log_volume", "sharpness"]
+__all__ = ["MEASURES", "Estimate", "LocalEnergy", "LocalEntropy", "NOISES", "hessian",
+           "hessian_eigenvalues", "hessian_frobenius", "hessian_trace", "local_energy",
+           "local_entropy", "log_volume", "sharpness"]
