@@ -83,7 +83,7 @@ def register(name, *, defaults, accepts, summary):
 
 
 def _load_builtin():
-    from wfm.algorithms import exact, message_passing  # noqa: F401  (register on import)
+    from wfm.algorithms import entropic_sgd, exact, message_passing, sgd  # noqa: F401  (register on import)
 
 
 def names():
