@@ -38,7 +38,7 @@ def _point(model, seed, scale=1.7):
 
 
 def _batch(ce, start, stop):
-    return ce.rows(ce.X, start, stop), ce.y[start:stop]
+    return ce.gather(np.arange(start, stop))
 
 
 @pytest.mark.parametrize("name", MODELS)
@@ -74,7 +74,7 @@ def test_margin_enters_as_norm_times_stability_minus_kappa(small):
     r, gamma = 2.5, 1.3
     w = model.init(4) * r
     Delta = model.stabilities(small, w)
-    value, _ = ce.value_and_gradient(w, ce.X, ce.y, gamma)
+    value, _ = ce.value_and_gradient(w, *ce.gather(np.arange(ce.P)), gamma)
     x = r * (Delta - model.kappa)
     assert value == pytest.approx(np.mean(np.log1p(np.exp(-2 * gamma * x)) / (2 * gamma)), rel=1e-12)
 
@@ -87,11 +87,11 @@ def test_large_gamma_gradient_is_the_hinge_subgradient(small, name):
     gamma = 1e4
 
     def signed(theta):
-        return ce._signed(theta, ce.fields(ce.split(theta)[0], ce.X), ce.y)[0]
+        return ce._signed(theta, ce.fields(ce.split(theta)[0], ce.gather(np.arange(ce.P))[0]), ce.y)[0]
 
     # away from the kink (a ReLU pattern with every unit off has x = 0): exp(-2 gamma |x|) < 1e-80
     theta = next(t for t in (_point(model, seed) for seed in range(50)) if np.min(np.abs(signed(t))) > 0.01)
-    value, grad = ce.value_and_gradient(theta, ce.X, ce.y, gamma)
+    value, grad = ce.value_and_gradient(theta, *ce.gather(np.arange(ce.P)), gamma)
     x = signed(theta)
     h = 1e-6
     hinge = np.zeros_like(theta)

@@ -23,14 +23,17 @@ w^a <- w^a - lr (grad f_B(w^a) + gamma_c (w^a - c)), c = (1/y) sum_a w^a the cen
 The elastic terms are integrated exactly over the step (operator splitting): after the
 gradient step, x' <- x + (x' - x) exp(-lr gamma_c), and w^a <- c + (w^a - c) exp(-lr gamma_c)
 with c the centre of the replicas after their gradient steps (which this contraction leaves
-unchanged), followed by the projection when normalising. To first order in lr gamma_c this is the explicit update above; unlike it, it
-stays stable when the scoped coupling grows past 1 / lr. The answer is the centre (``answer="centre"``, projected to
-the epoch's norm when normalising) or the replica with fewest training errors
+unchanged), followed by the projection when normalising. To first order in lr gamma_c this
+is the explicit update above; unlike it, it stays stable when the scoped coupling grows past
+1 / lr. The answer is the centre (``answer="centre"``, projected to the epoch's norm when
+normalising) or the replica with fewest training errors
 (``answer="best"``); early stopping waits for the answer to have zero errors.
 
 ``history`` as for ``"sgd"`` (``loss``, ``errors``, ``norm``, ``gamma``, ``schedule``, of
 the answer) plus ``coupling`` (gamma_c per epoch) and ``distance`` (entropy_sgd: |x - mu|^2 /
-n_params at the last outer step; rsgd: mean_a |w^a - c|^2 / n_params).
+n_params at the last outer step; rsgd: mean_a |w^a - c|^2 / n_params); rsgd also records
+``replica_errors`` (fewest training errors among the replicas) and returns
+``extra["centre_errors"]`` and ``extra["replica_errors"]`` (per replica) at the end.
 """
 import numpy as np
 
@@ -87,12 +90,12 @@ def entropy_sgd(problem, model, rng, **params):
         pull = np.exp(-settings.lr * gamma_c)
         if normalize:
             ce.normalize(x, settings.unit_norm[t])
-        X, y = ce.shuffled(rng.permutation(ce.P))
+        order = rng.permutation(ce.P)
         for s in range(outer):
             xp, mu = x.copy(), x.copy()
             for b in range(L):
                 start, stop = bounds[(s * L + b) % len(bounds)]
-                _, grad = ce.value_and_gradient(xp, ce.rows(X, start, stop), y[start:stop], gamma)
+                grad = ce.gradient(xp, *ce.gather(order[start:stop]), gamma)
                 kick = kick_scale * rng.standard_normal(x.size) if noise else None
                 step(ce, xp, grad, settings, t, kick, anchor=x, pull=pull)
                 mu *= 1.0 - decay
@@ -127,12 +130,11 @@ def rsgd(problem, model, rng, **params):
         if normalize:
             for w in W:
                 ce.normalize(w, settings.unit_norm[t])
-        orders = [ce.shuffled(rng.permutation(ce.P)) for _ in range(y_rep)]
+        orders = [rng.permutation(ce.P) for _ in range(y_rep)]
         pull = np.exp(-settings.lr * gamma_c)
         for start, stop in bounds:
-            for w, (X, y) in zip(W, orders):
-                _, grad = ce.value_and_gradient(w, ce.rows(X, start, stop), y[start:stop], gamma)
-                step(ce, w, grad, settings, t)
+            for w, order in zip(W, orders):
+                step(ce, w, ce.gradient(w, *ce.gather(order[start:stop]), gamma), settings, t)
             centre = W.mean(axis=0)
             W -= centre
             W *= pull

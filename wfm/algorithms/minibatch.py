@@ -42,6 +42,8 @@ SCHEDULES = ("constant", "fast", "slow")
 NORM_CONTROLS = ("normalize", "weight_decay", "none")
 ANNEALS = ("norm", "gamma")
 
+_ROWS = 256  # patterns per block of the full-data evaluation
+
 #: Hyperparameters common to every algorithm of the SGD family, with their defaults.
 COMMON_DEFAULTS = {
     "lr": 0.1, "batch_size": 100, "epochs": 1000, "gamma": 1.0, "surrogate_beta": 1.0,
@@ -171,17 +173,34 @@ class CrossEntropy:
         self.X = self.layout(problem.X)
         self.y = problem.y.astype(np.float64)
         self.P = problem.P
+        self._buffers = {}
 
     def layout(self, X):
-        """float64 patterns: (P, N), or (K, P, n) with unit k's inputs contiguous for a tree."""
-        X = np.asarray(X, dtype=np.float64)
+        """Patterns in their compact dtype (int8 +-1, float32 or float64) and this layout:
+        (P, N), or (K, P, n) with unit k's inputs contiguous for a tree.
+
+        Mini-batches and evaluation blocks are converted to float64 when gathered, so the
+        memory traffic per epoch is that of the compact array.
+        """
+        X = np.asarray(X)
         if self.stacked:
             return np.ascontiguousarray(X.reshape(X.shape[0], self.K, self.n).transpose(1, 0, 2))
         return np.ascontiguousarray(X)
 
-    def shuffled(self, order):
-        """Patterns and labels in the order ``order`` (one copy per epoch; batches are slices)."""
-        return (self.X[:, order] if self.stacked else self.X[order]), self.y[order]
+    def gather(self, index):
+        """Patterns (float64) and labels ``index`` (a mini-batch), in reused buffers.
+
+        The returned arrays are overwritten by the next call with a batch of the same size.
+        """
+        B = index.shape[0]
+        buffers = self._buffers.get(B)
+        if buffers is None:
+            shape = (self.K, B, self.n) if self.stacked else (B, self.X.shape[1])
+            buffers = self._buffers[B] = (np.empty(shape, dtype=self.X.dtype), np.empty(shape))
+        compact, wide = buffers
+        np.take(self.X, index, axis=1 if self.stacked else 0, out=compact)
+        wide[...] = compact
+        return wide, self.y[index]
 
     def rows(self, X, start, stop):
         """Patterns ``start:stop`` of a pattern array in this layout (a view)."""
@@ -223,6 +242,14 @@ class CrossEntropy:
 
     def value_and_gradient(self, theta, Xb, yb, gamma):
         """Mean CE over the batch (Xb, yb) at inverse temperature gamma, and its gradient."""
+        x, grad = self._gradient(theta, Xb, yb, gamma)
+        return float(np.mean(np.logaddexp(0.0, -2.0 * gamma * x))) / (2.0 * gamma), grad
+
+    def gradient(self, theta, Xb, yb, gamma):
+        """Gradient of the mean CE over the batch (Xb, yb), without the value."""
+        return self._gradient(theta, Xb, yb, gamma)[1]
+
+    def _gradient(self, theta, Xb, yb, gamma):
         W, v = self.split(theta)
         lam = self.fields(W, Xb)
         x, g, g1 = self._signed(theta, lam, yb)
@@ -238,16 +265,23 @@ class CrossEntropy:
             gW -= (ell1.sum() / B) * self.kappa * self.scale * W / np.linalg.norm(W)
         if self.trainable:
             grad[self.F:] = g @ delta
-        value = float(np.mean(np.logaddexp(0.0, -2.0 * gamma * x))) / (2.0 * gamma)
-        return value, grad
+        return x, grad
 
     def evaluate(self, theta, gamma):
         """(mean CE over all training patterns, training errors with the true activations)."""
-        W, v = self.split(theta)
-        lam = self.fields(W, self.X)
+        lam = self._all_fields(theta)
         x, _, _ = self._signed(theta, lam, self.y)
         value = float(np.mean(np.logaddexp(0.0, -2.0 * gamma * x))) / (2.0 * gamma)
         return value, self.errors_from_fields(theta, lam)
+
+    def _all_fields(self, theta):
+        """Fields of every training pattern, by blocks of rows that stay in cache."""
+        W, _ = self.split(theta)
+        lam = np.empty((self.K, self.P))
+        for start in range(0, self.P, _ROWS):
+            block = self.rows(self.X, start, start + _ROWS).astype(np.float64)
+            lam[:, start:start + _ROWS] = self.fields(W, block)
+        return lam
 
     def errors_from_fields(self, theta, lam):
         """Training errors of the real model (sign units, strict margins) from its fields."""
@@ -260,8 +294,7 @@ class CrossEntropy:
 
     def errors(self, theta):
         """Training errors of the real model at theta."""
-        W, _ = self.split(theta)
-        return self.errors_from_fields(theta, self.fields(W, self.X))
+        return self.errors_from_fields(theta, self._all_fields(theta))
 
     def unit_norms(self, theta):
         """Per-unit norms r_k = |w_k| / sqrt(n), shape (K,)."""
@@ -271,7 +304,7 @@ class CrossEntropy:
     def normalize(self, theta, r):
         """Rescale in place: |w_k| = r sqrt(n) for every unit, and |v| = sqrt(K) if trainable."""
         W, v = self.split(theta)
-        norms = np.linalg.norm(W, axis=1)
+        norms = np.sqrt(np.einsum("kn,kn->k", W, W))
         W *= (r * np.sqrt(self.n) / np.where(norms > 0, norms, 1.0))[:, None]
         if self.trainable:
             norm_v = np.linalg.norm(v)
@@ -314,6 +347,12 @@ def batch_bounds(P, batch_size):
     """(start, stop) of the mini-batches of one epoch; the last one may be shorter."""
     B = min(batch_size, P)
     return [(start, min(P, start + B)) for start in range(0, P, B)]
+
+
+def batches(ce, order, bounds):
+    """The mini-batches (Xb, yb) of one epoch: patterns ``order[start:stop]`` for each bound."""
+    for start, stop in bounds:
+        yield ce.gather(order[start:stop])
 
 
 class History:

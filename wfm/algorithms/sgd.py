@@ -20,7 +20,7 @@ scheduled r(t)). ``extra["test_error"]`` is reported when the problem has a test
 """
 from wfm.algorithms import register
 from wfm.algorithms.minibatch import (COMMON_DEFAULTS, CrossEntropy, History, Settings, accepts,
-                                      batch_bounds, finish, initial_theta, step)
+                                      batch_bounds, batches, finish, initial_theta, step)
 
 
 @register("sgd", defaults=dict(COMMON_DEFAULTS), accepts=accepts,
@@ -37,10 +37,8 @@ def sgd(problem, model, rng, **params):
         gamma = settings.gammas[t]
         if settings.norm_control == "normalize":
             ce.normalize(theta, settings.unit_norm[t])
-        X, y = ce.shuffled(rng.permutation(ce.P))
-        for start, stop in bounds:
-            _, grad = ce.value_and_gradient(theta, ce.rows(X, start, stop), y[start:stop], gamma)
-            step(ce, theta, grad, settings, t)
+        for Xb, yb in batches(ce, rng.permutation(ce.P), bounds):
+            step(ce, theta, ce.gradient(theta, Xb, yb, gamma), settings, t)
         loss, errors = ce.evaluate(theta, gamma)
         history.add(loss=loss, errors=errors, norm=ce.unit_norms(theta), gamma=gamma,
                     schedule=settings.r[t])
