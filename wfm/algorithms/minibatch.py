@@ -17,8 +17,12 @@ f_gamma(x) = log(1 + exp(-2 gamma x)) / (2 gamma), of the signed output
   surrogate's slope beta r, not gamma; use ``anneal="gamma"`` to anneal gamma itself.
 
 The gradient is the one of :class:`wfm.losses.Loss` (same conventions, kappa = 0 gives the
-same values), fused for contiguous mini-batches: a fully connected layer is one product
-W X_b^T forward and one C X_b backward; a tree layer one matrix-vector product per unit.
+same values). :meth:`CrossEntropy.gradient` computes it in NumPy on a gathered mini-batch (a
+fully connected layer is one product W X_b^T forward and one C X_b backward; a tree layer one
+matrix-vector product per unit); the Numba kernels of :mod:`wfm._kernels.sgd` compute the same
+quantities pattern by pattern from the compact patterns: the batch gradient, a whole epoch of
+``"sgd"`` (:func:`kernel_epoch`, faster at every size of benchmarks/bench_sgd.py), and the
+full-data loss and errors (:meth:`CrossEntropy.evaluate`).
 
 Norm control (``norm_control``):
 
@@ -41,8 +45,6 @@ from wfm import _validate as check
 SCHEDULES = ("constant", "fast", "slow")
 NORM_CONTROLS = ("normalize", "weight_decay", "none")
 ANNEALS = ("norm", "gamma")
-
-_ROWS = 256  # patterns per block of the full-data evaluation
 
 #: Hyperparameters common to every algorithm of the SGD family, with their defaults.
 COMMON_DEFAULTS = {
@@ -171,6 +173,7 @@ class CrossEntropy:
         self.F = self.K * self.n
         self.scale = 1.0 / np.sqrt(self.n)
         self.X = self.layout(problem.X)
+        self.patterns = self.X if not self.stacked else np.ascontiguousarray(problem.X)
         self.y = problem.y.astype(np.float64)
         self.P = problem.P
         self._buffers = {}
@@ -179,8 +182,8 @@ class CrossEntropy:
         """Patterns in their compact dtype (int8 +-1, float32 or float64) and this layout:
         (P, N), or (K, P, n) with unit k's inputs contiguous for a tree.
 
-        Mini-batches and evaluation blocks are converted to float64 when gathered, so the
-        memory traffic per epoch is that of the compact array.
+        Mini-batches are converted to float64 when gathered, so the memory traffic per
+        epoch is that of the compact array.
         """
         X = np.asarray(X)
         if self.stacked:
@@ -201,10 +204,6 @@ class CrossEntropy:
         np.take(self.X, index, axis=1 if self.stacked else 0, out=compact)
         wide[...] = compact
         return wide, self.y[index]
-
-    def rows(self, X, start, stop):
-        """Patterns ``start:stop`` of a pattern array in this layout (a view)."""
-        return X[:, start:stop] if self.stacked else X[start:stop]
 
     def split(self, theta):
         """(W (K, n), v (K,)) views of theta."""
@@ -267,34 +266,31 @@ class CrossEntropy:
             grad[self.F:] = g @ delta
         return x, grad
 
-    def evaluate(self, theta, gamma):
-        """(mean CE over all training patterns, training errors with the true activations)."""
-        lam = self._all_fields(theta)
-        x, _, _ = self._signed(theta, lam, self.y)
-        value = float(np.mean(np.logaddexp(0.0, -2.0 * gamma * x))) / (2.0 * gamma)
-        return value, self.errors_from_fields(theta, lam)
+    def kernel_arguments(self, theta):
+        """(W, v, tree, activation code, beta) for the kernels of :mod:`wfm._kernels.sgd`.
 
-    def _all_fields(self, theta):
-        """Fields of every training pattern, by blocks of rows that stay in cache."""
-        W, _ = self.split(theta)
-        lam = np.empty((self.K, self.P))
-        for start in range(0, self.P, _ROWS):
-            block = self.rows(self.X, start, start + _ROWS).astype(np.float64)
-            lam[:, start:start + _ROWS] = self.fields(W, block)
-        return lam
+        W and, for a trainable readout, v are views of theta (the kernels update them in place).
+        """
+        from wfm._kernels import sgd as kernels
 
-    def errors_from_fields(self, theta, lam):
-        """Training errors of the real model (sign units, strict margins) from its fields."""
         W, v = self.split(theta)
-        if self.perceptron:
-            stability = self.y * lam[0] * np.sqrt(self.n) / np.linalg.norm(W)
-            return int(np.count_nonzero(stability <= self.kappa))
-        g = np.maximum(lam, 0.0) if self.activation == "relu" else np.where(lam > 0, 1.0, -1.0)
-        return int(np.count_nonzero(self.y * (v @ g) <= 0))
+        code = {"linear": kernels.LINEAR, "relu": kernels.RELU, "sign": kernels.TANH}[self.activation]
+        return W, (v if self.trainable else v.copy()), self.stacked, code, self.beta
+
+    def evaluate(self, theta, gamma):
+        """(mean CE over all training patterns, training errors with the true activations).
+
+        Errors count the real model: sign units (sign(0) = -1), strict margins.
+        """
+        from wfm._kernels.sgd import evaluate
+
+        value, errors = evaluate(self.patterns, self.y, *self.kernel_arguments(theta), gamma,
+                                 self.kappa, np.empty(self.K), np.empty(self.K))
+        return float(value), int(errors)
 
     def errors(self, theta):
         """Training errors of the real model at theta."""
-        return self.errors_from_fields(theta, self._all_fields(theta))
+        return self.evaluate(theta, 1.0)[1]
 
     def unit_norms(self, theta):
         """Per-unit norms r_k = |w_k| / sqrt(n), shape (K,)."""
@@ -349,10 +345,26 @@ def batch_bounds(P, batch_size):
     return [(start, min(P, start + B)) for start in range(0, P, B)]
 
 
-def batches(ce, order, bounds):
-    """The mini-batches (Xb, yb) of one epoch: patterns ``order[start:stop]`` for each bound."""
-    for start, stop in bounds:
-        yield ce.gather(order[start:stop])
+def kernel_epoch(ce, theta, settings):
+    """``epoch(order, r, gamma)``: one SGD epoch on ``theta`` in place, by the Numba kernel.
+
+    With ``norm_control="normalize"`` theta is first projected to the norm r, then each batch
+    ``order[start:start + batch_size]`` takes the step of :func:`step` on the gradient of
+    :meth:`CrossEntropy.gradient` (:func:`wfm._kernels.sgd.sgd_epoch`; its NumPy twin is in
+    tests/naive_sgd.py).
+    """
+    from wfm._kernels import sgd as kernels
+
+    W, v, tree, code, beta = ce.kernel_arguments(theta)
+    mode = {"none": kernels.NONE, "normalize": kernels.NORMALIZE,
+            "weight_decay": kernels.WEIGHT_DECAY}[settings.norm_control]
+    work = (np.empty((ce.K, ce.n)), np.empty(ce.K), np.empty(ce.K), np.empty(ce.K))
+    batch_size = min(settings.batch_size, ce.P)
+
+    def epoch(order, r, gamma):
+        kernels.sgd_epoch(ce.patterns, ce.y, order, batch_size, W, v, ce.trainable, tree, code,
+                          beta, gamma, ce.kappa, settings.lr, mode, settings.weight_decay, r, *work)
+    return epoch
 
 
 class History:

@@ -6,10 +6,11 @@ multiplies the signed output, hence plays the role of gamma in f_gamma; reducing
 along learning drives SGD on the CE loss towards wide flat minima. Loss, norm control and
 schedules are described in :mod:`wfm.algorithms.minibatch`.
 
-Each epoch t: a fresh permutation of the training patterns from the run's generator,
-mini-batches of ``batch_size`` consecutive patterns of it, one step per batch
-theta <- theta - lr (grad + [weight_decay theta]) followed by the projection to the norm r(t)
-when ``norm_control="normalize"``. After the epoch the full training loss and errors are
+Each epoch t (one call of the Numba kernel :func:`wfm._kernels.sgd.sgd_epoch`): with
+``norm_control="normalize"`` the projection to the norm r(t), then a fresh permutation of
+the training patterns from the run's generator, mini-batches of ``batch_size`` consecutive
+patterns of it, one step per batch theta <- theta - lr (grad + [weight_decay theta])
+followed by the projection to the norm r(t) when ``norm_control="normalize"``. After the epoch the full training loss and errors are
 recorded; with ``early_stop`` the run ends at the first epoch t >= end of the schedule with
 zero training errors.
 
@@ -20,7 +21,7 @@ scheduled r(t)). ``extra["test_error"]`` is reported when the problem has a test
 """
 from wfm.algorithms import register
 from wfm.algorithms.minibatch import (COMMON_DEFAULTS, CrossEntropy, History, Settings, accepts,
-                                      batch_bounds, batches, finish, initial_theta, step)
+                                      finish, initial_theta, kernel_epoch)
 
 
 @register("sgd", defaults=dict(COMMON_DEFAULTS), accepts=accepts,
@@ -30,15 +31,12 @@ def sgd(problem, model, rng, **params):
     settings = Settings(**params)
     ce = CrossEntropy(problem, model, settings.surrogate_beta)
     theta = initial_theta(ce, model, rng, settings)
-    bounds = batch_bounds(ce.P, settings.batch_size)
+    epoch = kernel_epoch(ce, theta, settings)
     history = History("schedule")
     epochs = 0
     for t in range(settings.epochs):
         gamma = settings.gammas[t]
-        if settings.norm_control == "normalize":
-            ce.normalize(theta, settings.unit_norm[t])
-        for Xb, yb in batches(ce, rng.permutation(ce.P), bounds):
-            step(ce, theta, ce.gradient(theta, Xb, yb, gamma), settings, t)
+        epoch(rng.permutation(ce.P), settings.unit_norm[t], gamma)
         loss, errors = ce.evaluate(theta, gamma)
         history.add(loss=loss, errors=errors, norm=ce.unit_norms(theta), gamma=gamma,
                     schedule=settings.r[t])
