@@ -35,6 +35,7 @@ def test_batch_gradient_and_loss_match_numpy(name, inputs):
     np.testing.assert_allclose(grad_W.ravel(), expected[:ce.F], rtol=1e-10, atol=1e-13)
     if ce.trainable:
         np.testing.assert_allclose(grad_v, expected[ce.F:], rtol=1e-10, atol=1e-13)
+    np.testing.assert_allclose(ce.batch_gradient(theta, index, 1.7), expected, rtol=1e-10, atol=1e-13)
 
 
 @pytest.mark.parametrize("inputs", INPUTS)

@@ -95,7 +95,7 @@ def entropy_sgd(problem, model, rng, **params):
             xp, mu = x.copy(), x.copy()
             for b in range(L):
                 start, stop = bounds[(s * L + b) % len(bounds)]
-                grad = ce.gradient(xp, *ce.gather(order[start:stop]), gamma)
+                grad = ce.batch_gradient(xp, order[start:stop], gamma)
                 kick = kick_scale * rng.standard_normal(x.size) if noise else None
                 step(ce, xp, grad, settings, t, kick, anchor=x, pull=pull)
                 mu *= 1.0 - decay
@@ -134,7 +134,7 @@ def rsgd(problem, model, rng, **params):
         pull = np.exp(-settings.lr * gamma_c)
         for start, stop in bounds:
             for w, order in zip(W, orders):
-                step(ce, w, ce.gradient(w, *ce.gather(order[start:stop]), gamma), settings, t)
+                step(ce, w, ce.batch_gradient(w, order[start:stop], gamma), settings, t)
             centre = W.mean(axis=0)
             W -= centre
             W *= pull

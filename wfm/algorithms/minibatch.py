@@ -20,7 +20,8 @@ The gradient is the one of :class:`wfm.losses.Loss` (same conventions, kappa = 0
 same values). :meth:`CrossEntropy.gradient` computes it in NumPy on a gathered mini-batch (a
 fully connected layer is one product W X_b^T forward and one C X_b backward; a tree layer one
 matrix-vector product per unit); the Numba kernels of :mod:`wfm._kernels.sgd` compute the same
-quantities pattern by pattern from the compact patterns: the batch gradient, a whole epoch of
+quantities pattern by pattern from the compact patterns: the batch gradient
+(:meth:`CrossEntropy.batch_gradient`, used by the baselines), a whole epoch of
 ``"sgd"`` (:func:`kernel_epoch`, faster at every size of benchmarks/bench_sgd.py), and the
 full-data loss and errors (:meth:`CrossEntropy.evaluate`).
 
@@ -276,6 +277,20 @@ class CrossEntropy:
         W, v = self.split(theta)
         code = {"linear": kernels.LINEAR, "relu": kernels.RELU, "sign": kernels.TANH}[self.activation]
         return W, (v if self.trainable else v.copy()), self.stacked, code, self.beta
+
+    def batch_gradient(self, theta, index, gamma):
+        """Gradient of the mean CE over the patterns ``index`` (the Numba kernel
+        :func:`wfm._kernels.sgd.batch_gradient`; the values of :meth:`gradient` on
+        ``gather(index)``)."""
+        from wfm._kernels import sgd as kernels
+
+        W, v, tree, code, beta = self.kernel_arguments(theta)
+        grad = np.empty_like(theta)
+        grad_v = grad[self.F:] if self.trainable else np.empty(self.K)
+        kernels.batch_gradient(self.patterns, self.y, index, W, v, tree, code, beta, gamma,
+                               self.kappa, grad[:self.F].reshape(self.K, self.n), grad_v,
+                               np.empty(self.K), np.empty(self.K))
+        return grad
 
     def evaluate(self, theta, gamma):
         """(mean CE over all training patterns, training errors with the true activations).
