@@ -29,7 +29,8 @@ def test_batch_gradient_and_loss_match_numpy(name, inputs):
     W, v, tree, code, beta = ce.kernel_arguments(theta)
     grad_W, grad_v = np.full(W.shape, np.nan), np.full(ce.K, np.nan)
     loss = kernels.batch_gradient(ce.patterns, ce.y, index, W, v, tree, code, beta, 1.7, ce.kappa,
-                                  grad_W, grad_v, np.empty(ce.K), np.empty(ce.K))
+                                  grad_W, grad_v, np.empty(ce.K), np.empty(ce.K),
+                                  np.empty(ce.patterns.shape[1]))
     expected_loss, expected = ce.value_and_gradient(theta, *ce.gather(index), 1.7)
     assert loss == pytest.approx(expected_loss, rel=1e-12)
     np.testing.assert_allclose(grad_W.ravel(), expected[:ce.F], rtol=1e-10, atol=1e-13)

@@ -57,15 +57,20 @@ def _axpy(c, x, out):
 
 
 @njit(cache=True)
-def _units(X, mu, W, v, tree, activation, beta, g, g1):
+def _units(X, mu, W, v, tree, activation, beta, g, g1, xi):
     """Activations g(lambda_k) and slopes g'(lambda_k) of pattern mu into g, g1; returns the
-    output sum_k v_k g(lambda_k). TANH is the surrogate tanh(beta lambda) of sign units."""
+    output sum_k v_k g(lambda_k). TANH is the surrogate tanh(beta lambda) of sign units.
+
+    Pattern mu is converted once to float64 into ``xi`` (shape (N,)), which every unit reads
+    (and the backward pass after it)."""
     K, n = W.shape
+    for i in range(X.shape[1]):
+        xi[i] = X[mu, i]
     scale = 1.0 / np.sqrt(n)
     out = 0.0
     for k in range(K):
         offset = k * n if tree else 0
-        lam = _dot(W[k], X[mu, offset:offset + n]) * scale
+        lam = _dot(W[k], xi[offset:offset + n]) * scale
         if activation == LINEAR:
             g[k], g1[k] = lam, 1.0
         elif activation == RELU:
@@ -78,7 +83,8 @@ def _units(X, mu, W, v, tree, activation, beta, g, g1):
 
 
 @njit(cache=True)
-def batch_gradient(X, y, index, W, v, tree, activation, beta, gamma, kappa, grad_W, grad_v, g, g1):
+def batch_gradient(X, y, index, W, v, tree, activation, beta, gamma, kappa, grad_W, grad_v, g, g1,
+                   xi):
     """Mean CE over the patterns ``index`` and its gradient (grad_W (K, n), grad_v (K,)).
 
     Parameters
@@ -90,7 +96,7 @@ def batch_gradient(X, y, index, W, v, tree, activation, beta, gamma, kappa, grad
         LINEAR (perceptron, K = 1), RELU, or TANH (tanh(beta lambda), the sign surrogate).
     beta, gamma, kappa : float
         kappa is the perceptron's margin (0 for committees).
-    grad_W, grad_v : outputs, overwritten; g, g1 : work arrays of shape (K,)
+    grad_W, grad_v : outputs, overwritten; g, g1 : work arrays of shape (K,); xi : (N,)
 
     Returns
     -------
@@ -107,7 +113,7 @@ def batch_gradient(X, y, index, W, v, tree, activation, beta, gamma, kappa, grad
     loss = 0.0
     for j in range(B):
         mu = index[j]
-        x = y[mu] * _units(X, mu, W, v, tree, activation, beta, g, g1) - kappa * norm_w * scale
+        x = y[mu] * _units(X, mu, W, v, tree, activation, beta, g, g1, xi) - kappa * norm_w * scale
         loss += _ce_value(x, gamma)
         slope = _ce_slope(x, gamma)
         slope_sum += slope
@@ -116,7 +122,7 @@ def batch_gradient(X, y, index, W, v, tree, activation, beta, gamma, kappa, grad
             c = v[k] * g1[k] * delta
             if c != 0.0:
                 offset = k * n if tree else 0
-                _axpy(c, X[mu, offset:offset + n], grad_W[k])
+                _axpy(c, xi[offset:offset + n], grad_W[k])
             grad_v[k] += g[k] * delta
     for k in range(K):
         for i in range(n):
@@ -144,7 +150,7 @@ def _project(W, v, trainable, r):
 
 @njit(cache=True)
 def sgd_epoch(X, y, order, batch_size, W, v, trainable, tree, activation, beta, gamma, kappa,
-              lr, norm_mode, weight_decay, r, grad_W, grad_v, g, g1):
+              lr, norm_mode, weight_decay, r, grad_W, grad_v, g, g1, xi):
     """One epoch: the steps on the batches ``order[start:start + batch_size]``, W, v in place.
 
     Each step is theta <- theta - lr (grad + [weight_decay theta]) (WEIGHT_DECAY adds the
@@ -160,7 +166,7 @@ def sgd_epoch(X, y, order, batch_size, W, v, trainable, tree, activation, beta, 
     for start in range(0, P, batch_size):
         stop = min(P, start + batch_size)
         batch_gradient(X, y, order[start:stop], W, v, tree, activation, beta, gamma, kappa,
-                       grad_W, grad_v, g, g1)
+                       grad_W, grad_v, g, g1, xi)
         for k in range(K):
             for i in range(n):
                 step = grad_W[k, i]
@@ -177,13 +183,13 @@ def sgd_epoch(X, y, order, batch_size, W, v, trainable, tree, activation, beta, 
 
 
 @njit(cache=True)
-def evaluate(X, y, W, v, tree, activation, beta, gamma, kappa, g, g1):
+def evaluate(X, y, W, v, tree, activation, beta, gamma, kappa, g, g1, xi):
     """Mean CE over all patterns, and the training errors of the real model.
 
     Errors: for the perceptron (LINEAR) the patterns with stability sigma w.xi / |w| <= kappa;
     for committees those with sigma sum_k v_k g(lambda_k) <= 0, with the true activations
     (ReLU, or sign with sign(0) = -1 for TANH), as :class:`wfm.models.Committee`.
-    Work arrays g, g1 of shape (K,).
+    Work arrays g, g1 of shape (K,) and xi of shape (N,).
     """
     K, n = W.shape
     scale = 1.0 / np.sqrt(n)
@@ -191,7 +197,7 @@ def evaluate(X, y, W, v, tree, activation, beta, gamma, kappa, g, g1):
     loss = 0.0
     errors = 0
     for mu in range(X.shape[0]):
-        out = _units(X, mu, W, v, tree, activation, beta, g, g1)
+        out = _units(X, mu, W, v, tree, activation, beta, g, g1, xi)
         x = y[mu] * out - kappa * norm_w * scale
         loss += _ce_value(x, gamma)
         if activation == LINEAR:

@@ -175,6 +175,7 @@ class CrossEntropy:
         self.scale = 1.0 / np.sqrt(self.n)
         self.X = self.layout(problem.X)
         self.patterns = self.X if not self.stacked else np.ascontiguousarray(problem.X)
+        self.work = (np.empty(self.K), np.empty(self.K), np.empty(self.patterns.shape[1]))
         self.y = problem.y.astype(np.float64)
         self.P = problem.P
         self._buffers = {}
@@ -289,7 +290,7 @@ class CrossEntropy:
         grad_v = grad[self.F:] if self.trainable else np.empty(self.K)
         kernels.batch_gradient(self.patterns, self.y, index, W, v, tree, code, beta, gamma,
                                self.kappa, grad[:self.F].reshape(self.K, self.n), grad_v,
-                               np.empty(self.K), np.empty(self.K))
+                               *self.work)
         return grad
 
     def evaluate(self, theta, gamma):
@@ -300,7 +301,7 @@ class CrossEntropy:
         from wfm._kernels.sgd import evaluate
 
         value, errors = evaluate(self.patterns, self.y, *self.kernel_arguments(theta), gamma,
-                                 self.kappa, np.empty(self.K), np.empty(self.K))
+                                 self.kappa, *self.work)
         return float(value), int(errors)
 
     def errors(self, theta):
@@ -373,7 +374,7 @@ def kernel_epoch(ce, theta, settings):
     W, v, tree, code, beta = ce.kernel_arguments(theta)
     mode = {"none": kernels.NONE, "normalize": kernels.NORMALIZE,
             "weight_decay": kernels.WEIGHT_DECAY}[settings.norm_control]
-    work = (np.empty((ce.K, ce.n)), np.empty(ce.K), np.empty(ce.K), np.empty(ce.K))
+    work = (np.empty((ce.K, ce.n)), np.empty(ce.K)) + ce.work
     batch_size = min(settings.batch_size, ce.P)
 
     def epoch(order, r, gamma):
