@@ -29,8 +29,8 @@ def test_batch_gradient_and_loss_match_numpy(name, inputs):
     W, v, tree, code, beta = ce.kernel_arguments(theta)
     grad_W, grad_v = np.full(W.shape, np.nan), np.full(ce.K, np.nan)
     loss = kernels.batch_gradient(ce.patterns, ce.y, index, W, v, tree, code, beta, 1.7, ce.kappa,
-                                  grad_W, grad_v, np.empty(ce.K), np.empty(ce.K),
-                                  np.empty(ce.patterns.shape[1]))
+                                  grad_W, grad_v, np.empty(ce.K), np.empty((12, ce.patterns.shape[1])),
+                                  np.empty((12, ce.K)))
     expected_loss, expected = ce.value_and_gradient(theta, *ce.gather(index), 1.7)
     assert loss == pytest.approx(expected_loss, rel=1e-12)
     np.testing.assert_allclose(grad_W.ravel(), expected[:ce.F], rtol=1e-10, atol=1e-13)
@@ -69,6 +69,10 @@ def test_evaluate_matches_numpy_and_the_model_errors(name, inputs):
         expected_loss, expected_errors = naive_sgd.evaluate(ce, theta, 0.9)
         assert loss == pytest.approx(expected_loss, rel=1e-12)
         assert errors == expected_errors == model.errors(problem, model.unflatten(theta))
+        W, v, tree, code, beta = ce.kernel_arguments(theta)
+        blocks = kernels.evaluate(ce.patterns, ce.y, W, v, tree, code, beta, 0.9, ce.kappa,
+                                  np.empty(ce.K), np.empty((5, ce.patterns.shape[1])), np.empty((5, ce.K)))
+        assert blocks[0] == pytest.approx(loss, rel=1e-12) and blocks[1] == errors  # 5 blocks
 
 
 def test_evaluate_counts_a_zero_field_as_an_error():

@@ -6,9 +6,12 @@ The loss, its gradient and the norm control are those of :mod:`wfm.algorithms.mi
 x = sigma sum_k v_k g(lambda_k) - kappa |w| / sqrt(N), lambda_k = w_k.xi_k / sqrt(n);
 dL/dw_k = (1/B) sum_mu sigma_mu f'(x_mu) v_k g'(lambda_k) xi_k / sqrt(n) (plus the margin term
 -kappa f' w / (|w| sqrt(N)) for the perceptron), dL/dv_k = (1/B) sum_mu sigma_mu f'(x_mu) g(lambda_k).
-Patterns are read in their own dtype (int8 +-1 or float) straight from the (P, N) matrix in the
-order given, so no shuffled copy is made. Unit k of a tree reads inputs k n .. (k + 1) n - 1;
-a fully connected unit reads all of them (n = N). The perceptron is K = 1 with a linear unit.
+The patterns stay in their compact dtype (int8 +-1 or float) in the (P, N) matrix; each batch
+(or evaluation block) is gathered in the order given and converted to float64 in a work array,
+so no shuffled copy of the data is made. Fully connected layers (and the perceptron) then use
+two BLAS products per batch, as the NumPy twin; a tree one dot product per unit and pattern.
+Unit k of a tree reads inputs k n .. (k + 1) n - 1; a fully connected unit reads all of them
+(n = N). The perceptron is K = 1 with a linear unit.
 """
 import numpy as np
 from numba import njit
@@ -57,34 +60,46 @@ def _axpy(c, x, out):
 
 
 @njit(cache=True)
-def _units(X, mu, W, v, tree, activation, beta, g, g1, xi):
-    """Activations g(lambda_k) and slopes g'(lambda_k) of pattern mu into g, g1; returns the
-    output sum_k v_k g(lambda_k). TANH is the surrogate tanh(beta lambda) of sign units.
-
-    Pattern mu is converted once to float64 into ``xi`` (shape (N,)), which every unit reads
-    (and the backward pass after it)."""
-    K, n = W.shape
-    for i in range(X.shape[1]):
-        xi[i] = X[mu, i]
-    scale = 1.0 / np.sqrt(n)
-    out = 0.0
-    for k in range(K):
-        offset = k * n if tree else 0
-        lam = _dot(W[k], xi[offset:offset + n]) * scale
-        if activation == LINEAR:
-            g[k], g1[k] = lam, 1.0
-        elif activation == RELU:
-            g[k], g1[k] = (lam, 1.0) if lam > 0.0 else (0.0, 0.0)
-        else:
-            t = np.tanh(beta * lam)
-            g[k], g1[k] = t, beta * (1.0 - t * t)
-        out += v[k] * g[k]
-    return out
+def _gather(X, index, rows):
+    """Patterns ``index`` of X, converted to float64, into rows[:len(index)]."""
+    for j in range(index.shape[0]):
+        mu = index[j]
+        for i in range(X.shape[1]):
+            rows[j, i] = X[mu, i]
 
 
 @njit(cache=True)
-def batch_gradient(X, y, index, W, v, tree, activation, beta, gamma, kappa, grad_W, grad_v, g, g1,
-                   xi):
+def _fields(W, rows, tree, lam):
+    """Hidden fields lam[j, k] = w_k.xi_k^j / sqrt(n) of the float64 rows (B, N), into lam[:B].
+
+    Fully connected (and the perceptron): one BLAS product rows W^T; tree: one dot per row and
+    unit, unit k reading inputs k n .. (k + 1) n - 1.
+    """
+    K, n = W.shape
+    B = rows.shape[0]
+    scale = 1.0 / np.sqrt(n)
+    if tree:
+        for j in range(B):
+            for k in range(K):
+                lam[j, k] = _dot(W[k], rows[j, k * n:(k + 1) * n]) * scale
+    else:
+        lam[:B] = np.dot(rows, W.T) * scale
+
+
+@njit(cache=True)
+def _activation(lam, activation, beta):
+    """(g(lambda), g'(lambda)): identity (LINEAR), ReLU, or the sign surrogate tanh(beta lambda)."""
+    if activation == LINEAR:
+        return lam, 1.0
+    if activation == RELU:
+        return (lam, 1.0) if lam > 0.0 else (0.0, 0.0)
+    t = np.tanh(beta * lam)
+    return t, beta * (1.0 - t * t)
+
+
+@njit(cache=True)
+def batch_gradient(X, y, index, W, v, tree, activation, beta, gamma, kappa, grad_W, grad_v, g,
+                   rows, lam):
     """Mean CE over the patterns ``index`` and its gradient (grad_W (K, n), grad_v (K,)).
 
     Parameters
@@ -96,37 +111,53 @@ def batch_gradient(X, y, index, W, v, tree, activation, beta, gamma, kappa, grad
         LINEAR (perceptron, K = 1), RELU, or TANH (tanh(beta lambda), the sign surrogate).
     beta, gamma, kappa : float
         kappa is the perceptron's margin (0 for committees).
-    grad_W, grad_v : outputs, overwritten; g, g1 : work arrays of shape (K,); xi : (N,)
+    grad_W, grad_v : outputs, overwritten
+    g : (K,), rows : (>= B, N), lam : (>= B, K) float64 work arrays
 
     Returns
     -------
     float
         The mean loss over the batch.
+
+    Notes
+    -----
+    Forward: the fields by :func:`_fields`; backward: C[j, k] = v_k g'(lambda_k^j) delta_j
+    / sqrt(n), delta_j = sigma_j f'(x_j) / B, and dL/dw_k = sum_j C[j, k] xi_k^j (one BLAS
+    product C^T rows when fully connected).
     """
     K, n = W.shape
     B = index.shape[0]
     scale = 1.0 / np.sqrt(n)
-    grad_W[:] = 0.0
+    batch = rows[:B]
+    _gather(X, index, batch)
+    _fields(W, batch, tree, lam)
     grad_v[:] = 0.0
     norm_w = np.sqrt(_dot(W[0], W[0])) if kappa != 0.0 else 1.0  # perceptron: K = 1
     slope_sum = 0.0
     loss = 0.0
     for j in range(B):
         mu = index[j]
-        x = y[mu] * _units(X, mu, W, v, tree, activation, beta, g, g1, xi) - kappa * norm_w * scale
+        out = 0.0
+        for k in range(K):
+            g[k], slope_k = _activation(lam[j, k], activation, beta)
+            out += v[k] * g[k]
+            lam[j, k] = v[k] * slope_k
+        x = y[mu] * out - kappa * norm_w * scale
         loss += _ce_value(x, gamma)
         slope = _ce_slope(x, gamma)
         slope_sum += slope
         delta = y[mu] * slope / B
         for k in range(K):
-            c = v[k] * g1[k] * delta
-            if c != 0.0:
-                offset = k * n if tree else 0
-                _axpy(c, xi[offset:offset + n], grad_W[k])
+            lam[j, k] *= delta * scale
             grad_v[k] += g[k] * delta
-    for k in range(K):
-        for i in range(n):
-            grad_W[k, i] *= scale
+    if tree:
+        grad_W[:] = 0.0
+        for j in range(B):
+            for k in range(K):
+                if lam[j, k] != 0.0:
+                    _axpy(lam[j, k], batch[j, k * n:(k + 1) * n], grad_W[k])
+    else:
+        grad_W[:] = np.dot(lam[:B].T, batch)
     if kappa != 0.0:
         # d(-kappa |w| / sqrt(N)) / dw = -kappa w / (|w| sqrt(N))
         for i in range(n):
@@ -150,14 +181,15 @@ def _project(W, v, trainable, r):
 
 @njit(cache=True)
 def sgd_epoch(X, y, order, batch_size, W, v, trainable, tree, activation, beta, gamma, kappa,
-              lr, norm_mode, weight_decay, r, grad_W, grad_v, g, g1, xi):
+              lr, norm_mode, weight_decay, r, grad_W, grad_v, g, rows, lam):
     """One epoch: the steps on the batches ``order[start:start + batch_size]``, W, v in place.
 
     Each step is theta <- theta - lr (grad + [weight_decay theta]) (WEIGHT_DECAY adds the
     bracket), followed with NORMALIZE by the projection |w_k| = r sqrt(n), |v| = sqrt(K) (if
     ``trainable``); with NORMALIZE the weights are also projected before the first step, so
-    the epoch starts on its own sphere. Other arguments as :func:`batch_gradient`; norm_mode is
-    NONE, NORMALIZE or WEIGHT_DECAY; v is updated only if ``trainable``.
+    the epoch starts on its own sphere. Other arguments as :func:`batch_gradient` (rows and
+    lam with at least ``batch_size`` rows); norm_mode is NONE, NORMALIZE or WEIGHT_DECAY; v is
+    updated only if ``trainable``.
     """
     P = order.shape[0]
     K, n = W.shape
@@ -166,7 +198,7 @@ def sgd_epoch(X, y, order, batch_size, W, v, trainable, tree, activation, beta, 
     for start in range(0, P, batch_size):
         stop = min(P, start + batch_size)
         batch_gradient(X, y, order[start:stop], W, v, tree, activation, beta, gamma, kappa,
-                       grad_W, grad_v, g, g1, xi)
+                       grad_W, grad_v, g, rows, lam)
         for k in range(K):
             for i in range(n):
                 step = grad_W[k, i]
@@ -183,33 +215,44 @@ def sgd_epoch(X, y, order, batch_size, W, v, trainable, tree, activation, beta, 
 
 
 @njit(cache=True)
-def evaluate(X, y, W, v, tree, activation, beta, gamma, kappa, g, g1, xi):
+def evaluate(X, y, W, v, tree, activation, beta, gamma, kappa, g, rows, lam):
     """Mean CE over all patterns, and the training errors of the real model.
 
     Errors: for the perceptron (LINEAR) the patterns with stability sigma w.xi / |w| <= kappa;
     for committees those with sigma sum_k v_k g(lambda_k) <= 0, with the true activations
     (ReLU, or sign with sign(0) = -1 for TANH), as :class:`wfm.models.Committee`.
-    Work arrays g, g1 of shape (K,) and xi of shape (N,).
+    The patterns are processed in blocks of ``rows.shape[0]``; work arrays g (K,), rows
+    (block, N), lam (block, K).
     """
     K, n = W.shape
+    P = X.shape[0]
     scale = 1.0 / np.sqrt(n)
     norm_w = np.sqrt(_dot(W[0], W[0]))  # used by the perceptron only: K = 1
     loss = 0.0
     errors = 0
-    for mu in range(X.shape[0]):
-        out = _units(X, mu, W, v, tree, activation, beta, g, g1, xi)
-        x = y[mu] * out - kappa * norm_w * scale
-        loss += _ce_value(x, gamma)
-        if activation == LINEAR:
-            wrong = y[mu] * out / (norm_w * scale) <= kappa
-        else:
+    block = rows.shape[0]
+    for start in range(0, P, block):
+        stop = min(P, start + block)
+        batch = rows[:stop - start]
+        _gather(X, np.arange(start, stop), batch)
+        _fields(W, batch, tree, lam)
+        for j in range(stop - start):
+            mu = start + j
+            out = 0.0
             real = 0.0
             for k in range(K):
-                if activation == RELU:
-                    real += v[k] * g[k]
-                else:  # tanh(beta lambda) > 0 exactly when lambda > 0 (beta > 0)
+                g[k] = _activation(lam[j, k], activation, beta)[0]
+                out += v[k] * g[k]
+                if activation == TANH:  # tanh(beta lambda) > 0 exactly when lambda > 0 (beta > 0)
                     real += v[k] if g[k] > 0.0 else -v[k]
-            wrong = y[mu] * real <= 0.0
-        if wrong:
-            errors += 1
-    return loss / X.shape[0], errors
+            x = y[mu] * out - kappa * norm_w * scale
+            loss += _ce_value(x, gamma)
+            if activation == LINEAR:
+                wrong = y[mu] * out / (norm_w * scale) <= kappa
+            elif activation == RELU:
+                wrong = y[mu] * out <= 0.0
+            else:
+                wrong = y[mu] * real <= 0.0
+            if wrong:
+                errors += 1
+    return loss / P, errors

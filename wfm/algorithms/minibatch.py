@@ -20,7 +20,8 @@ The gradient is the one of :class:`wfm.losses.Loss` (same conventions, kappa = 0
 same values). :meth:`CrossEntropy.gradient` computes it in NumPy on a gathered mini-batch (a
 fully connected layer is one product W X_b^T forward and one C X_b backward; a tree layer one
 matrix-vector product per unit); the Numba kernels of :mod:`wfm._kernels.sgd` compute the same
-quantities pattern by pattern from the compact patterns: the batch gradient
+quantities batch by batch from the compact patterns (BLAS products inside the kernel for fully
+connected layers, dot products per unit for trees): the batch gradient
 (:meth:`CrossEntropy.batch_gradient`, used by the baselines), a whole epoch of
 ``"sgd"`` (:func:`kernel_epoch`, faster at every size of benchmarks/bench_sgd.py), and the
 full-data loss and errors (:meth:`CrossEntropy.evaluate`).
@@ -46,6 +47,8 @@ from wfm import _validate as check
 SCHEDULES = ("constant", "fast", "slow")
 NORM_CONTROLS = ("normalize", "weight_decay", "none")
 ANNEALS = ("norm", "gamma")
+
+_BLOCK = 64  # patterns per block of the full-data evaluation (float64 rows that stay in cache)
 
 #: Hyperparameters common to every algorithm of the SGD family, with their defaults.
 COMMON_DEFAULTS = {
@@ -175,10 +178,11 @@ class CrossEntropy:
         self.scale = 1.0 / np.sqrt(self.n)
         self.X = self.layout(problem.X)
         self.patterns = self.X if not self.stacked else np.ascontiguousarray(problem.X)
-        self.work = (np.empty(self.K), np.empty(self.K), np.empty(self.patterns.shape[1]))
         self.y = problem.y.astype(np.float64)
         self.P = problem.P
+        self.block = min(self.P, _BLOCK)
         self._buffers = {}
+        self._work = {}
 
     def layout(self, X):
         """Patterns in their compact dtype (int8 +-1, float32 or float64) and this layout:
@@ -268,6 +272,14 @@ class CrossEntropy:
             grad[self.F:] = g @ delta
         return x, grad
 
+    def work(self, rows):
+        """Work arrays (g (K,), rows (rows, N), fields (rows, K)) of the kernels, reused."""
+        buffers = self._work.get(rows)
+        if buffers is None:
+            buffers = self._work[rows] = (np.empty(self.K), np.empty((rows, self.patterns.shape[1])),
+                                          np.empty((rows, self.K)))
+        return buffers
+
     def kernel_arguments(self, theta):
         """(W, v, tree, activation code, beta) for the kernels of :mod:`wfm._kernels.sgd`.
 
@@ -290,7 +302,7 @@ class CrossEntropy:
         grad_v = grad[self.F:] if self.trainable else np.empty(self.K)
         kernels.batch_gradient(self.patterns, self.y, index, W, v, tree, code, beta, gamma,
                                self.kappa, grad[:self.F].reshape(self.K, self.n), grad_v,
-                               *self.work)
+                               *self.work(index.shape[0]))
         return grad
 
     def evaluate(self, theta, gamma):
@@ -301,7 +313,7 @@ class CrossEntropy:
         from wfm._kernels.sgd import evaluate
 
         value, errors = evaluate(self.patterns, self.y, *self.kernel_arguments(theta), gamma,
-                                 self.kappa, *self.work)
+                                 self.kappa, *self.work(self.block))
         return float(value), int(errors)
 
     def errors(self, theta):
@@ -374,8 +386,8 @@ def kernel_epoch(ce, theta, settings):
     W, v, tree, code, beta = ce.kernel_arguments(theta)
     mode = {"none": kernels.NONE, "normalize": kernels.NORMALIZE,
             "weight_decay": kernels.WEIGHT_DECAY}[settings.norm_control]
-    work = (np.empty((ce.K, ce.n)), np.empty(ce.K)) + ce.work
     batch_size = min(settings.batch_size, ce.P)
+    work = (np.empty((ce.K, ce.n)), np.empty(ce.K)) + ce.work(batch_size)
 
     def epoch(order, r, gamma):
         kernels.sgd_epoch(ce.patterns, ce.y, order, batch_size, W, v, ce.trainable, tree, code,
