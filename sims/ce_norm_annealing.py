@@ -78,9 +78,9 @@ def build_parser():
 presets (explicit options override them):
   quick  sign committee K=5 fully connected, N=100, alpha=0.4 (P = alpha N = 40), 8
          instances, 3000 epochs at most, 200 perturbations per sigma (56 runs): measured
-         87 s with 2 workers on 2 cores shared with other jobs.
+         53 s with 2 workers on 2 cores shared with other jobs.
   paper  N=300, alpha=0.4, 20 instances, 5000 epochs at most, 1000 perturbations (140
-         runs): about 30 to 60 minutes on 2 cores (estimated from the quick preset: epochs
+         runs): about 20 to 40 minutes on 2 cores (estimated from the quick preset: epochs
          9 times dearer with N and P three times larger, 2.5 times more instances).
 training (all methods): lr 0.3, batch 10, gamma 1, surrogate beta 1, per-unit norm r0 = 2
 (--norm); the fast/slow schedules go to r1 = 0.5 (--norm-final) in 10/300 epochs (r1 > r0
