@@ -86,10 +86,12 @@ def register(name, *, defaults, accepts, summary):
 
 def _load_builtin():
     # each module registers its algorithms on import
+    from wfm.algorithms import entropic_sgd  # noqa: F401
     from wfm.algorithms import exact  # noqa: F401
     from wfm.algorithms import lbfgs  # noqa: F401
     from wfm.algorithms import message_passing  # noqa: F401
     from wfm.algorithms import perceptron_rule  # noqa: F401
+    from wfm.algorithms import sgd  # noqa: F401
 
 
 def names():
