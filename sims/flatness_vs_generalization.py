@@ -1,0 +1,299 @@
+"""Flatness against generalization: do flatter zero-training-error minima generalize better?
+
+ReLU committees (fully connected, continuous weights, trainable readout by default) learn the
+digits task (even against odd 8x8 images, standardised pixels) with an attack set of A extra
+training images carrying random labels (Wu, Zhu and E 2017): the larger A, the worse the
+zero-training-error minimum generalizes. Several SGD schedules (batch size, learning rate,
+norm control) give further minima. At every minimum reached with zero training errors the
+sweep measures the test error and every flatness measure of wfm.measures:
+
+- local energy (multiplicative noise w_i (1 + sigma z_i), at a few sigma): training-error
+  increase, invariant under the per-unit rescalings of Dinh et al.;
+- top Hessian eigenvalue, log volume (Wu, Zhu and E: -1/2 sum of the logs of the top-k
+  eigenvalues; larger is flatter), Hessian trace (Hutchinson), Hessian Frobenius norm
+  (finite differences), eps-sharpness (Keskar et al.); all on the CE loss at gamma = 1.
+
+Printed: the Spearman rank correlation of each measure with the test error (and with the
+attack size) over the minima at zero training error, and how many runs did not reach zero
+training error (kept in the file, left out of the analysis). The figure has one scatter panel
+per measure: the measure against the test error, coloured by attack size.
+
+Examples
+--------
+python sims/flatness_vs_generalization.py --preset quick --out flat.h5 --plot flat.png
+python sims/flatness_vs_generalization.py --preset paper --out flat_paper.h5 --workers 2
+python sims/flatness_vs_generalization.py --attack 0 200 --seeds 1 --schedule b50 --out one.h5
+"""
+import argparse
+import os
+import shlex
+import sys
+import warnings
+
+import numpy as np
+
+from wfm import _options, plots, problems, store
+from wfm.sweep import Sweep, run, task_key
+
+#: Presets; explicit options override them.
+PRESETS = {
+    "quick": {"attack": [0, 100, 200, 400], "seeds": 2, "K": 20, "train_size": 400,
+              "epochs": 1500, "samples": 200},
+    "paper": {"attack": [0, 50, 100, 200, 300, 400, 600], "seeds": 10, "K": 20,
+              "train_size": 400, "epochs": 3000, "samples": 1000},
+}
+#: Training schedules of "sgd" (plain SGD on the CE, norm free): label -> hyperparameters.
+SCHEDULES = {
+    "b50": {"batch_size": 50, "lr": 0.3, "norm_control": "none"},
+    "b20": {"batch_size": 20, "lr": 0.1, "norm_control": "none"},
+    "b10": {"batch_size": 10, "lr": 0.05, "norm_control": "none"},
+}
+#: Noise amplitudes sigma of the local energy.
+SIZES = [0.05, 0.1, 0.2]
+#: Number of top Hessian eigenvalues in the log volume.
+LOG_VOLUME_K = 20
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser():
+    """The argument parser of the script."""
+    parser = _Parser(prog="flatness_vs_generalization.py", description=__doc__.split("\n\n")[0],
+                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog="""
+presets (explicit options override them):
+  quick  ReLU committee K=20 with trainable readout, 400 clean training images, attack
+         sizes 0 100 200 400, schedules b50 b20 b10, 2 seeds, at most 1500 epochs,
+         200 perturbations per sigma: 24 runs, about 3 minutes on 2 cores (measured
+         170 s with 2 workers on a shared machine).
+  paper  attack sizes 0 50 100 200 300 400 600, 10 seeds, at most 3000 epochs, 1000
+         perturbations: 210 runs, estimated 40 minutes on 2 cores (about 20 s of CPU per
+         run); use --executor dask on a cluster.
+schedules ("sgd", cross-entropy at gamma = 1, no norm control, early stop at zero errors):
+  b50  batch 50, lr 0.3;  b20  batch 20, lr 0.1;  b10  batch 10, lr 0.05.
+measures (inside the sweep, at each run's final weights): local_energy (multiplicative,
+sigma = 0.05 0.1 0.2), hessian_eigenvalues (k=1), log_volume (k=20), hessian_trace (100
+probes), hessian_frobenius (100 directions, eps=1e-3), sharpness (eps=1e-3).""")
+    parser.add_argument("--preset", choices=sorted(PRESETS), default="quick", help="default quick")
+    parser.add_argument("--attack", nargs="+", metavar="A",
+                        help="attack-set sizes (list, or start:stop:step)")
+    parser.add_argument("--schedule", action="append", choices=sorted(SCHEDULES),
+                        help="training schedule, repeatable (default: all)")
+    parser.add_argument("--seeds", type=int, help="instances (splits and attack labels) per attack size")
+    parser.add_argument("--K", type=int, help="hidden units")
+    parser.add_argument("--second-layer", choices=("trainable", "fixed"), default="trainable",
+                        help="readout (default trainable)")
+    parser.add_argument("--train-size", type=int, help="clean training images")
+    parser.add_argument("--epochs", type=int, help="maximum epochs per run")
+    parser.add_argument("--samples", type=int, help="perturbations per sigma of the local energy")
+    parser.add_argument("--seed", type=int, default=0, help="sweep seed from which every seed derives (default 0)")
+    parser.add_argument("--out", default="flatness_vs_generalization.h5", help="results file")
+    parser.add_argument("--plot", help="figure file (default: --out with .png)")
+    parser.add_argument("--executor", choices=("process", "dask"), default="process",
+                        help="local process pool (default) or Dask distributed")
+    parser.add_argument("--workers", type=int, help="processes of the local pool (default: one per core)")
+    parser.add_argument("--scheduler-address", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+def config(args):
+    """The validated settings: preset values overridden by the options."""
+    cfg = dict(PRESETS[args.preset])
+    for name in ("seeds", "K", "train_size", "epochs", "samples"):
+        value = getattr(args, name)
+        if value is not None:
+            if value < 1:
+                raise ValueError(f"--{name.replace('_', '-')} must be >= 1, got {value}")
+            cfg[name] = value
+    if args.attack is not None:
+        cfg["attack"] = sorted(set(_options.numbers("--attack", args.attack, kind=int)))
+    if min(cfg["attack"]) < 0:
+        raise ValueError(f"--attack sizes must be >= 0, got {min(cfg['attack'])}")
+    # the largest attack set must fit next to the clean training and test images
+    problems.digits(inputs="standardised", train_size=cfg["train_size"], attack=max(cfg["attack"]), seed=0)
+    cfg["schedules"] = list(dict.fromkeys(args.schedule or SCHEDULES))
+    cfg["second_layer"] = args.second_layer
+    return cfg
+
+
+def measures(cfg):
+    """The flatness measures evaluated at every run's final weights."""
+    return {
+        "local_energy": {"noise": "multiplicative", "sizes": SIZES, "samples": cfg["samples"]},
+        "hessian_eigenvalues": {"k": 1},
+        "log_volume": {"k": LOG_VOLUME_K},
+        "hessian_trace": {"samples": 100},
+        "hessian_frobenius": {"vectors": 100, "eps": 1e-3},
+        "sharpness": {"eps": 1e-3},
+    }
+
+
+def sweeps(cfg, seed):
+    """One :class:`wfm.sweep.Sweep` per schedule, over the attack sizes; (label, Sweep) pairs."""
+    model = {"model": "committee", "K": cfg["K"], "tree": False, "activation": "relu",
+             "weights": "continuous", "second_layer": cfg["second_layer"]}
+    problem = {"kind": "digits", "inputs": "standardised", "train_size": cfg["train_size"]}
+    return [(label, Sweep(problem=problem, model=model, algorithm="sgd",
+                          params={**SCHEDULES[label], "epochs": cfg["epochs"]},
+                          product={"attack": cfg["attack"]}, seeds=cfg["seeds"], seed=seed,
+                          measures=measures(cfg)))
+            for label in cfg["schedules"]]
+
+
+def columns():
+    """(label, how to read it) of every measure in the analysis, in table order."""
+    out = [(f"local energy sigma={s:g}", ("array", "measures/local_energy/train", i))
+           for i, s in enumerate(SIZES)]
+    out += [("top Hessian eigenvalue", ("array", "measures/hessian_eigenvalues", 0)),
+            (f"log volume (k={LOG_VOLUME_K})", ("column", "log_volume")),
+            ("Hessian trace", ("column", "hessian_trace.value")),
+            ("Hessian Frobenius norm", ("column", "hessian_frobenius.value")),
+            ("sharpness (eps=1e-3, %)", ("column", "sharpness"))]
+    return out
+
+
+def table(path, labels):
+    """Runs of this sweep with their schedule and one column per measure (NaN where missing).
+
+    Parameters
+    ----------
+    path : str
+        Results file.
+    labels : dict
+        Task key -> schedule label of the runs of this sweep.
+    """
+    runs = store.load_runs(path)
+    runs = runs[runs["key"].isin(labels)].copy()
+    runs["schedule"] = runs["key"].map(labels)
+    done = (runs["status"] == "done").to_numpy()
+    for label, (kind, name, *index) in columns():
+        if kind == "column":
+            runs[label] = runs[name] if name in runs else np.nan
+        else:
+            runs[label] = [float(store.load_array(path, key, name)[index[0]]) if ok else np.nan
+                           for key, ok in zip(runs["key"], done)]
+    return runs.reset_index(drop=True)
+
+
+def _at_zero(runs):
+    """Mask of the runs done with zero training errors."""
+    done = runs["status"] == "done"
+    return done & (runs["errors"] == 0) if "errors" in runs else done & False
+
+
+def correlations(minima):
+    """Spearman rho (and p-value) of each measure with the test error and with the attack size."""
+    from scipy.stats import spearmanr
+
+    rows = []
+    for label, _ in columns():
+        x = minima[label].to_numpy(dtype=float)
+        row = {"measure": label}
+        for target in ("test_error", "attack"):
+            y = minima[target].to_numpy(dtype=float)
+            ok = np.isfinite(x) & np.isfinite(y)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # constant input: rho is NaN
+                rho, p = spearmanr(x[ok], y[ok]) if ok.sum() >= 3 else (np.nan, np.nan)
+            row[f"rho_{target}"], row[f"p_{target}"], row["n"] = float(rho), float(p), int(ok.sum())
+        rows.append(row)
+    return rows
+
+
+def plot(minima, rows, path):
+    """One scatter panel per measure against the test error, coloured by attack size."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib import colors
+    from matplotlib.figure import Figure
+
+    labels = [label for label, _ in columns()]
+    ncols = 4
+    nrows = -(-len(labels) // ncols)
+    figure = Figure(figsize=(3.2 * ncols, 2.9 * nrows), layout="constrained")
+    axes = figure.subplots(nrows, ncols, squeeze=False).ravel()
+    attacks = sorted(minima["attack"].unique()) if len(minima) else [0]
+    cmap = matplotlib.colormaps["viridis"]
+    norm = colors.BoundaryNorm(np.arange(len(attacks) + 1) - 0.5, cmap.N)
+    level = minima["attack"].map({a: i for i, a in enumerate(attacks)}).to_numpy()
+    for ax, label, row in zip(axes, labels, rows):
+        x = minima[label].to_numpy(dtype=float)
+        points = ax.scatter(x, minima["test_error"], c=level, cmap=cmap, norm=norm, s=18)
+        if np.all(x[np.isfinite(x)] > 0) and np.isfinite(x).sum() > 1 and \
+                np.nanmax(x) > 10 * np.nanmin(x):
+            ax.set_xscale("log")
+        ax.set_xlabel(label, fontsize=8)
+        ax.set_ylabel("test error", fontsize=8)
+        ax.set_title(f"Spearman rho = {row['rho_test_error']:.2f}", fontsize=9)
+        ax.tick_params(labelsize=7)
+    for ax in axes[len(labels):]:
+        ax.set_visible(False)
+    bar = figure.colorbar(points, ax=axes.tolist(), ticks=range(len(attacks)), shrink=0.8)
+    bar.ax.set_yticklabels([str(a) for a in attacks])
+    bar.set_label("attack size")
+    path = plots.check_output(path)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}{path.suffix}")
+    try:
+        figure.savefig(tmp, dpi=120)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def report(runs, rows):
+    """The printed summary: run counts, test error per attack size, correlation table."""
+    done = runs["status"] == "done"
+    zero = _at_zero(runs)
+    lines = [f"runs: {len(runs)}; at zero training error: {int(zero.sum())}; "
+             f"not at zero training error (excluded): {int((done & ~zero).sum())}; "
+             f"failed: {int((~done).sum())}"]
+    minima = runs[zero]
+    if len(minima):
+        lines.append("test error at zero training error, by attack size (mean over minima):")
+        for attack, group in minima.groupby("attack"):
+            lines.append(f"  attack {attack:>5}: {group['test_error'].mean():.3f}  ({len(group)} minima)")
+    lines.append(f"{'measure':<28} {'rho(test err)':>13} {'p':>9} {'rho(attack)':>12} {'p':>9} {'n':>4}")
+    for row in rows:
+        lines.append(f"{row['measure']:<28} {row['rho_test_error']:>13.3f} {row['p_test_error']:>9.2g} "
+                     f"{row['rho_attack']:>12.3f} {row['p_attack']:>9.2g} {row['n']:>4}")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    """Run the script; returns the exit code (0, 2 for a usage error, 130 when interrupted)."""
+    args = build_parser().parse_args(argv)
+    try:
+        cfg = config(args)
+        grids = sweeps(cfg, args.seed)
+        out = store.check_writable(args.out)
+        figure = plots.check_output(args.plot or os.path.splitext(args.out)[0] + ".png")
+        summary = run([grid for _, grid in grids], out, executor=args.executor, workers=args.workers,
+                      scheduler_address=args.scheduler_address, progress=False if args.quiet else None,
+                      command=shlex.join([os.path.basename(sys.argv[0])]
+                                         + list(sys.argv[1:] if argv is None else argv)))
+        print(f"{out}: {summary.done} runs done ({summary.solved} at zero training error), "
+              f"{summary.failed} failed, {summary.skipped} already done, in {summary.seconds:.1f} s")
+        if summary.interrupted:
+            print(f"interrupted: {summary.remaining} runs left; run the same command again to resume",
+                  file=sys.stderr)
+            return 130
+        labels = {task_key(task): label for label, grid in grids for task in grid.tasks()}
+        runs = table(out, labels)
+        minima = runs[_at_zero(runs)]
+        rows = correlations(minima)
+        plot(minima, rows, figure)
+    except (ValueError, TypeError, OSError, RuntimeError) as error:
+        print(f"flatness_vs_generalization.py: error: {error}".replace("\n", " "), file=sys.stderr)
+        return 2
+    print(report(runs, rows))
+    print(f"{figure}: each measure against the test error, coloured by attack size")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
