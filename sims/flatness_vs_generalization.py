@@ -48,6 +48,8 @@ SCHEDULES = {
     "b20": {"batch_size": 20, "lr": 0.1, "norm_control": "none"},
     "b10": {"batch_size": 10, "lr": 0.05, "norm_control": "none"},
 }
+#: Scatter markers of the schedules, in the order of their labels.
+MARKERS = "os^Dv<>p"
 #: Noise amplitudes sigma of the local energy.
 SIZES = [0.05, 0.1, 0.2]
 #: Number of top Hessian eigenvalues in the log volume.
@@ -184,21 +186,45 @@ def _at_zero(runs):
     return done & (runs["errors"] == 0) if "errors" in runs else done & False
 
 
+def within_groups(x, y, groups):
+    """Spearman correlation within groups: Pearson correlation of the ranks of x and of y taken
+    within each group and centred on the group mean, pooled over the groups (NaN without
+    variation)."""
+    from scipy.stats import rankdata
+
+    rx, ry = [], []
+    for g in np.unique(groups):
+        mask = groups == g
+        if mask.sum() >= 2:
+            for ranks, values in ((rx, x[mask]), (ry, y[mask])):
+                r = rankdata(values)
+                ranks.append(r - r.mean())
+    if not rx:
+        return np.nan
+    rx, ry = np.concatenate(rx), np.concatenate(ry)
+    scale = np.sqrt(np.sum(rx * rx) * np.sum(ry * ry))
+    return float(np.sum(rx * ry) / scale) if scale > 0 else np.nan
+
+
 def correlations(minima):
-    """Spearman rho (and p-value) of each measure with the test error and with the attack size."""
+    """Per measure: Spearman rho (and p-value) with the test error and with the attack size, and
+    the Spearman rho with the test error within attack sizes (:func:`within_groups`)."""
     from scipy.stats import spearmanr
 
     rows = []
+    attack = minima["attack"].to_numpy(dtype=float)
+    test = minima["test_error"].to_numpy(dtype=float) if len(minima) else np.zeros(0)
     for label, _ in columns():
         x = minima[label].to_numpy(dtype=float)
         row = {"measure": label}
-        for target in ("test_error", "attack"):
-            y = minima[target].to_numpy(dtype=float)
+        for target, y in (("test_error", test), ("attack", attack)):
             ok = np.isfinite(x) & np.isfinite(y)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # constant input: rho is NaN
                 rho, p = spearmanr(x[ok], y[ok]) if ok.sum() >= 3 else (np.nan, np.nan)
             row[f"rho_{target}"], row[f"p_{target}"], row["n"] = float(rho), float(p), int(ok.sum())
+        ok = np.isfinite(x) & np.isfinite(test)
+        row["rho_within"] = within_groups(x[ok], test[ok], attack[ok])
         rows.append(row)
     return rows
 
@@ -208,7 +234,7 @@ def plot(minima, rows, path):
     import matplotlib
 
     matplotlib.use("Agg", force=False)
-    from matplotlib import colors
+    from matplotlib import colors, ticker
     from matplotlib.figure import Figure
 
     labels = [label for label, _ in columns()]
@@ -220,18 +246,26 @@ def plot(minima, rows, path):
     cmap = matplotlib.colormaps["viridis"]
     norm = colors.BoundaryNorm(np.arange(len(attacks) + 1) - 0.5, cmap.N)
     level = minima["attack"].map({a: i for i, a in enumerate(attacks)}).to_numpy()
+    schedules = sorted(minima["schedule"].unique()) if len(minima) else []
     for ax, label, row in zip(axes, labels, rows):
         x = minima[label].to_numpy(dtype=float)
-        points = ax.scatter(x, minima["test_error"], c=level, cmap=cmap, norm=norm, s=18)
+        points = ax.scatter([], [], c=[], cmap=cmap, norm=norm)
+        for schedule, marker in zip(schedules, MARKERS):
+            mask = (minima["schedule"] == schedule).to_numpy()
+            points = ax.scatter(x[mask], minima["test_error"][mask], c=level[mask], cmap=cmap, norm=norm,
+                                s=18, marker=marker, label=schedule)
         if np.all(x[np.isfinite(x)] > 0) and np.isfinite(x).sum() > 1 and \
                 np.nanmax(x) > 10 * np.nanmin(x):
             ax.set_xscale("log")
+            ax.xaxis.set_minor_formatter(ticker.NullFormatter())
         ax.set_xlabel(label, fontsize=8)
         ax.set_ylabel("test error", fontsize=8)
         ax.set_title(f"Spearman rho = {row['rho_test_error']:.2f}", fontsize=9)
         ax.tick_params(labelsize=7)
     for ax in axes[len(labels):]:
         ax.set_visible(False)
+    if schedules:
+        axes[0].legend(title="schedule", fontsize=7, title_fontsize=7)
     bar = figure.colorbar(points, ax=axes.tolist(), ticks=range(len(attacks)), shrink=0.8)
     bar.ax.set_yticklabels([str(a) for a in attacks])
     bar.set_label("attack size")
@@ -257,10 +291,14 @@ def report(runs, rows):
         lines.append("test error at zero training error, by attack size (mean over minima):")
         for attack, group in minima.groupby("attack"):
             lines.append(f"  attack {attack:>5}: {group['test_error'].mean():.3f}  ({len(group)} minima)")
-    lines.append(f"{'measure':<28} {'rho(test err)':>13} {'p':>9} {'rho(attack)':>12} {'p':>9} {'n':>4}")
+    lines.append("Spearman rho of each measure with the test error (all minima; within attack sizes) "
+                 "and with the attack size:")
+    lines.append(f"{'measure':<28} {'rho(test err)':>13} {'p':>9} {'within A':>9} {'rho(attack)':>12} "
+                 f"{'p':>9} {'n':>4}")
     for row in rows:
         lines.append(f"{row['measure']:<28} {row['rho_test_error']:>13.3f} {row['p_test_error']:>9.2g} "
-                     f"{row['rho_attack']:>12.3f} {row['p_attack']:>9.2g} {row['n']:>4}")
+                     f"{row['rho_within']:>9.3f} {row['rho_attack']:>12.3f} {row['p_attack']:>9.2g} "
+                     f"{row['n']:>4}")
     return "\n".join(lines)
 
 

@@ -1,0 +1,103 @@
+"""sims/flatness_vs_generalization.py: file, figure, table, exclusions, and bad inputs refused."""
+import importlib.util
+
+import h5py
+import numpy as np
+import pytest
+
+from pipeline_env import ROOT, python
+from wfm import store
+
+SCRIPT = ROOT / "sims" / "flatness_vs_generalization.py"
+TINY = ["--attack", "0", "60", "--train-size", "60", "--seeds", "2", "--epochs", "400",
+        "--schedule", "b50", "--samples", "20", "--workers", "1", "--quiet"]
+
+
+def load_script():
+    spec = importlib.util.spec_from_file_location("flatness_vs_generalization", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("flat")
+    result = python(SCRIPT, *TINY, "--out", folder / "flat.h5", "--plot", folder / "fig.png")
+    assert result.returncode == 0, result.stderr
+    return folder / "flat.h5", result.stdout
+
+
+def test_file_holds_every_measure_of_every_run(results):
+    path, _ = results
+    runs = store.load_runs(path)
+    assert len(runs) == 4 and (runs["status"] == "done").all()
+    assert sorted(runs["attack"]) == [0, 0, 60, 60]
+    assert (runs["P"] == 60 + runs["attack"]).all()
+    assert (runs["params.batch_size"] == 50).all() and (runs["params.norm_control"] == "none").all()
+    for column in ("test_error", "log_volume", "sharpness", "hessian_trace.value",
+                   "hessian_frobenius.value"):
+        assert np.isfinite(runs[column]).all(), column
+    key = runs["key"].iloc[0]
+    train = store.load_array(path, key, "measures/local_energy/train")
+    assert train.shape == (3,) and np.all(np.isfinite(train))
+    assert store.load_array(path, key, "measures/hessian_eigenvalues").shape == (1,)
+    with h5py.File(path, "r") as f:
+        assert "flatness_vs_generalization.py" in f.attrs["command"]
+    assert (path.parent / "fig.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_printed_table_and_outcome(results):
+    path, out = results
+    script = load_script()
+    assert "runs: 4; at zero training error: 4; not at zero training error (excluded): 0" in out
+    for label, _ in script.columns():
+        assert label in out
+    runs = store.load_runs(path)
+    assert (runs["errors"] == 0).all()
+    # half the training set relabelled at random: every such minimum generalizes worse
+    clean = runs[runs["attack"] == 0]["test_error"]
+    attacked = runs[runs["attack"] == 60]["test_error"]
+    assert attacked.min() > clean.max()
+
+
+def test_runs_short_of_zero_errors_are_counted_and_excluded(tmp_path):
+    script = load_script()
+    args = ["--attack", "0", "--train-size", "60", "--seeds", "1", "--epochs", "1", "--schedule", "b50",
+            "--samples", "4", "--workers", "1", "--quiet", "--out", str(tmp_path / "r.h5")]
+    labels = {}
+    grids = script.sweeps(script.config(script.build_parser().parse_args(args)), 0)
+    for label, grid in grids:
+        labels.update({script.task_key(task): label for task in grid.tasks()})
+    result = python(SCRIPT, *args)
+    assert result.returncode == 0, result.stderr
+    runs = script.table(tmp_path / "r.h5", labels)
+    assert len(runs) == 1 and runs["errors"].iloc[0] > 0
+    assert "at zero training error: 0; not at zero training error (excluded): 1" in result.stdout
+    assert (tmp_path / "r.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize("args, match", [
+    (["--attack", "-1"], "--attack sizes must be >= 0, got -1"),
+    (["--attack", "1.5"], "--attack must be integers"),
+    (["--attack", "900"], "must fit in the"),
+    (["--seeds", "0"], "--seeds must be >= 1, got 0"),
+    (["--train-size", "0"], "--train-size must be >= 1, got 0"),
+    (["--schedule", "adam"], "argument --schedule: invalid choice"),
+    (["--preset", "huge"], "argument --preset: invalid choice"),
+    (["--out", "{dir}/missing/r.h5"], "does not exist"),
+    (["--plot", "{dir}/fig.jpg"], "must end with one of"),
+    (["--workers", "0"], "workers must be >= 1"),
+])
+def test_bad_inputs_exit_2_with_nothing_written(tmp_path, capsys, args, match):
+    script = load_script()
+    argv = ["--attack", "0", "--seeds", "1", "--epochs", "1", "--out", str(tmp_path / "r.h5")]
+    argv += [a.format(dir=tmp_path) for a in args]
+    try:
+        code = script.main(argv)
+    except SystemExit as exit:
+        code = exit.code
+    assert code == 2
+    err = capsys.readouterr().err
+    assert match in err and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
