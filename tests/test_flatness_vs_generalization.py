@@ -61,20 +61,31 @@ def test_printed_table_and_outcome(results):
     assert attacked.min() > clean.max()
 
 
-def test_runs_short_of_zero_errors_are_counted_and_excluded(tmp_path):
+def test_runs_short_of_zero_errors_are_counted_and_excluded(results, tmp_path):
+    path, _ = results
     script = load_script()
-    args = ["--attack", "0", "--train-size", "60", "--seeds", "1", "--epochs", "1", "--schedule", "b50",
-            "--samples", "4", "--workers", "1", "--quiet", "--out", str(tmp_path / "r.h5")]
-    labels = {}
-    grids = script.sweeps(script.config(script.build_parser().parse_args(args)), 0)
-    for label, grid in grids:
-        labels.update({script.task_key(task): label for task in grid.tasks()})
-    result = python(SCRIPT, *args)
-    assert result.returncode == 0, result.stderr
-    runs = script.table(tmp_path / "r.h5", labels)
-    assert len(runs) == 1 and runs["errors"].iloc[0] > 0
-    assert "at zero training error: 0; not at zero training error (excluded): 1" in result.stdout
-    assert (tmp_path / "r.png").stat().st_size > 0
+    grids = script.sweeps(script.config(script.build_parser().parse_args(TINY)), 0)
+    labels = {script.task_key(task): label for label, grid in grids for task in grid.tasks()}
+    runs = script.table(path, labels)
+    assert len(runs) == 4 and set(runs["schedule"]) == {"b50"}
+    runs.loc[0, "errors"] = 3  # as if the first run had stopped short of zero training errors
+    minima = runs[script._at_zero(runs)]
+    rows = script.correlations(minima)
+    assert all(row["n"] == 3 for row in rows)
+    assert "at zero training error: 3; not at zero training error (excluded): 1" in script.report(runs, rows)
+    empty = runs.iloc[:0]
+    assert script.plot(empty, script.correlations(empty), tmp_path / "empty.png").stat().st_size > 0
+
+
+def test_within_group_rank_correlation():
+    script = load_script()
+    groups = np.array([0, 0, 0, 1, 1, 1])
+    x = np.array([1.0, 2.0, 3.0, 10.0, 20.0, 30.0])
+    # the same order within each group, whatever the offsets between groups
+    assert script.within_groups(x, np.array([5.0, 6.0, 7.0, 0.0, 1.0, 2.0]), groups) == pytest.approx(1.0)
+    assert script.within_groups(x, np.array([7.0, 6.0, 5.0, 2.0, 1.0, 0.0]), groups) == pytest.approx(-1.0)
+    assert script.within_groups(x, np.array([1.0, 2.0, 3.0, 2.0, 1.0, 0.0]), groups) == pytest.approx(0.0)
+    assert np.isnan(script.within_groups(x, np.ones(6), groups))
 
 
 @pytest.mark.parametrize("args, match", [
