@@ -7,8 +7,9 @@ zero-training-error minimum generalizes. Several SGD schedules (batch size, lear
 norm control) give further minima. At every minimum reached with zero training errors the
 sweep measures the test error and every flatness measure of wfm.measures:
 
-- local energy (multiplicative noise w_i (1 + sigma z_i), at a few sigma): training-error
-  increase, invariant under the per-unit rescalings of Dinh et al.;
+- local energy at a few sigma, with multiplicative noise w_i (1 + sigma z_i) and with additive
+  noise per unit w_k + sigma |w_k| / sqrt(n) z_k: the training-error increase, invariant
+  under the per-unit rescalings of Dinh et al.;
 - top Hessian eigenvalue, log volume (Wu, Zhu and E: -1/2 sum of the logs of the top-k
   eigenvalues; larger is flatter), Hessian trace (Hutchinson), Hessian Frobenius norm
   (finite differences), eps-sharpness (Keskar et al.); all on the CE loss at gamma = 1.
@@ -75,8 +76,8 @@ presets (explicit options override them):
          run); use --executor dask on a cluster.
 schedules ("sgd", cross-entropy at gamma = 1, no norm control, early stop at zero errors):
   b50  batch 50, lr 0.3;  b20  batch 20, lr 0.1;  b10  batch 10, lr 0.05.
-measures (inside the sweep, at each run's final weights): local_energy (multiplicative,
-sigma = 0.05 0.1 0.2), hessian_eigenvalues (k=1), log_volume (k=20), hessian_trace (100
+measures (inside the sweep, at each run's final weights): local_energy (multiplicative and
+additive, sigma = 0.05 0.1 0.2), hessian_eigenvalues (k=1), log_volume (k=20), hessian_trace (100
 probes), hessian_frobenius (100 directions, eps=1e-3), sharpness (eps=1e-3).""")
     parser.add_argument("--preset", choices=sorted(PRESETS), default="quick", help="default quick")
     parser.add_argument("--attack", nargs="+", metavar="A",
@@ -125,6 +126,7 @@ def measures(cfg):
     """The flatness measures evaluated at every run's final weights."""
     return {
         "local_energy": {"noise": "multiplicative", "sizes": SIZES, "samples": cfg["samples"]},
+        "local_energy:additive": {"noise": "additive", "sizes": SIZES, "samples": cfg["samples"]},
         "hessian_eigenvalues": {"k": 1},
         "log_volume": {"k": LOG_VOLUME_K},
         "hessian_trace": {"samples": 100},
@@ -147,7 +149,8 @@ def sweeps(cfg, seed):
 
 def columns():
     """(label, how to read it) of every measure in the analysis, in table order."""
-    out = [(f"local energy sigma={s:g}", ("array", "measures/local_energy/train", i))
+    out = [(f"local energy {kind} sigma={s:g}", ("array", f"measures/{name}/train", i))
+           for kind, name in (("mult.", "local_energy"), ("add.", "local_energy:additive"))
            for i, s in enumerate(SIZES)]
     out += [("top Hessian eigenvalue", ("array", "measures/hessian_eigenvalues", 0)),
             (f"log volume (k={LOG_VOLUME_K})", ("column", "log_volume")),
@@ -253,7 +256,7 @@ def plot(minima, rows, path):
         for schedule, marker in zip(schedules, MARKERS):
             mask = (minima["schedule"] == schedule).to_numpy()
             points = ax.scatter(x[mask], minima["test_error"][mask], c=level[mask], cmap=cmap, norm=norm,
-                                s=18, marker=marker, label=schedule)
+                                s=18, marker=marker)
         if np.all(x[np.isfinite(x)] > 0) and np.isfinite(x).sum() > 1 and \
                 np.nanmax(x) > 10 * np.nanmin(x):
             ax.set_xscale("log")
@@ -265,7 +268,11 @@ def plot(minima, rows, path):
     for ax in axes[len(labels):]:
         ax.set_visible(False)
     if schedules:
-        axes[0].legend(title="schedule", fontsize=7, title_fontsize=7)
+        from matplotlib.lines import Line2D
+
+        handles = [Line2D([], [], linestyle="", marker=marker, color="grey", label=schedule)
+                   for schedule, marker in zip(schedules, MARKERS)]
+        axes[0].legend(handles=handles, title="schedule", fontsize=7, title_fontsize=7)
     bar = figure.colorbar(points, ax=axes.tolist(), ticks=range(len(attacks)), shrink=0.8)
     bar.ax.set_yticklabels([str(a) for a in attacks])
     bar.set_label("attack size")
@@ -293,10 +300,10 @@ def report(runs, rows):
             lines.append(f"  attack {attack:>5}: {group['test_error'].mean():.3f}  ({len(group)} minima)")
     lines.append("Spearman rho of each measure with the test error (all minima; within attack sizes) "
                  "and with the attack size:")
-    lines.append(f"{'measure':<28} {'rho(test err)':>13} {'p':>9} {'within A':>9} {'rho(attack)':>12} "
+    lines.append(f"{'measure':<30} {'rho(test err)':>13} {'p':>9} {'within A':>9} {'rho(attack)':>12} "
                  f"{'p':>9} {'n':>4}")
     for row in rows:
-        lines.append(f"{row['measure']:<28} {row['rho_test_error']:>13.3f} {row['p_test_error']:>9.2g} "
+        lines.append(f"{row['measure']:<30} {row['rho_test_error']:>13.3f} {row['p_test_error']:>9.2g} "
                      f"{row['rho_within']:>9.3f} {row['rho_attack']:>12.3f} {row['p_attack']:>9.2g} "
                      f"{row['n']:>4}")
     return "\n".join(lines)
