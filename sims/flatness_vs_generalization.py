@@ -12,7 +12,9 @@ sweep measures the test error and every flatness measure of wfm.measures:
   under the per-unit rescalings of Dinh et al.;
 - top Hessian eigenvalue, log volume (Wu, Zhu and E: -1/2 sum of the logs of the top-k
   eigenvalues; larger is flatter), Hessian trace (Hutchinson), Hessian Frobenius norm
-  (finite differences), eps-sharpness (Keskar et al.); all on the CE loss at gamma = 1.
+  (finite differences), eps-sharpness (Keskar et al.); all on the CE loss at gamma = 1;
+- as a control, the root mean square of the first-layer weights (no norm control here: the
+  norm is free, and the Hessian measures are not invariant under rescaling).
 
 Printed: the Spearman rank correlation of each measure with the test error (and with the
 attack size) over the minima at zero training error, and how many runs did not reach zero
@@ -53,6 +55,9 @@ SCHEDULES = {
 MARKERS = "os^Dv<>p"
 #: Noise amplitudes sigma of the local energy.
 SIZES = [0.05, 0.1, 0.2]
+#: The control column: root mean square of the first-layer weights, |W| / sqrt(K n), which the
+#: Hessian measures depend on (they are not invariant under rescaling) and the local energy not.
+NORM = "control: rms first-layer weight"
 #: Number of top Hessian eigenvalues in the log volume.
 LOG_VOLUME_K = 20
 
@@ -69,11 +74,12 @@ def build_parser():
 presets (explicit options override them):
   quick  ReLU committee K=20 with trainable readout, 400 clean training images, attack
          sizes 0 100 200 400, schedules b50 b20 b10, 2 seeds, at most 1500 epochs,
-         200 perturbations per sigma: 24 runs, about 3 minutes on 2 cores (measured
-         170 s with 2 workers on a shared machine).
+         200 perturbations per sigma: 24 runs, 90 s of CPU in all; measured 4 minutes
+         with 2 workers on a shared machine (load 11), about 1 minute on 2 free cores.
   paper  attack sizes 0 50 100 200 300 400 600, 10 seeds, at most 3000 epochs, 1000
-         perturbations: 210 runs, estimated 40 minutes on 2 cores (about 20 s of CPU per
-         run); use --executor dask on a cluster.
+         perturbations: 210 runs of about 7 s of CPU each (measured 13 s per run at
+         A = 600): estimated 15 minutes on 2 free cores, up to an hour on a shared
+         machine; use --executor dask on a cluster.
 schedules ("sgd", cross-entropy at gamma = 1, no norm control, early stop at zero errors):
   b50  batch 50, lr 0.3;  b20  batch 20, lr 0.1;  b10  batch 10, lr 0.05.
 measures (inside the sweep, at each run's final weights): local_energy (multiplicative and
@@ -156,7 +162,8 @@ def columns():
             (f"log volume (k={LOG_VOLUME_K})", ("column", "log_volume")),
             ("Hessian trace", ("column", "hessian_trace.value")),
             ("Hessian Frobenius norm", ("column", "hessian_frobenius.value")),
-            ("sharpness (eps=1e-3, %)", ("column", "sharpness"))]
+            ("sharpness (eps=1e-3, %)", ("column", "sharpness")),
+            (NORM, ("norm", "W"))]
     return out
 
 
@@ -177,6 +184,9 @@ def table(path, labels):
     for label, (kind, name, *index) in columns():
         if kind == "column":
             runs[label] = runs[name] if name in runs else np.nan
+        elif kind == "norm":
+            runs[label] = [float(np.sqrt(np.mean(store.load_array(path, key, name) ** 2))) if ok else np.nan
+                           for key, ok in zip(runs["key"], done)]
         else:
             runs[label] = [float(store.load_array(path, key, name)[index[0]]) if ok else np.nan
                            for key, ok in zip(runs["key"], done)]
@@ -300,10 +310,10 @@ def report(runs, rows):
             lines.append(f"  attack {attack:>5}: {group['test_error'].mean():.3f}  ({len(group)} minima)")
     lines.append("Spearman rho of each measure with the test error (all minima; within attack sizes) "
                  "and with the attack size:")
-    lines.append(f"{'measure':<30} {'rho(test err)':>13} {'p':>9} {'within A':>9} {'rho(attack)':>12} "
+    lines.append(f"{'measure':<32} {'rho(test err)':>13} {'p':>9} {'within A':>9} {'rho(attack)':>12} "
                  f"{'p':>9} {'n':>4}")
     for row in rows:
-        lines.append(f"{row['measure']:<30} {row['rho_test_error']:>13.3f} {row['p_test_error']:>9.2g} "
+        lines.append(f"{row['measure']:<32} {row['rho_test_error']:>13.3f} {row['p_test_error']:>9.2g} "
                      f"{row['rho_within']:>9.3f} {row['rho_attack']:>12.3f} {row['p_attack']:>9.2g} "
                      f"{row['n']:>4}")
     return "\n".join(lines)
