@@ -13,7 +13,7 @@ sweep measures the test error and every flatness measure of wfm.measures:
 - top Hessian eigenvalue, log volume (Wu, Zhu and E: -1/2 sum of the logs of the top-k
   eigenvalues; larger is flatter), Hessian trace (Hutchinson), Hessian Frobenius norm
   (finite differences), eps-sharpness (Keskar et al.); all on the CE loss at gamma = 1;
-- as a control, the root mean square of the first-layer weights (no norm control here: the
+- as a control, the output scale rms(W) rms(v) of the weights (no norm control here: the
   norm is free, and the Hessian measures are not invariant under rescaling).
 
 Printed: the Spearman rank correlation of each measure with the test error (and with the
@@ -55,9 +55,9 @@ SCHEDULES = {
 MARKERS = "os^Dv<>p"
 #: Noise amplitudes sigma of the local energy.
 SIZES = [0.05, 0.1, 0.2]
-#: The control column: root mean square of the first-layer weights, |W| / sqrt(K n), which the
-#: Hessian measures depend on (they are not invariant under rescaling) and the local energy not.
-NORM = "control: rms first-layer weight"
+#: The control column (:func:`_scale`), on which the Hessian measures depend (they are not
+#: invariant under rescaling) and the local energy does not.
+NORM = "control: rms(W) rms(v)"
 #: Number of top Hessian eigenvalues in the log volume.
 LOG_VOLUME_K = 20
 
@@ -163,7 +163,7 @@ def columns():
             ("Hessian trace", ("column", "hessian_trace.value")),
             ("Hessian Frobenius norm", ("column", "hessian_frobenius.value")),
             ("sharpness (eps=1e-3, %)", ("column", "sharpness")),
-            (NORM, ("norm", "W"))]
+            (NORM, ("norm", None))]
     return out
 
 
@@ -185,12 +185,20 @@ def table(path, labels):
         if kind == "column":
             runs[label] = runs[name] if name in runs else np.nan
         elif kind == "norm":
-            runs[label] = [float(np.sqrt(np.mean(store.load_array(path, key, name) ** 2))) if ok else np.nan
-                           for key, ok in zip(runs["key"], done)]
+            runs[label] = [_scale(path, key, trainable) if ok else np.nan
+                           for key, ok, trainable in zip(runs["key"], done, runs["second_layer"] == "trainable")]
         else:
             runs[label] = [float(store.load_array(path, key, name)[index[0]]) if ok else np.nan
                            for key, ok in zip(runs["key"], done)]
     return runs.reset_index(drop=True)
+
+
+def _scale(path, key, trainable):
+    """Output scale of a ReLU committee: rms first-layer weight times rms readout weight."""
+    if not trainable:
+        return float(np.sqrt(np.mean(store.load_array(path, key, "w") ** 2)))
+    W, v = (store.load_array(path, key, name) for name in ("W", "v"))
+    return float(np.sqrt(np.mean(W ** 2) * np.mean(v ** 2)))
 
 
 def _at_zero(runs):

@@ -70,6 +70,9 @@ def test_runs_short_of_zero_errors_are_counted_and_excluded(results, tmp_path):
     labels = {script.task_key(task): label for label, grid in grids for task in grid.tasks()}
     runs = script.table(path, labels)
     assert len(runs) == 4 and set(runs["schedule"]) == {"b50"}
+    for label, _ in script.columns():
+        assert np.isfinite(runs[label]).all(), label
+    assert (runs["local_energy.base_train"] == 0).all()          # zero training error: no base
     runs.loc[0, "errors"] = 3  # as if the first run had stopped short of zero training errors
     minima = runs[script._at_zero(runs)]
     rows = script.correlations(minima)
