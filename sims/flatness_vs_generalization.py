@@ -207,10 +207,19 @@ def _at_zero(runs):
     return done & (runs["errors"] == 0) if "errors" in runs else done & False
 
 
-def within_groups(x, y, groups):
-    """Spearman correlation within groups: Pearson correlation of the ranks of x and of y taken
-    within each group and centred on the group mean, pooled over the groups (NaN without
-    variation)."""
+def within_groups(x, y, groups, permutations=2000, seed=0):
+    """Spearman correlation within groups, with a permutation p-value.
+
+    The Pearson correlation of the ranks of x and of y taken within each group and centred on
+    the group mean, pooled over the groups (groups of one value are left out). The two-sided
+    p-value is (hits + 1) / (permutations + 1), hits counting the permutations of y within the
+    groups whose |rho| reaches the observed one.
+
+    Returns
+    -------
+    rho, p : float
+        NaN without variation.
+    """
     from scipy.stats import rankdata
 
     rx, ry = [], []
@@ -221,15 +230,26 @@ def within_groups(x, y, groups):
                 r = rankdata(values)
                 ranks.append(r - r.mean())
     if not rx:
-        return np.nan
+        return np.nan, np.nan
+    bounds = np.cumsum([0] + [len(r) for r in rx])
     rx, ry = np.concatenate(rx), np.concatenate(ry)
     scale = np.sqrt(np.sum(rx * rx) * np.sum(ry * ry))
-    return float(np.sum(rx * ry) / scale) if scale > 0 else np.nan
+    if scale == 0:
+        return np.nan, np.nan
+    rho = float(rx @ ry / scale)
+    rng = np.random.default_rng(seed)
+    hits = 0
+    for _ in range(permutations):
+        order = np.concatenate([start + rng.permutation(stop - start)
+                                for start, stop in zip(bounds[:-1], bounds[1:])])
+        hits += abs(rx @ ry[order]) / scale >= abs(rho) * (1 - 1e-12)
+    return rho, (hits + 1) / (permutations + 1)
 
 
 def correlations(minima):
     """Per measure: Spearman rho (and p-value) with the test error and with the attack size, and
-    the Spearman rho with the test error within attack sizes (:func:`within_groups`)."""
+    the Spearman rho (and permutation p-value) with the test error within attack sizes
+    (:func:`within_groups`)."""
     from scipy.stats import spearmanr
 
     rows = []
@@ -245,7 +265,7 @@ def correlations(minima):
                 rho, p = spearmanr(x[ok], y[ok]) if ok.sum() >= 3 else (np.nan, np.nan)
             row[f"rho_{target}"], row[f"p_{target}"], row["n"] = float(rho), float(p), int(ok.sum())
         ok = np.isfinite(x) & np.isfinite(test)
-        row["rho_within"] = within_groups(x[ok], test[ok], attack[ok])
+        row["rho_within"], row["p_within"] = within_groups(x[ok], test[ok], attack[ok])
         rows.append(row)
     return rows
 
@@ -318,11 +338,11 @@ def report(runs, rows):
             lines.append(f"  attack {attack:>5}: {group['test_error'].mean():.3f}  ({len(group)} minima)")
     lines.append("Spearman rho of each measure with the test error (all minima; within attack sizes) "
                  "and with the attack size:")
-    lines.append(f"{'measure':<32} {'rho(test err)':>13} {'p':>9} {'within A':>9} {'rho(attack)':>12} "
-                 f"{'p':>9} {'n':>4}")
+    lines.append(f"{'measure':<32} {'rho(test err)':>13} {'p':>9} {'within A':>9} {'p':>7} "
+                 f"{'rho(attack)':>12} {'p':>9} {'n':>4}")
     for row in rows:
         lines.append(f"{row['measure']:<32} {row['rho_test_error']:>13.3f} {row['p_test_error']:>9.2g} "
-                     f"{row['rho_within']:>9.3f} {row['rho_attack']:>12.3f} {row['p_attack']:>9.2g} "
+                     f"{row['rho_within']:>9.3f} {row['p_within']:>7.2g} {row['rho_attack']:>12.3f} {row['p_attack']:>9.2g} "
                      f"{row['n']:>4}")
     return "\n".join(lines)
 

@@ -87,10 +87,23 @@ def test_within_group_rank_correlation():
     groups = np.array([0, 0, 0, 1, 1, 1])
     x = np.array([1.0, 2.0, 3.0, 10.0, 20.0, 30.0])
     # the same order within each group, whatever the offsets between groups
-    assert script.within_groups(x, np.array([5.0, 6.0, 7.0, 0.0, 1.0, 2.0]), groups) == pytest.approx(1.0)
-    assert script.within_groups(x, np.array([7.0, 6.0, 5.0, 2.0, 1.0, 0.0]), groups) == pytest.approx(-1.0)
-    assert script.within_groups(x, np.array([1.0, 2.0, 3.0, 2.0, 1.0, 0.0]), groups) == pytest.approx(0.0)
-    assert np.isnan(script.within_groups(x, np.ones(6), groups))
+    rho, p = script.within_groups(x, np.array([5.0, 6.0, 7.0, 0.0, 1.0, 2.0]), groups)
+    assert rho == pytest.approx(1.0)
+    # 36 within-group orderings, 2 of them reach |rho| = 1: p close to 2/36
+    assert p == pytest.approx(2 / 36, abs=0.02)
+    assert script.within_groups(x, np.array([7.0, 6.0, 5.0, 2.0, 1.0, 0.0]), groups)[0] == pytest.approx(-1.0)
+    assert script.within_groups(x, np.array([1.0, 2.0, 3.0, 2.0, 1.0, 0.0]), groups)[0] == pytest.approx(0.0)
+    assert np.isnan(script.within_groups(x, np.ones(6), groups)).all()
+
+
+def test_within_group_p_value_is_uniform_without_correlation():
+    script = load_script()
+    rng = np.random.default_rng(1)
+    groups = np.repeat(np.arange(4), 6)
+    p = [script.within_groups(rng.random(24), rng.random(24), groups, permutations=200, seed=s)[1]
+         for s in range(60)]
+    # independent x and y: P(p <= 0.1) = 0.1; 60 draws give at most 15 with probability > 0.999
+    assert sum(v <= 0.1 for v in p) <= 15 and 0.3 < np.mean(p) < 0.7
 
 
 @pytest.mark.parametrize("args, match", [
