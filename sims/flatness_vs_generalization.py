@@ -3,9 +3,10 @@
 ReLU committees (fully connected, continuous weights, trainable readout by default) learn the
 digits task (even against odd 8x8 images, standardised pixels) with an attack set of A extra
 training images carrying random labels (Wu, Zhu and E 2017): the larger A, the worse the
-zero-training-error minimum generalizes. Several SGD schedules (batch size, learning rate,
-norm control) give further minima. At every minimum reached with zero training errors the
-sweep measures the test error and every flatness measure of wfm.measures:
+zero-training-error minimum generalizes. Several SGD schedules (batch size and learning rate)
+give further minima; each attack size and seed index has its own split of the images and its
+own random labels. At every minimum reached with zero training errors the sweep measures the
+test error and every flatness measure of wfm.measures:
 
 - local energy at a few sigma, with multiplicative noise w_i (1 + sigma z_i) and with additive
   noise per unit w_k + sigma |w_k| / sqrt(n) z_k: the training-error increase, invariant
