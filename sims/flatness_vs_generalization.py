@@ -41,9 +41,9 @@ from wfm.sweep import Sweep, run, task_key
 
 #: Presets; explicit options override them.
 PRESETS = {
-    "quick": {"attack": [0, 100, 200, 400], "seeds": 2, "K": 20, "train_size": 400,
+    "quick": {"attack": [0, 100, 200, 400], "seeds": 6, "K": 20, "train_size": 400,
               "epochs": 1500, "samples": 200},
-    "paper": {"attack": [0, 50, 100, 200, 300, 400, 600], "seeds": 10, "K": 20,
+    "paper": {"attack": [0, 50, 100, 200, 300, 400, 600], "seeds": 20, "K": 20,
               "train_size": 400, "epochs": 3000, "samples": 1000},
 }
 #: Training schedules of "sgd" (plain SGD on the CE, norm free): label -> hyperparameters.
@@ -74,12 +74,13 @@ def build_parser():
                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog="""
 presets (explicit options override them):
   quick  ReLU committee K=20 with trainable readout, 400 clean training images, attack
-         sizes 0 100 200 400, schedules b50 b20 b10, 2 seeds, at most 1500 epochs,
-         200 perturbations per sigma: 24 runs, 90 s of CPU in all; measured 4 minutes
-         with 2 workers on a shared machine (load 11), about 1 minute on 2 free cores.
-  paper  attack sizes 0 50 100 200 300 400 600, 10 seeds, at most 3000 epochs, 1000
-         perturbations: 210 runs of about 7 s of CPU each (measured 13 s per run at
-         A = 600): estimated 15 minutes on 2 free cores, up to an hour on a shared
+         sizes 0 100 200 400, schedules b50 b20 b10, 6 seeds, at most 1500 epochs,
+         200 perturbations per sigma: 72 runs, about 4 minutes of CPU in all (3.3 s per
+         run); measured 8.5 minutes with 2 workers on a shared machine (load 10),
+         about 2 minutes on 2 free cores.
+  paper  attack sizes 0 50 100 200 300 400 600, 20 seeds, at most 3000 epochs, 1000
+         perturbations: 420 runs of about 7 s of CPU each (measured 13 s per run at
+         A = 600): estimated 25-30 minutes on 2 free cores, 1-2 hours on a shared
          machine; use --executor dask on a cluster.
 schedules ("sgd", cross-entropy at gamma = 1, no norm control, early stop at zero errors):
   b50  batch 50, lr 0.3;  b20  batch 20, lr 0.1;  b10  batch 10, lr 0.05.
@@ -302,7 +303,7 @@ def plot(minima, rows, path):
             ax.xaxis.set_minor_formatter(ticker.NullFormatter())
         ax.set_xlabel(label, fontsize=8)
         ax.set_ylabel("test error", fontsize=8)
-        ax.set_title(f"Spearman rho = {row['rho_test_error']:.2f}", fontsize=9)
+        ax.set_title(f"rho = {row['rho_test_error']:.2f}, within A {row['rho_within']:.2f}", fontsize=9)
         ax.tick_params(labelsize=7)
     for ax in axes[len(labels):]:
         ax.set_visible(False)
