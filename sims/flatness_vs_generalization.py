@@ -245,7 +245,7 @@ def within_groups(x, y, groups, permutations=2000, seed=0):
         order = np.concatenate([start + rng.permutation(stop - start)
                                 for start, stop in zip(bounds[:-1], bounds[1:])])
         hits += abs(rx @ ry[order]) / scale >= abs(rho) * (1 - 1e-12)
-    return rho, (hits + 1) / (permutations + 1)
+    return rho, float((hits + 1) / (permutations + 1))
 
 
 def correlations(minima):
