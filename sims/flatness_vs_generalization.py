@@ -99,7 +99,8 @@ probes), hessian_frobenius (100 directions, eps=1e-3), sharpness (eps=1e-3).""")
     parser.add_argument("--train-size", type=int, help="clean training images")
     parser.add_argument("--epochs", type=int, help="maximum epochs per run")
     parser.add_argument("--samples", type=int, help="perturbations per sigma of the local energy")
-    parser.add_argument("--seed", type=int, default=0, help="sweep seed from which every seed derives (default 0)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="sweep seed from which every seed derives (default 0)")
     parser.add_argument("--out", default="flatness_vs_generalization.h5", help="results file")
     parser.add_argument("--plot", help="figure file (default: --out with .png)")
     parser.add_argument("--executor", choices=("process", "dask"), default="process",
@@ -187,8 +188,9 @@ def table(path, labels):
         if kind == "column":
             runs[label] = runs[name] if name in runs else np.nan
         elif kind == "norm":
-            runs[label] = [_scale(path, key, trainable) if ok else np.nan
-                           for key, ok, trainable in zip(runs["key"], done, runs["second_layer"] == "trainable")]
+            trainable = runs["second_layer"] == "trainable"
+            runs[label] = [_scale(path, key, fit) if ok else np.nan
+                           for key, ok, fit in zip(runs["key"], done, trainable)]
         else:
             runs[label] = [float(store.load_array(path, key, name)[index[0]]) if ok else np.nan
                            for key, ok in zip(runs["key"], done)]
@@ -344,8 +346,8 @@ def report(runs, rows):
                  f"{'rho(attack)':>12} {'p':>9} {'n':>4}")
     for row in rows:
         lines.append(f"{row['measure']:<32} {row['rho_test_error']:>13.3f} {row['p_test_error']:>9.2g} "
-                     f"{row['rho_within']:>9.3f} {row['p_within']:>7.2g} {row['rho_attack']:>12.3f} {row['p_attack']:>9.2g} "
-                     f"{row['n']:>4}")
+                     f"{row['rho_within']:>9.3f} {row['p_within']:>7.2g} {row['rho_attack']:>12.3f} "
+                     f"{row['p_attack']:>9.2g} {row['n']:>4}")
     return "\n".join(lines)
 
 
