@@ -1,5 +1,6 @@
 """sims/flatness_vs_generalization.py: file, figure, table, exclusions, and bad inputs refused."""
 import importlib.util
+from concurrent.futures import ThreadPoolExecutor
 
 import h5py
 import numpy as np
@@ -7,6 +8,7 @@ import pytest
 
 from pipeline_env import ROOT, python
 from wfm import store
+from wfm.sweep import run
 
 SCRIPT = ROOT / "sims" / "flatness_vs_generalization.py"
 TINY = ["--attack", "0", "60", "--train-size", "60", "--seeds", "2", "--epochs", "400",
@@ -80,6 +82,20 @@ def test_runs_short_of_zero_errors_are_counted_and_excluded(results, tmp_path):
     assert "at zero training error: 3; not at zero training error (excluded): 1" in script.report(runs, rows)
     empty = runs.iloc[:0]
     assert script.plot(empty, script.correlations(empty), tmp_path / "empty.png").stat().st_size > 0
+
+
+def test_fixed_readout_runs_and_its_output_scale(tmp_path):
+    script = load_script()
+    args = ["--second-layer", "fixed", "--attack", "0", "--train-size", "30", "--seeds", "1",
+            "--epochs", "20", "--schedule", "b50", "--samples", "5"]
+    grids = script.sweeps(script.config(script.build_parser().parse_args(args)), 0)
+    run([grid for _, grid in grids], tmp_path / "f.h5", executor=ThreadPoolExecutor(1), progress=False)
+    labels = {script.task_key(task): label for label, grid in grids for task in grid.tasks()}
+    runs = script.table(tmp_path / "f.h5", labels)
+    assert runs["second_layer"].iloc[0] == "fixed" and (runs["status"] == "done").all()
+    w = store.load_array(tmp_path / "f.h5", runs["key"].iloc[0], "w")
+    assert w.shape == (20, 64)
+    assert runs[script.NORM].iloc[0] == pytest.approx(np.sqrt(np.mean(w ** 2)))
 
 
 def test_within_group_rank_correlation():
