@@ -68,3 +68,23 @@ def test_a_failing_measure_fails_the_run():
     task = sweep(measures={"local_energy": {"noise": "flip", "sizes": [2.0], "samples": 5}}).tasks()[0]
     record = run_task(task)
     assert record["status"] == "failed" and "sizes" in record["message"]
+
+
+def test_a_labelled_measure_runs_again_with_its_own_arguments():
+    other = {"noise": "flip", "sizes": [0.3], "samples": 10, "seed": 7}
+    task = sweep(measures={"local_energy": ENERGY, "local_energy:wide": other}).tasks()[0]
+    record = run_task(task)
+    assert record["status"] == "done", record["message"]
+    problem = problems.storage(41, P=12, seed=problem_seed(task))
+    result = solve(problem, Perceptron(41), "perceptron", seed=algorithm_seed(task), max_epochs=300)
+    expected = measures.local_energy(problem, Perceptron(41), result.w, **other)
+    np.testing.assert_array_equal(record["arrays"]["measures/local_energy:wide/train"], expected.train)
+    assert record["arrays"]["measures/local_energy/train"].shape == (3,)
+    assert record["results"]["local_energy:wide.samples"] == 10
+    assert record["results"]["local_energy.samples"] == 40
+
+
+@pytest.mark.parametrize("name", ["local_energy:", "local_energy:a/b", "local_energy:a.b", "curvature:x"])
+def test_bad_measure_labels_are_refused(name):
+    with pytest.raises(ValueError, match="measure"):
+        sweep(measures={name: {}})

@@ -19,7 +19,9 @@ the executor or the worker count. Seeds are derived by hashing (SHA-256), never 
 A sweep may also name flatness measures of :data:`wfm.measures.MEASURES` to evaluate at each
 run's final weights (``measures={"local_energy": {"noise": "flip", "sizes": [...],
 "samples": 100}}``); the task then holds them under ``"measures"`` (tasks without measures have
-no such key, so their keys are those of earlier files).
+no such key, so their keys are those of earlier files). A name ``"m:label"`` evaluates measure
+``m`` once more under its own name, e.g. ``"local_energy:additive": {"noise": "additive", ...}``
+next to ``"local_energy"``.
 
 Axis names are the column names of :func:`wfm.store.load_runs`: ``N`` (problem and model),
 problem arguments (``alpha``, ``inputs``, ``load``, ...), model arguments (``K``, ``tree``,
@@ -146,10 +148,15 @@ def _measures(spec):
         raise TypeError(f"measures must be a dict {{name: {{argument: value}}}}, got {spec!r}")
     out = {}
     for name, arguments in spec.items():
-        check.choice("measure", name, tuple(MEASURES))
+        if not isinstance(name, str):
+            raise TypeError(f"measure names must be strings, got {name!r}")
+        base, colon, label = name.partition(":")
+        check.choice("measure", base, tuple(MEASURES))
+        if colon and not (label and label.replace("_", "").isalnum() and label.isascii()):
+            raise ValueError(f"measure {name!r}: the label after ':' must be letters, digits and _")
         if not isinstance(arguments, dict):
             raise TypeError(f"measures[{name!r}] must be a dict of arguments, got {arguments!r}")
-        allowed = list(inspect.signature(MEASURES[name]).parameters)[3:]
+        allowed = list(inspect.signature(MEASURES[base]).parameters)[3:]
         unknown = sorted(set(arguments) - set(allowed))
         if unknown:
             raise ValueError(f"unknown argument(s) {', '.join(unknown)} for measure {name!r}; "
@@ -197,7 +204,8 @@ class Sweep:
     measures : dict, optional
         Flatness measures evaluated at each run's final weights: ``{name: arguments}`` with
         names from :data:`wfm.measures.MEASURES` and keyword arguments of that function
-        (``seed`` defaults to one derived from the task).
+        (``seed`` defaults to one derived from the task); ``"name:label"`` evaluates ``name``
+        again under another label (other arguments).
     """
 
     def __init__(self, *, problem, model, algorithm=None, params=None, product=None, zip=None,

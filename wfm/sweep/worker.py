@@ -88,13 +88,14 @@ def measure(task, problem, model, w):
     """Evaluate the task's measures at ``w``; return (scalars, arrays) for the record.
 
     A scalar field ``f`` of measure ``m`` becomes the result ``m.f`` (``m`` for a bare number),
-    an array field the dataset ``measures/m/f`` (``measures/m`` for a bare array).
+    an array field the dataset ``measures/m/f`` (``measures/m`` for a bare array); ``m`` may be
+    ``name:label`` (measure ``name`` under another label).
     """
     from wfm.measures import MEASURES
 
     scalars, arrays = {}, {}
     for name, arguments in task.get("measures", {}).items():
-        function = MEASURES[name]
+        function = MEASURES[name.partition(":")[0]]
         arguments = dict(arguments)
         if "seed" in inspect.signature(function).parameters:
             arguments.setdefault("seed", measure_seed(task, name))

@@ -1,0 +1,386 @@
+"""Flatness against generalization: do flatter zero-training-error minima generalize better?
+
+ReLU committees (fully connected, continuous weights, trainable readout by default) learn the
+digits task (even against odd 8x8 images, standardised pixels) with an attack set of A extra
+training images carrying random labels (Wu, Zhu and E 2017): the larger A, the worse the
+zero-training-error minimum generalizes. Several SGD schedules (batch size and learning rate)
+give further minima; each attack size and seed index has its own split of the images and its
+own random labels. At every minimum reached with zero training errors the sweep measures the
+test error and every flatness measure of wfm.measures:
+
+- local energy at a few sigma, with multiplicative noise w_i (1 + sigma z_i) and with additive
+  noise per unit w_k + sigma |w_k| / sqrt(n) z_k: the training-error increase, invariant
+  under the per-unit rescalings of Dinh et al.;
+- top Hessian eigenvalue, log volume (Wu, Zhu and E: -1/2 sum of the logs of the top-k
+  eigenvalues; larger is flatter), Hessian trace (Hutchinson), Hessian Frobenius norm
+  (finite differences), eps-sharpness (Keskar et al.); all on the CE loss at gamma = 1;
+- as a control, the output scale rms(W) rms(v) of the weights (no norm control here: the
+  norm is free, and the Hessian measures are not invariant under rescaling).
+
+Printed: the Spearman rank correlation of each measure with the test error (and with the
+attack size) over the minima at zero training error, and how many runs did not reach zero
+training error (kept in the file, left out of the analysis). The figure has one scatter panel
+per measure: the measure against the test error, coloured by attack size.
+
+Examples
+--------
+python sims/flatness_vs_generalization.py --preset quick --out flat.h5 --plot flat.png
+python sims/flatness_vs_generalization.py --preset paper --out flat_paper.h5 --workers 2
+python sims/flatness_vs_generalization.py --attack 0 200 --seeds 1 --schedule b50 --out one.h5
+"""
+import argparse
+import os
+import shlex
+import sys
+import warnings
+
+import numpy as np
+
+from wfm import _options, plots, problems, store
+from wfm.sweep import Sweep, run, task_key
+
+#: Presets; explicit options override them.
+PRESETS = {
+    "quick": {"attack": [0, 100, 200, 400], "seeds": 6, "K": 20, "train_size": 400,
+              "epochs": 1500, "samples": 200},
+    "paper": {"attack": [0, 50, 100, 200, 300, 400, 600], "seeds": 20, "K": 20,
+              "train_size": 400, "epochs": 3000, "samples": 1000},
+}
+#: Training schedules of "sgd" (plain SGD on the CE, norm free): label -> hyperparameters.
+SCHEDULES = {
+    "b50": {"batch_size": 50, "lr": 0.3, "norm_control": "none"},
+    "b20": {"batch_size": 20, "lr": 0.1, "norm_control": "none"},
+    "b10": {"batch_size": 10, "lr": 0.05, "norm_control": "none"},
+}
+#: Scatter markers of the schedules, in the order of their labels.
+MARKERS = "os^Dv<>p"
+#: Noise amplitudes sigma of the local energy.
+SIZES = [0.05, 0.1, 0.2]
+#: The control column (:func:`_scale`), on which the Hessian measures depend (they are not
+#: invariant under rescaling) and the local energy does not.
+NORM = "control: rms(W) rms(v)"
+#: Number of top Hessian eigenvalues in the log volume.
+LOG_VOLUME_K = 20
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser():
+    """The argument parser of the script."""
+    parser = _Parser(prog="flatness_vs_generalization.py", description=__doc__.split("\n\n")[0],
+                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog="""
+presets (explicit options override them):
+  quick  ReLU committee K=20 with trainable readout, 400 clean training images, attack
+         sizes 0 100 200 400, schedules b50 b20 b10, 6 seeds, at most 1500 epochs,
+         200 perturbations per sigma: 72 runs, about 4 minutes of CPU in all (3.3 s per
+         run); measured 8.5 minutes with 2 workers on a shared machine (load 10),
+         about 2 minutes on 2 free cores.
+  paper  attack sizes 0 50 100 200 300 400 600, 20 seeds, at most 3000 epochs, 1000
+         perturbations: 420 runs of about 7 s of CPU each (measured 13 s per run at
+         A = 600): estimated 25-30 minutes on 2 free cores, 1-2 hours on a shared
+         machine; use --executor dask on a cluster.
+schedules ("sgd", cross-entropy at gamma = 1, no norm control, early stop at zero errors):
+  b50  batch 50, lr 0.3;  b20  batch 20, lr 0.1;  b10  batch 10, lr 0.05.
+measures (inside the sweep, at each run's final weights): local_energy (multiplicative and
+additive, sigma = 0.05 0.1 0.2), hessian_eigenvalues (k=1), log_volume (k=20), hessian_trace (100
+probes), hessian_frobenius (100 directions, eps=1e-3), sharpness (eps=1e-3).""")
+    parser.add_argument("--preset", choices=sorted(PRESETS), default="quick", help="default quick")
+    parser.add_argument("--attack", nargs="+", metavar="A",
+                        help="attack-set sizes (list, or start:stop:step)")
+    parser.add_argument("--schedule", action="append", choices=sorted(SCHEDULES),
+                        help="training schedule, repeatable (default: all)")
+    parser.add_argument("--seeds", type=int, help="instances (splits and attack labels) per attack size")
+    parser.add_argument("--K", type=int, help="hidden units")
+    parser.add_argument("--second-layer", choices=("trainable", "fixed"), default="trainable",
+                        help="readout (default trainable)")
+    parser.add_argument("--train-size", type=int, help="clean training images")
+    parser.add_argument("--epochs", type=int, help="maximum epochs per run")
+    parser.add_argument("--samples", type=int, help="perturbations per sigma of the local energy")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="sweep seed from which every seed derives (default 0)")
+    parser.add_argument("--out", default="flatness_vs_generalization.h5", help="results file")
+    parser.add_argument("--plot", help="figure file (default: --out with .png)")
+    parser.add_argument("--executor", choices=("process", "dask"), default="process",
+                        help="local process pool (default) or Dask distributed")
+    parser.add_argument("--workers", type=int, help="processes of the local pool (default: one per core)")
+    parser.add_argument("--scheduler-address", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+def config(args):
+    """The validated settings: preset values overridden by the options."""
+    cfg = dict(PRESETS[args.preset])
+    for name in ("seeds", "K", "train_size", "epochs", "samples"):
+        value = getattr(args, name)
+        if value is not None:
+            if value < 1:
+                raise ValueError(f"--{name.replace('_', '-')} must be >= 1, got {value}")
+            cfg[name] = value
+    if args.attack is not None:
+        cfg["attack"] = sorted(set(_options.numbers("--attack", args.attack, kind=int)))
+    if min(cfg["attack"]) < 0:
+        raise ValueError(f"--attack sizes must be >= 0, got {min(cfg['attack'])}")
+    # the largest attack set must fit next to the clean training and test images
+    problems.digits(inputs="standardised", train_size=cfg["train_size"], attack=max(cfg["attack"]), seed=0)
+    cfg["schedules"] = list(dict.fromkeys(args.schedule or SCHEDULES))
+    cfg["second_layer"] = args.second_layer
+    return cfg
+
+
+def measures(cfg):
+    """The flatness measures evaluated at every run's final weights."""
+    return {
+        "local_energy": {"noise": "multiplicative", "sizes": SIZES, "samples": cfg["samples"]},
+        "local_energy:additive": {"noise": "additive", "sizes": SIZES, "samples": cfg["samples"]},
+        "hessian_eigenvalues": {"k": 1},
+        "log_volume": {"k": LOG_VOLUME_K},
+        "hessian_trace": {"samples": 100},
+        "hessian_frobenius": {"vectors": 100, "eps": 1e-3},
+        "sharpness": {"eps": 1e-3},
+    }
+
+
+def sweeps(cfg, seed):
+    """One :class:`wfm.sweep.Sweep` per schedule, over the attack sizes; (label, Sweep) pairs."""
+    model = {"model": "committee", "K": cfg["K"], "tree": False, "activation": "relu",
+             "weights": "continuous", "second_layer": cfg["second_layer"]}
+    problem = {"kind": "digits", "inputs": "standardised", "train_size": cfg["train_size"]}
+    return [(label, Sweep(problem=problem, model=model, algorithm="sgd",
+                          params={**SCHEDULES[label], "epochs": cfg["epochs"]},
+                          product={"attack": cfg["attack"]}, seeds=cfg["seeds"], seed=seed,
+                          measures=measures(cfg)))
+            for label in cfg["schedules"]]
+
+
+def columns():
+    """(label, how to read it) of every measure in the analysis, in table order."""
+    out = [(f"local energy {kind} sigma={s:g}", ("array", f"measures/{name}/train", i))
+           for kind, name in (("mult.", "local_energy"), ("add.", "local_energy:additive"))
+           for i, s in enumerate(SIZES)]
+    out += [("top Hessian eigenvalue", ("array", "measures/hessian_eigenvalues", 0)),
+            (f"log volume (k={LOG_VOLUME_K})", ("column", "log_volume")),
+            ("Hessian trace", ("column", "hessian_trace.value")),
+            ("Hessian Frobenius norm", ("column", "hessian_frobenius.value")),
+            ("sharpness (eps=1e-3, %)", ("column", "sharpness")),
+            (NORM, ("norm", None))]
+    return out
+
+
+def table(path, labels):
+    """Runs of this sweep with their schedule and one column per measure (NaN where missing).
+
+    Parameters
+    ----------
+    path : str
+        Results file.
+    labels : dict
+        Task key -> schedule label of the runs of this sweep.
+    """
+    runs = store.load_runs(path)
+    runs = runs[runs["key"].isin(labels)].copy()
+    runs["schedule"] = runs["key"].map(labels)
+    done = (runs["status"] == "done").to_numpy()
+    for label, (kind, name, *index) in columns():
+        if kind == "column":
+            runs[label] = runs[name] if name in runs else np.nan
+        elif kind == "norm":
+            trainable = runs["second_layer"] == "trainable"
+            runs[label] = [_scale(path, key, fit) if ok else np.nan
+                           for key, ok, fit in zip(runs["key"], done, trainable)]
+        else:
+            runs[label] = [float(store.load_array(path, key, name)[index[0]]) if ok else np.nan
+                           for key, ok in zip(runs["key"], done)]
+    return runs.reset_index(drop=True)
+
+
+def _scale(path, key, trainable):
+    """Output scale of a ReLU committee: rms first-layer weight times rms readout weight."""
+    if not trainable:
+        return float(np.sqrt(np.mean(store.load_array(path, key, "w") ** 2)))
+    W, v = (store.load_array(path, key, name) for name in ("W", "v"))
+    return float(np.sqrt(np.mean(W ** 2) * np.mean(v ** 2)))
+
+
+def _at_zero(runs):
+    """Mask of the runs done with zero training errors."""
+    done = runs["status"] == "done"
+    return done & (runs["errors"] == 0) if "errors" in runs else done & False
+
+
+def within_groups(x, y, groups, permutations=2000, seed=0):
+    """Spearman correlation within groups, with a permutation p-value.
+
+    The Pearson correlation of the ranks of x and of y taken within each group and centred on
+    the group mean, pooled over the groups (groups of one value are left out). The two-sided
+    p-value is (hits + 1) / (permutations + 1), hits counting the permutations of y within the
+    groups whose |rho| reaches the observed one.
+
+    Returns
+    -------
+    rho, p : float
+        NaN without variation.
+    """
+    from scipy.stats import rankdata
+
+    rx, ry = [], []
+    for g in np.unique(groups):
+        mask = groups == g
+        if mask.sum() >= 2:
+            for ranks, values in ((rx, x[mask]), (ry, y[mask])):
+                r = rankdata(values)
+                ranks.append(r - r.mean())
+    if not rx:
+        return np.nan, np.nan
+    bounds = np.cumsum([0] + [len(r) for r in rx])
+    rx, ry = np.concatenate(rx), np.concatenate(ry)
+    scale = np.sqrt(np.sum(rx * rx) * np.sum(ry * ry))
+    if scale == 0:
+        return np.nan, np.nan
+    rho = float(rx @ ry / scale)
+    rng = np.random.default_rng(seed)
+    hits = 0
+    for _ in range(permutations):
+        order = np.concatenate([start + rng.permutation(stop - start)
+                                for start, stop in zip(bounds[:-1], bounds[1:])])
+        hits += abs(rx @ ry[order]) / scale >= abs(rho) * (1 - 1e-12)
+    return rho, float((hits + 1) / (permutations + 1))
+
+
+def correlations(minima):
+    """Per measure: Spearman rho (and p-value) with the test error and with the attack size, and
+    the Spearman rho (and permutation p-value) with the test error within attack sizes
+    (:func:`within_groups`)."""
+    from scipy.stats import spearmanr
+
+    rows = []
+    attack = minima["attack"].to_numpy(dtype=float)
+    test = minima["test_error"].to_numpy(dtype=float) if len(minima) else np.zeros(0)
+    for label, _ in columns():
+        x = minima[label].to_numpy(dtype=float)
+        row = {"measure": label}
+        for target, y in (("test_error", test), ("attack", attack)):
+            ok = np.isfinite(x) & np.isfinite(y)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # constant input: rho is NaN
+                rho, p = spearmanr(x[ok], y[ok]) if ok.sum() >= 3 else (np.nan, np.nan)
+            row[f"rho_{target}"], row[f"p_{target}"], row["n"] = float(rho), float(p), int(ok.sum())
+        ok = np.isfinite(x) & np.isfinite(test)
+        row["rho_within"], row["p_within"] = within_groups(x[ok], test[ok], attack[ok])
+        rows.append(row)
+    return rows
+
+
+def plot(minima, rows, path):
+    """One scatter panel per measure against the test error, coloured by attack size."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib import colors, ticker
+    from matplotlib.figure import Figure
+
+    labels = [label for label, _ in columns()]
+    ncols = 4
+    nrows = -(-len(labels) // ncols)
+    figure = Figure(figsize=(3.2 * ncols, 2.9 * nrows), layout="constrained")
+    axes = figure.subplots(nrows, ncols, squeeze=False).ravel()
+    attacks = sorted(minima["attack"].unique()) if len(minima) else [0]
+    cmap = matplotlib.colormaps["viridis"]
+    norm = colors.BoundaryNorm(np.arange(len(attacks) + 1) - 0.5, cmap.N)
+    level = minima["attack"].map({a: i for i, a in enumerate(attacks)}).to_numpy()
+    schedules = sorted(minima["schedule"].unique()) if len(minima) else []
+    for ax, label, row in zip(axes, labels, rows):
+        x = minima[label].to_numpy(dtype=float)
+        points = ax.scatter([], [], c=[], cmap=cmap, norm=norm)
+        for schedule, marker in zip(schedules, MARKERS):
+            mask = (minima["schedule"] == schedule).to_numpy()
+            points = ax.scatter(x[mask], minima["test_error"][mask], c=level[mask], cmap=cmap, norm=norm,
+                                s=18, marker=marker)
+        if np.all(x[np.isfinite(x)] > 0) and np.isfinite(x).sum() > 1 and \
+                np.nanmax(x) > 10 * np.nanmin(x):
+            ax.set_xscale("log")
+            ax.xaxis.set_minor_formatter(ticker.NullFormatter())
+        ax.set_xlabel(label, fontsize=8)
+        ax.set_ylabel("test error", fontsize=8)
+        ax.set_title(f"rho = {row['rho_test_error']:.2f}, within A {row['rho_within']:.2f}", fontsize=9)
+        ax.tick_params(labelsize=7)
+    for ax in axes[len(labels):]:
+        ax.set_visible(False)
+    if schedules:
+        from matplotlib.lines import Line2D
+
+        handles = [Line2D([], [], linestyle="", marker=marker, color="grey", label=schedule)
+                   for schedule, marker in zip(schedules, MARKERS)]
+        axes[0].legend(handles=handles, title="schedule", fontsize=7, title_fontsize=7)
+    bar = figure.colorbar(points, ax=axes.tolist(), ticks=range(len(attacks)), shrink=0.8)
+    bar.ax.set_yticklabels([str(a) for a in attacks])
+    bar.set_label("attack size")
+    path = plots.check_output(path)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}{path.suffix}")
+    try:
+        figure.savefig(tmp, dpi=120)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def report(runs, rows):
+    """The printed summary: run counts, test error per attack size, correlation table."""
+    done = runs["status"] == "done"
+    zero = _at_zero(runs)
+    lines = [f"runs: {len(runs)}; at zero training error: {int(zero.sum())}; "
+             f"not at zero training error (excluded): {int((done & ~zero).sum())}; "
+             f"failed: {int((~done).sum())}"]
+    minima = runs[zero]
+    if len(minima):
+        lines.append("test error at zero training error, by attack size (mean over minima):")
+        for attack, group in minima.groupby("attack"):
+            lines.append(f"  attack {attack:>5}: {group['test_error'].mean():.3f}  ({len(group)} minima)")
+    lines.append("Spearman rho of each measure with the test error (all minima; within attack sizes) "
+                 "and with the attack size:")
+    lines.append(f"{'measure':<32} {'rho(test err)':>13} {'p':>9} {'within A':>9} {'p':>7} "
+                 f"{'rho(attack)':>12} {'p':>9} {'n':>4}")
+    for row in rows:
+        lines.append(f"{row['measure']:<32} {row['rho_test_error']:>13.3f} {row['p_test_error']:>9.2g} "
+                     f"{row['rho_within']:>9.3f} {row['p_within']:>7.2g} {row['rho_attack']:>12.3f} "
+                     f"{row['p_attack']:>9.2g} {row['n']:>4}")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    """Run the script; returns the exit code (0, 2 for a usage error, 130 when interrupted)."""
+    args = build_parser().parse_args(argv)
+    try:
+        cfg = config(args)
+        grids = sweeps(cfg, args.seed)
+        out = store.check_writable(args.out)
+        figure = plots.check_output(args.plot or os.path.splitext(args.out)[0] + ".png")
+        summary = run([grid for _, grid in grids], out, executor=args.executor, workers=args.workers,
+                      scheduler_address=args.scheduler_address, progress=False if args.quiet else None,
+                      command=shlex.join([os.path.basename(sys.argv[0])]
+                                         + list(sys.argv[1:] if argv is None else argv)))
+        print(f"{out}: {summary.done} runs done ({summary.solved} at zero training error), "
+              f"{summary.failed} failed, {summary.skipped} already done, in {summary.seconds:.1f} s")
+        if summary.interrupted:
+            print(f"interrupted: {summary.remaining} runs left; run the same command again to resume",
+                  file=sys.stderr)
+            return 130
+        labels = {task_key(task): label for label, grid in grids for task in grid.tasks()}
+        runs = table(out, labels)
+        minima = runs[_at_zero(runs)]
+        rows = correlations(minima)
+        plot(minima, rows, figure)
+    except (ValueError, TypeError, OSError, RuntimeError) as error:
+        print(f"flatness_vs_generalization.py: error: {error}".replace("\n", " "), file=sys.stderr)
+        return 2
+    print(report(runs, rows))
+    print(f"{figure}: each measure against the test error, coloured by attack size")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
