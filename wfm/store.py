@@ -446,7 +446,7 @@ def compact(path, out, arrays=()):
                 group.visititems(lambda n, obj: names.append(n) if isinstance(obj, h5py.Dataset) else None)
                 for name in names:
                     if any(fnmatch.fnmatchcase(name, p) for p in patterns):
-                        src.copy(group[name], copy, name=name)
+                        copy.create_dataset(name, data=group[name][()])  # small: contiguous
         _fsync(tmp)
         os.replace(tmp, out)
     finally:
