@@ -28,7 +28,11 @@ print(f"{path.name} ({mode}): {len(runs)} runs")
 analysis.summary(runs)
 
 # %%
-figure, thresholds = figures.phase_diagrams(runs)
+# Krauth-Mezard capacity for the binary perceptron panels (zero margin)
+labels = figures.model_labels(runs)
+binary_perceptron = (runs["model"] == "perceptron") & (runs["weights"] == "binary") & (runs["kappa"] == 0)
+capacities = {label: theory.krauth_mezard_capacity() for label in labels[binary_perceptron].unique()}
+figure, thresholds = figures.phase_diagrams(runs, capacities=capacities)
 figures.save(figure, figures.figure_path("phase_diagram", mode))
 figure
 

@@ -108,8 +108,11 @@ def model_labels(runs):
 
 # --- Figure 1: phase diagrams ----------------------------------------------------------------
 
-def phase_diagrams(runs, level=0.5):
+def phase_diagrams(runs, level=0.5, capacities=None):
     """Success probability against alpha, one panel per model, one curve per (algorithm, N).
+
+    ``capacities`` (optional) maps a model label (:func:`model_labels`) to a theoretical
+    capacity drawn as a vertical line in its panel.
 
     Returns
     -------
@@ -134,6 +137,9 @@ def phase_diagrams(runs, level=0.5):
             if not np.isnan(at):
                 ax.plot([at], [level], marker="x", ms=9, mew=2, color=line[0].get_color())
         ax.axhline(level, color="0.6", lw=0.8, ls="--")
+        if capacities and label in capacities:
+            ax.axvline(capacities[label], color="k", lw=1.0, ls=":",
+                       label=rf"capacity $\alpha_c$ = {capacities[label]:.3f}")
         ax.set_title(label, fontsize="medium")
         ax.set_xlabel(r"$\alpha = P / N$")
         ax.set_ylabel("success probability")
