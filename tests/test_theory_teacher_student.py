@@ -72,3 +72,20 @@ def test_branches():
 def test_bad_arguments(args, error, match):
     with pytest.raises(error, match=match):
         theory.teacher_student_binary_perceptron(*args)
+
+
+def test_amp_inference_follows_the_bp_branch():
+    """AMP from uninformative messages at N = 400 against the RS curve (finite-size tolerance 0.03,
+    measured deviations 0.01-0.015 at N = 200-800 in data/quick/teacher_student.h5)."""
+    import wfm
+    from wfm import models, problems
+
+    N = 400
+    for alpha, tolerance in ((0.5, 0.03), (1.0, 0.03), (2.0, 1e-9)):
+        errors = []
+        for seed in range(6):
+            problem = problems.teacher_student(N, alpha, test_size=10, seed=seed)
+            result = wfm.solve(problem, models.Perceptron(N), "amp", seed=seed)
+            errors.append(np.arccos(np.clip(result.extra["overlap"], -1, 1)) / np.pi)
+        expected = theory.teacher_student_binary_perceptron(alpha)["error"]
+        assert np.mean(errors) == pytest.approx(expected, abs=tolerance), alpha
