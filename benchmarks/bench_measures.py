@@ -11,6 +11,7 @@ import argparse
 import time
 
 import numpy as np
+from _report import result
 
 from wfm.measures import local_energy
 from wfm.models import Committee, Perceptron
@@ -76,6 +77,8 @@ def main():
         t_measure, t_matmul = best_times([measure, baseline], args.repeat)
         rate, reference = flops / t_measure / 1e9, flops / t_matmul / 1e9
         print(f"{label:40s} {rate:9.2f} GF/s {reference:9.2f} GF/s {rate / reference:6.2f}")
+        result(f"local energy, {label}: FLOP rate / NumPy matmul", f"{rate / reference:.2f} "
+               f"({rate:.1f} vs {reference:.1f} GF/s)", ">= 0.5")
 
 
 if __name__ == "__main__":

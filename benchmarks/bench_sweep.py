@@ -13,6 +13,8 @@ import pathlib
 import tempfile
 import time
 
+from _report import result
+
 from wfm.sweep import Sweep, executor, run, run_task
 
 
@@ -45,6 +47,8 @@ def main():
     print(f"2 workers: {two:7.2f} runs/s")
     print(f"ratio 2/1: {two / one:.2f}x (target >= 1.8x; needs 2 idle cores, load average now "
           f"{os.getloadavg()[0]:.1f})")
+    result(f"sweep throughput, 2 workers / 1 ({args.runs} short runs)",
+           f"{two / one:.2f}x (load average {os.getloadavg()[0]:.1f})", ">= 1.8x on 2 idle cores")
 
 
 if __name__ == "__main__":

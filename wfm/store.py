@@ -388,3 +388,67 @@ def describe(path):
     for sweep in sweeps:
         lines.append(f"sweep started {sweep['started']}: {sweep['command'] or '(no command line)'}")
     return "\n".join(lines)
+
+
+def load_arrays(path, name):
+    """The array ``name`` of every run that has it, in one pass over the file.
+
+    Returns
+    -------
+    dict
+        Run key -> ndarray (runs without the array are left out).
+    """
+    out = {}
+    for key, group in _runs(path):
+        if name in group and isinstance(group[name], h5py.Dataset):
+            out[key] = group[name][()]
+    return out
+
+
+def compact(path, out, arrays=()):
+    """Copy a results file keeping every run's attributes but only the arrays named in ``arrays``.
+
+    Meant for small reference files kept under version control (the parameters and scalar
+    results of every run stay; weights and histories, which dominate the size, go).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A wfm results file whose journal is empty (the sweep has finished).
+    out : str or os.PathLike
+        The compacted file, written whole or not at all (may be ``path`` itself).
+    arrays : sequence of str
+        Shell-style patterns of array names to keep, e.g. ``["measures/*"]``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``out``.
+    """
+    import fnmatch
+
+    path, out = check_file(path), _path(out)
+    if journal_of(path).is_dir() and any(journal_of(path).glob("*.h5")):
+        raise ValueError(f"{str(path)!r} has runs not yet merged from its journal; "
+                         "finish (or resume) the sweep first")
+    if isinstance(arrays, str):
+        raise TypeError(f"arrays must be a sequence of patterns, got the string {arrays!r}")
+    patterns = list(arrays)
+    tmp = out.with_name(out.name + f".tmp{os.getpid()}")
+    try:
+        with h5py.File(path, "r", locking=False) as src, h5py.File(tmp, "w") as dst:
+            dst.attrs.update(dict(src.attrs))
+            runs = dst.create_group("runs")
+            for key, group in src["runs"].items():
+                copy = runs.create_group(key)
+                copy.attrs.update(dict(group.attrs))
+                names = []
+                group.visititems(lambda n, obj: names.append(n) if isinstance(obj, h5py.Dataset) else None)
+                for name in names:
+                    if any(fnmatch.fnmatchcase(name, p) for p in patterns):
+                        copy.create_dataset(name, data=group[name][()])  # small: contiguous
+        _fsync(tmp)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out

@@ -1,0 +1,112 @@
+"""Run every benchmarks/bench_*.py and print the performance table (markdown).
+
+Each benchmark runs as a subprocess with one thread per numerical library
+(NUMBA_NUM_THREADS=OPENBLAS_NUM_THREADS=OMP_NUM_THREADS=MKL_NUM_THREADS=1) and reports its
+results as ``RESULT<TAB>what<TAB>measured<TAB>target`` lines (benchmarks/_report.py). A
+benchmark that prints no such line is listed as not reporting; one that fails or times out is
+listed with its exit status. With --write-readme the table replaces the text between the
+markers ``<!-- performance-table:start -->`` and ``<!-- performance-table:end -->`` in README.md.
+
+    python benchmarks/run_all.py [--only bench_measures] [--timeout 1800] [--write-readme]
+"""
+import argparse
+import os
+import pathlib
+import subprocess
+import sys
+import time
+
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from _report import parse  # noqa: E402
+
+START, END = "<!-- performance-table:start -->", "<!-- performance-table:end -->"
+THREADS = ("NUMBA_NUM_THREADS", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def benchmarks(only=None):
+    """Paths of the benchmark scripts, sorted; ``only``: names (with or without .py)."""
+    found = sorted(HERE.glob("bench_*.py"))
+    if only:
+        wanted = {name.removesuffix(".py") for name in only}
+        unknown = sorted(wanted - {p.stem for p in found})
+        if unknown:
+            raise ValueError(f"unknown benchmark {unknown[0]!r}; benchmarks: {', '.join(p.stem for p in found)}")
+        found = [p for p in found if p.stem in wanted]
+    return found
+
+
+def run(path, timeout):
+    """Run one benchmark; returns (rows, status text, seconds)."""
+    env = dict(os.environ, **{name: "1" for name in THREADS})
+    env["PYTHONPATH"] = os.pathsep.join([str(HERE.parent)] + [p for p in [env.get("PYTHONPATH")] if p])
+    start = time.perf_counter()
+    try:
+        done = subprocess.run([sys.executable, str(path)], env=env, capture_output=True, text=True,
+                              timeout=timeout, cwd=HERE.parent)
+    except subprocess.TimeoutExpired as error:
+        out = error.stdout.decode() if isinstance(error.stdout, bytes) else (error.stdout or "")
+        return parse(out), f"timed out after {timeout:g} s", time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    if done.returncode:
+        last = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
+        return parse(done.stdout), f"failed (exit code {done.returncode}): {last}", seconds
+    return parse(done.stdout), "ok", seconds
+
+
+def table(results):
+    """Markdown table from [(benchmark name, rows, status, seconds)]."""
+    lines = ["| benchmark | what | measured | target |", "|---|---|---|---|"]
+    for name, rows, status, _ in results:
+        for what, measured, target in rows:
+            lines.append(f"| {name} | {what} | {measured} | {target} |")
+        if status != "ok":
+            lines.append(f"| {name} | {status} | | |")
+        elif not rows:
+            lines.append(f"| {name} | no RESULT rows (not converted to benchmarks/_report.py) | | |")
+    return "\n".join(lines)
+
+
+def write_readme(text, readme):
+    """Replace the text between the markers in ``readme`` (whole-file atomic replace)."""
+    content = readme.read_text()
+    if content.count(START) != 1 or content.count(END) != 1 or content.index(START) > content.index(END):
+        raise ValueError(f"{readme} must hold the markers {START} and {END} once each, in this order")
+    head, rest = content.split(START)
+    _, tail = rest.split(END)
+    tmp = readme.with_name(readme.name + ".tmp")
+    tmp.write_text(f"{head}{START}\n{text}\n{END}{tail}")
+    os.replace(tmp, readme)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", action="append", metavar="NAME", help="run only this benchmark (repeatable)")
+    parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per benchmark (default 1800)")
+    parser.add_argument("--write-readme", action="store_true", help="put the table into README.md")
+    parser.add_argument("--readme", default=str(HERE.parent / "README.md"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    try:
+        paths = benchmarks(args.only)
+    except ValueError as error:
+        print(f"run_all.py: error: {error}", file=sys.stderr)
+        return 2
+    results = []
+    for path in paths:
+        print(f"running {path.name} ...", file=sys.stderr, flush=True)
+        rows, status, seconds = run(path, args.timeout)
+        print(f"  {status}, {len(rows)} results, {seconds:.1f} s", file=sys.stderr, flush=True)
+        results.append((path.stem, rows, status, seconds))
+    text = table(results)
+    print(text)
+    if args.write_readme:
+        try:
+            write_readme(text, pathlib.Path(args.readme))
+        except (ValueError, OSError) as error:
+            print(f"run_all.py: error: {error}", file=sys.stderr)
+            return 2
+    return 0 if all(status == "ok" for _, _, status, _ in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""Local energy of the solutions each algorithm finds, at equal load (binary perceptron).
+
+Every algorithm solves the same random storage instances (binary perceptron, +-1 patterns) at
+one load alpha; at each solution the local energy (mean training-error increase when each
+weight is flipped with probability p) is measured with wfm.measures.local_energy inside the
+sweep. The figure shows the mean over solutions against the realised fraction of flipped
+weights d, one curve per algorithm with standard errors over instances, one panel per N. The
+"exact" algorithm (a uniformly random solution, by enumeration; N <= 25) gives typical
+solutions for contrast. Expected (Baldassi et al., PNAS 2016): fBP/fAMP find flatter solutions
+(lower local energy) than the perceptron rule, and much flatter than typical ones.
+
+Examples
+--------
+python sims/local_energy_curves.py --preset quick --out le.h5 --plot le.png
+python sims/local_energy_curves.py --algorithm famp --algorithm perceptron --N 401 --alpha 0.5 --seeds 20 --out le.h5
+"""
+import argparse
+import os
+import shlex
+import sys
+
+from wfm import _options, algorithms, figures, plots, store
+from wfm.sweep import Sweep, run, task_key
+
+#: Algorithms of the default comparison, in this order, when registered.
+DEFAULT = ("famp", "fbp", "perceptron", "sa", "rsa", "greedy", "rgreedy", "exact")
+#: Largest N at which the "exact" algorithm (enumeration of 2^N configurations) runs.
+EXACT_MAX = 25
+SIZES = [0.0, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15]
+PRESETS = {
+    "quick": {"N": [21, 201], "seeds": 20, "samples": 200},
+    "paper": {"N": [25, 1001], "seeds": 100, "samples": 1000},
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser():
+    """The argument parser of the script."""
+    parser = _Parser(prog="local_energy_curves.py", description=__doc__.split("\n\n")[0],
+                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=f"""
+presets (explicit options override them):
+  quick  alpha = 0.5, N = 21 201 (exact at N = 21 only), 20 seeds, 200 perturbations per size
+         (140 runs): measured 126 s on 2 cores shared with other jobs (load average 13),
+         36 s of CPU.
+  paper  alpha = 0.5, N = 25 1001 (exact at N = 25), 100 seeds, 1000 perturbations per size:
+         estimated about 1 hour on 2 cores (not measured).
+default algorithms: the registered ones among {', '.join(DEFAULT)}; exact only at N <= {EXACT_MAX}.""")
+    parser.add_argument("--preset", choices=sorted(PRESETS), help="default grid, see below")
+    parser.add_argument("--algorithm", action="append", metavar="NAME",
+                        help=f"algorithm, repeatable; registered: {', '.join(algorithms.names())}")
+    parser.add_argument("--N", nargs="+", metavar="N", help="input sizes (list, or comma-separated)")
+    parser.add_argument("--alpha", type=float, default=0.5, help="load P / N (default 0.5)")
+    parser.add_argument("--seeds", type=int, help="instances per N")
+    parser.add_argument("--sizes", nargs="+", metavar="P", help="flip probabilities (default: "
+                        + " ".join(map(str, SIZES)) + ")")
+    parser.add_argument("--samples", type=int, help="perturbations per size and solution")
+    parser.add_argument("--seed", type=int, default=0, help="sweep seed (default 0)")
+    parser.add_argument("--param", action="append", default=[], metavar="ALGORITHM.NAME=VALUE",
+                        help="hyperparameter of one algorithm, repeatable")
+    parser.add_argument("--out", default="local_energy_curves.h5", help="results file")
+    parser.add_argument("--plot", help="figure file (default: --out with .png)")
+    parser.add_argument("--executor", choices=("process", "dask"), default="process",
+                        help="local process pool (default) or Dask distributed")
+    parser.add_argument("--workers", type=int, help="processes of the local pool (default: one per core)")
+    parser.add_argument("--scheduler-address", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+def sweeps(args):
+    """One :class:`wfm.sweep.Sweep` per algorithm (exact only at N <= EXACT_MAX)."""
+    names = list(dict.fromkeys(args.algorithm or [n for n in DEFAULT if n in algorithms.names()]))
+    for name in names:
+        algorithms.get(name)
+    preset = PRESETS.get(args.preset)
+    if preset is None and (args.N is None or args.seeds is None):
+        raise ValueError("give --N and --seeds, or a --preset")
+    Ns = _options.numbers("--N", args.N, kind=int) if args.N else preset["N"]
+    seeds = args.seeds if args.seeds is not None else preset["seeds"]
+    samples = args.samples if args.samples is not None else (preset or PRESETS["quick"])["samples"]
+    if not 0 < args.alpha:
+        raise ValueError(f"--alpha must be > 0, got {args.alpha:g}")
+    if seeds < 1 or samples < 2:
+        raise ValueError(f"--seeds must be >= 1 and --samples >= 2, got {seeds} and {samples}")
+    sizes = _options.numbers("--sizes", args.sizes) if args.sizes else SIZES
+    if any(not 0 <= p <= 1 for p in sizes):
+        raise ValueError(f"--sizes are flip probabilities in [0, 1], got {sizes}")
+    params = {name: {} for name in names}
+    for key, value in _options.assignments("--param", args.param).items():
+        scope, _, name = key.partition(".")
+        if scope not in params or name not in algorithms.get(scope).defaults:
+            raise ValueError(f"--param {key}: give ALGORITHM.NAME with a chosen algorithm and one of its parameters")
+        params[scope][name] = value
+    measures = {"local_energy": {"noise": "flip", "sizes": sizes, "samples": samples}}
+    out = []
+    for name in names:
+        grid = [N for N in Ns if N <= EXACT_MAX] if name == "exact" else Ns
+        if not grid:
+            continue
+        out.append(Sweep(problem={"kind": "storage", "inputs": "pm1", "alpha": args.alpha},
+                         model={"model": "perceptron", "weights": "binary"}, algorithm=name,
+                         params=params[name], product={"N": grid}, seeds=seeds, seed=args.seed,
+                         measures=measures))
+    if not out:
+        raise ValueError(f"nothing to run: exact needs N <= {EXACT_MAX}")
+    return out
+
+
+def main(argv=None):
+    """Run the script; returns the exit code (0, 2 for a usage error, 130 when interrupted)."""
+    args = build_parser().parse_args(argv)
+    try:
+        grids = sweeps(args)
+        out = store.check_writable(args.out)
+        plot = plots.check_output(args.plot or os.path.splitext(args.out)[0] + ".png")
+        summary = run(grids, out, executor=args.executor, workers=args.workers,
+                      scheduler_address=args.scheduler_address, progress=False if args.quiet else None,
+                      command=shlex.join([os.path.basename(sys.argv[0])] + list(sys.argv[1:] if argv is None else argv)))
+        print(f"{out}: {summary.done} runs done ({summary.solved} solved), {summary.failed} failed, "
+              f"{summary.skipped} already done, in {summary.seconds:.1f} s")
+        if summary.interrupted:
+            print(f"interrupted: {summary.remaining} runs left; run the same command again to resume",
+                  file=sys.stderr)
+            return 130
+        keys = {task_key(task) for grid in grids for task in grid.tasks()}
+        table = figures.load_local_energy(out, keys)
+        figures.save(figures.local_energy_curves(table, alpha=args.alpha), plot)
+    except (ValueError, TypeError, OSError, RuntimeError) as error:
+        print(f"local_energy_curves.py: error: {error}".replace("\n", " "), file=sys.stderr)
+        return 2
+    print(f"{plot}: local energy against the fraction of flipped weights")
+    for (algorithm, N), curve in table.groupby(["algorithm", "N"], sort=True):
+        row = curve.iloc[(curve["size"] - 0.05).abs().argmin()]
+        print(f"  {algorithm:>12} N={N:<6} {row['runs']} solutions; at p={row['size']:g}: "
+              f"{row['energy']:.4f} +- {row['se']:.4f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""Reproduce the data of every figure: run each study's sims script into data/<preset>/.
+
+Each study of STUDIES writes data/<preset>/<study>.h5 (and the script's own PNG beside it);
+the notebooks in notebooks/ turn these files into docs/figures/. With --preset quick the files
+are then compacted (run attributes and the arrays the figures need, see KEEP) so that they are
+small enough to be committed. Runs resume: an interrupted study continues where it stopped.
+
+Examples
+--------
+python sims/reproduce.py --preset quick
+python sims/reproduce.py --preset paper --only phase_diagram -- --executor dask --scheduler-address tcp://host:8786
+"""
+import argparse
+import pathlib
+import subprocess
+import sys
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+#: study -> command (script and options; --preset, --out and --plot are added). To add a study,
+#: add a line here and, if its figure needs arrays of the runs, its patterns to KEEP.
+STUDIES = {
+    "phase_diagram": ["sims/phase_diagram.py", "--algorithm", "famp", "--algorithm", "fbp",
+                      "--algorithm", "perceptron"],
+    "local_energy_curves": ["sims/local_energy_curves.py"],
+    "teacher_student": ["sims/teacher_student.py"],
+}
+#: study -> array name patterns kept in the compacted quick files (default: none).
+KEEP = {
+    "local_energy_curves": ["measures/*"],
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser():
+    parser = _Parser(prog="reproduce.py", description=__doc__.split("\n\n")[0],
+                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                     epilog="studies: " + ", ".join(STUDIES) + "\nArguments after -- go to every sims script.")
+    parser.add_argument("--preset", choices=("quick", "paper"), required=True, help="size of the runs")
+    parser.add_argument("--only", action="append", metavar="STUDY", help="run only this study (repeatable)")
+    parser.add_argument("--no-compact", action="store_true", help="keep the quick files whole")
+    parser.add_argument("extra", nargs="*", help=argparse.SUPPRESS)
+    return parser
+
+
+def command(study, preset, extra=()):
+    """The command line (list) that writes data/<preset>/<study>.h5."""
+    out = ROOT / "data" / preset / f"{study}.h5"
+    return [sys.executable, str(ROOT / STUDIES[study][0]), *STUDIES[study][1:], "--preset", preset,
+            "--out", str(out), "--plot", str(out.with_suffix(".png")), *extra]
+
+
+def main(argv=None):
+    """Run the studies; returns 0, 2 for a usage error, or the first failing script's code."""
+    args = build_parser().parse_args(argv)
+    chosen = args.only or list(STUDIES)
+    unknown = [s for s in chosen if s not in STUDIES]
+    if unknown:
+        print(f"reproduce.py: error: unknown study {unknown[0]!r}; studies: {', '.join(STUDIES)}",
+              file=sys.stderr)
+        return 2
+    (ROOT / "data" / args.preset).mkdir(parents=True, exist_ok=True)
+    times = {}
+    for study in chosen:
+        cmd = command(study, args.preset, args.extra)
+        print(f"== {study}: {' '.join(cmd[1:])}", flush=True)
+        start = time.perf_counter()
+        code = subprocess.call(cmd, cwd=ROOT)
+        times[study] = time.perf_counter() - start
+        if code:
+            print(f"reproduce.py: {study} failed with exit code {code}", file=sys.stderr)
+            return code
+        if args.preset == "quick" and not args.no_compact:
+            from wfm import store
+
+            store.compact(cmd[cmd.index("--out") + 1], cmd[cmd.index("--out") + 1], arrays=KEEP.get(study, ()))
+    print("\n| study | seconds |\n|---|---|")
+    for study, seconds in times.items():
+        print(f"| {study} | {seconds:.1f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""Teacher-student: generalization error of BP/AMP inference against alpha, with RS theory.
+
+A binary perceptron teacher labels P = alpha N random +-1 patterns; plain BP or AMP with the
+teacher's prior (uniform +-1) computes the marginals m and the student sign(m). The
+generalization error arccos(R) / pi (R the overlap of sign(m) with the teacher) is drawn
+against alpha, one set of points per (algorithm, N), with the Bayes-optimal replica-symmetric
+curve of wfm.theory.teacher_student_binary_perceptron on the branch BP follows from
+uninformative messages (it jumps to perfect learning at the spinodal alpha_sp = 1.493; perfect
+learning is the equilibrium from alpha_IT = 1.245, Gyorgyi 1990).
+
+Examples
+--------
+python sims/teacher_student.py --preset quick --out ts.h5 --plot ts.png
+python sims/teacher_student.py --algorithm amp --N 1000 4000 --alpha 0.1:2.0:0.1 --seeds 20 --out ts.h5
+"""
+import argparse
+import os
+import shlex
+import sys
+
+import numpy as np
+
+from wfm import _options, algorithms, figures, plots, store
+from wfm.sweep import Sweep, run, task_key
+
+PRESETS = {
+    "quick": {"N": {"amp": [200, 800], "bp": [200]}, "alpha": "0.25:2.0:0.25", "seeds": 8},
+    "paper": {"N": {"amp": [1000, 2000, 4000], "bp": [1000]}, "alpha": "0.1:2.0:0.05", "seeds": 20},
+}
+INFERENCE = ("amp", "bp")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser():
+    """The argument parser of the script."""
+    parser = _Parser(prog="teacher_student.py", description=__doc__.split("\n\n")[0],
+                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog="""
+presets (explicit options override them):
+  quick  amp at N = 200 800 and bp at N = 200, alpha = 0.25:2.0:0.25, 8 seeds (192 runs):
+         measured 97 s on 2 cores shared with other jobs (load average 13), 30 s of CPU.
+  paper  amp at N = 1000 2000 4000 and bp at N = 1000, alpha = 0.1:2.0:0.05, 20 seeds
+         (3120 runs): estimated 4-6 hours on 2 cores (not measured; runs near the spinodal
+         use all 1000 iterations, edge BP at N = 1000 costs O(N P) per iteration).""")
+    parser.add_argument("--preset", choices=sorted(PRESETS), help="default grid, see below")
+    parser.add_argument("--algorithm", action="append", metavar="NAME",
+                        help=f"inference algorithm, repeatable: {', '.join(INFERENCE)} (default both)")
+    parser.add_argument("--N", nargs="+", metavar="N", help="input sizes (list, or comma-separated)")
+    parser.add_argument("--alpha", nargs="+", metavar="ALPHA", help="loads: list, or start:stop:step")
+    parser.add_argument("--seeds", type=int, help="instances per (N, alpha)")
+    parser.add_argument("--test-size", type=int, default=1000, help="test patterns per instance (default 1000)")
+    parser.add_argument("--seed", type=int, default=0, help="sweep seed (default 0)")
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="algorithm hyperparameter, repeatable (e.g. damping=0.5)")
+    parser.add_argument("--out", default="teacher_student.h5", help="results file (default teacher_student.h5)")
+    parser.add_argument("--plot", help="figure file (default: --out with .png)")
+    parser.add_argument("--executor", choices=("process", "dask"), default="process",
+                        help="local process pool (default) or Dask distributed")
+    parser.add_argument("--workers", type=int, help="processes of the local pool (default: one per core)")
+    parser.add_argument("--scheduler-address", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+def sweeps(args):
+    """One :class:`wfm.sweep.Sweep` per algorithm."""
+    names = list(dict.fromkeys(args.algorithm or INFERENCE))
+    for name in names:
+        if name not in INFERENCE:
+            raise ValueError(f"--algorithm must be one of {', '.join(INFERENCE)}, got {name!r}")
+        algorithms.get(name)
+    preset = PRESETS.get(args.preset)
+    if preset is None and (args.N is None or args.alpha is None or args.seeds is None):
+        raise ValueError("give --N, --alpha and --seeds, or a --preset")
+    alphas = _options.numbers("--alpha", args.alpha or [preset["alpha"]])
+    if any(a <= 0 for a in alphas):
+        raise ValueError(f"--alpha must be > 0, got {min(alphas):g}")
+    seeds = args.seeds if args.seeds is not None else preset["seeds"]
+    if seeds < 1:
+        raise ValueError(f"--seeds must be >= 1, got {seeds}")
+    if args.test_size < 1:
+        raise ValueError(f"--test-size must be >= 1, got {args.test_size}")
+    params = _options.assignments("--param", args.param)
+    out = []
+    for name in names:
+        unknown = sorted(set(params) - set(algorithms.get(name).defaults))
+        if unknown:
+            raise ValueError(f"--param {unknown[0]}: algorithm {name!r} has no such parameter")
+        Ns = _options.numbers("--N", args.N, kind=int) if args.N else preset["N"][name]
+        out.append(Sweep(problem={"kind": "teacher_student", "inputs": "pm1", "test_size": args.test_size},
+                         model={"model": "perceptron", "weights": "binary"}, algorithm=name, params=params,
+                         product={"N": Ns, "alpha": alphas}, seeds=seeds, seed=args.seed))
+    return out
+
+
+def figure(runs, out):
+    """Draw the figure from the runs; returns the point table, theory curve and transitions."""
+    table = figures.teacher_student_table(runs)
+    alphas = np.unique(np.concatenate([np.linspace(0.02, table["alpha"].max(), 40), table["alpha"]]))
+    curve, transitions = figures.teacher_student_theory(alphas)
+    figures.save(figures.teacher_student(table, curve, transitions), out)
+    return table, curve, transitions
+
+
+def main(argv=None):
+    """Run the script; returns the exit code (0, 2 for a usage error, 130 when interrupted)."""
+    args = build_parser().parse_args(argv)
+    try:
+        grids = sweeps(args)
+        out = store.check_writable(args.out)
+        plot = plots.check_output(args.plot or os.path.splitext(args.out)[0] + ".png")
+        summary = run(grids, out, executor=args.executor, workers=args.workers,
+                      scheduler_address=args.scheduler_address, progress=False if args.quiet else None,
+                      command=shlex.join([os.path.basename(sys.argv[0])] + list(sys.argv[1:] if argv is None else argv)))
+        print(f"{out}: {summary.done} runs done, {summary.failed} failed, {summary.skipped} already done, "
+              f"in {summary.seconds:.1f} s")
+        if summary.interrupted:
+            print(f"interrupted: {summary.remaining} runs left; run the same command again to resume",
+                  file=sys.stderr)
+            return 130
+        keys = {task_key(task) for grid in grids for task in grid.tasks()}
+        runs = store.load_runs(out)
+        table, curve, (alpha_it, alpha_sp) = figure(runs[runs["key"].isin(keys)], plot)
+    except (ValueError, TypeError, OSError, RuntimeError) as error:
+        print(f"teacher_student.py: error: {error}".replace("\n", " "), file=sys.stderr)
+        return 2
+    theory = dict(zip(curve["alpha"], curve["error"]))
+    print(f"{plot}: generalization error against alpha (alpha_IT = {alpha_it:.4f}, alpha_sp = {alpha_sp:.4f})")
+    for row in table.itertuples(index=False):
+        print(f"  {row.algorithm:>4} N={row.N:<6} alpha={row.alpha:<6g} error {row.error:.4f} +- {row.se:.4f}"
+              f"   RS theory {theory[row.alpha]:.4f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

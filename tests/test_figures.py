@@ -1,0 +1,95 @@
+"""wfm.figures (data paths by mode, model labels), reproduce.py and the figure sims scripts."""
+import h5py
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline_env import ROOT, python
+from wfm import figures, store
+
+
+@pytest.fixture
+def repo(tmp_path):
+    (tmp_path / "sims").mkdir()
+    (tmp_path / "sims" / "reproduce.py").write_text("")
+    for mode in figures.MODES:
+        (tmp_path / "data" / mode).mkdir(parents=True)
+    (tmp_path / "data" / "quick" / "study.h5").write_bytes(b"")
+    return tmp_path
+
+
+def test_data_path_modes(repo, monkeypatch):
+    monkeypatch.delenv(figures.ENV, raising=False)
+    assert figures.repository_root(repo / "data" / "quick") == repo
+    assert figures.data_path("study", root=repo) == (repo / "data" / "quick" / "study.h5", "quick")
+    (repo / "data" / "paper" / "study.h5").write_bytes(b"")
+    assert figures.data_path("study", root=repo)[1] == "paper"          # paper data preferred
+    monkeypatch.setenv(figures.ENV, "quick")
+    assert figures.data_path("study", root=repo)[1] == "quick"
+    monkeypatch.setenv(figures.ENV, "fast")
+    with pytest.raises(ValueError, match="WFM_FIGURES .* must be one of quick, paper, got 'fast'"):
+        figures.data_path("study", root=repo)
+    with pytest.raises(FileNotFoundError, match="reproduce.py --preset paper --only other"):
+        figures.data_path("other", mode="paper", root=repo)
+    assert figures.figure_path("x", "quick", root=repo) == repo / "docs" / "figures" / "quick" / "x.png"
+    assert figures.figure_path("x", "paper", root=repo) == repo / "docs" / "figures" / "x.png"
+    with pytest.raises(FileNotFoundError, match="no wfm repository"):
+        figures.repository_root("/")
+
+
+def test_model_labels_name_what_varies():
+    runs = pd.DataFrame({"model": ["perceptron", "committee", "committee"], "weights": ["binary"] * 3,
+                         "K": [np.nan, 3, 5]})
+    assert list(figures.model_labels(runs)) == ["perceptron (binary weights)",
+                                               "committee, K=3 (binary weights)",
+                                               "committee, K=5 (binary weights)"]
+
+
+def test_reproduce_refuses_unknown_study():
+    result = python(ROOT / "sims" / "reproduce.py", "--preset", "quick", "--only", "nope")
+    assert result.returncode == 2 and "unknown study 'nope'" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_teacher_student_script(tmp_path):
+    out = tmp_path / "ts.h5"
+    result = python(ROOT / "sims" / "teacher_student.py", "--algorithm", "amp", "--N", "60", "--alpha", "0.5", "2.5",
+                    "--seeds", "3", "--test-size", "200", "--workers", "1", "--quiet", "--out", out, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "alpha_IT = 1.2447, alpha_sp = 1.4926" in result.stdout
+    assert (tmp_path / "ts.png").read_bytes()[:4] == b"\x89PNG"
+    table = figures.teacher_student_table(store.load_runs(out)).set_index("alpha")
+    assert len(table) == 2 and (table["runs"] == 3).all()
+    assert table.loc[2.5, "error"] < 0.05 < 0.2 < table.loc[0.5, "error"]   # learned vs not
+
+
+@pytest.mark.parametrize("script, args, match", [
+    ("teacher_student.py", ["--algorithm", "famp", "--preset", "quick"], "--algorithm must be one of amp, bp"),
+    ("teacher_student.py", ["--N", "50", "--alpha", "-1", "--seeds", "2"], "--alpha must be > 0"),
+    ("teacher_student.py", ["--N", "50"], "give --N, --alpha and --seeds, or a --preset"),
+    ("local_energy_curves.py", ["--N", "21", "--seeds", "2", "--sizes", "2"], "flip probabilities in [0, 1]"),
+    ("local_energy_curves.py", ["--algorithm", "exact", "--N", "41", "--seeds", "2"], "nothing to run"),
+    ("local_energy_curves.py", ["--preset", "quick", "--param", "famp.nope=1"], "give ALGORITHM.NAME"),
+])
+def test_scripts_refuse_bad_input(tmp_path, script, args, match):
+    result = python(ROOT / "sims" / script, *args, "--out", tmp_path / "r.h5")
+    assert result.returncode == 2 and match in result.stderr and result.stderr.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_local_energy_curves_script(tmp_path):
+    out = tmp_path / "le.h5"
+    result = python(ROOT / "sims" / "local_energy_curves.py", "--algorithm", "perceptron", "--algorithm", "exact",
+                    "--N", "13", "31", "--alpha", "0.4", "--seeds", "3", "--samples", "20", "--sizes", "0", "0.1",
+                    "0.3", "--workers", "1", "--quiet", "--out", out, timeout=300)
+    assert result.returncode == 0, result.stderr
+    runs = store.load_runs(out)
+    assert sorted(runs.groupby(["algorithm", "N"]).size().items()) == [
+        (("exact", 13), 3), (("perceptron", 13), 3), (("perceptron", 31), 3)]   # exact only at N <= 25
+    with h5py.File(out) as f:
+        key = runs["key"][0]
+        assert list(f["runs"][key]["measures/local_energy/sizes"][()]) == [0, 0.1, 0.3]
+    table = figures.load_local_energy(out)
+    assert (table[table["size"] == 0]["energy"] == 0).all()
+    assert (table[table["size"] == 0.3]["energy"] > 0).all()
+    assert (tmp_path / "le.png").stat().st_size > 0

@@ -1,0 +1,65 @@
+"""benchmarks/run_all.py: RESULT rows collected, missing and failing benchmarks reported, README section."""
+import importlib.util
+import sys
+
+import pytest
+
+from pipeline_env import ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import _report  # noqa: E402
+
+spec = importlib.util.spec_from_file_location("run_all", ROOT / "benchmarks" / "run_all.py")
+run_all = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(run_all)
+
+
+def test_rows_round_trip(capsys):
+    _report.result("edge BP sweep", "1.5x erfc", "<= 2x")
+    print("noise\tthat is\tnot a row")
+    assert _report.parse(capsys.readouterr().out) == [("edge BP sweep", "1.5x erfc", "<= 2x")]
+    with pytest.raises(ValueError, match="measured must not contain tabs"):
+        _report.result("x", "a\tb")
+
+
+def test_run_reports_rows_missing_rows_and_failures(tmp_path):
+    scripts = {
+        "bench_good": "import sys; sys.path.insert(0, {here!r}); from _report import result\n"
+                      "import os; result('threads', os.environ['NUMBA_NUM_THREADS'], '1')\n",
+        "bench_silent": "print('a table without RESULT rows')\n",
+        "bench_broken": "raise SystemExit('boom')\n",
+    }
+    results = []
+    for name, text in scripts.items():
+        path = tmp_path / f"{name}.py"
+        path.write_text(text.format(here=str(ROOT / "benchmarks")))
+        rows, status, seconds = run_all.run(path, timeout=60)
+        results.append((name, rows, status, seconds))
+    assert results[0][1:3] == ([("threads", "1", "1")], "ok")
+    assert results[1][1:3] == ([], "ok")
+    assert results[2][2] == "failed (exit code 1): boom"
+    table = run_all.table(results)
+    assert "| bench_good | threads | 1 | 1 |" in table
+    assert "| bench_silent | no RESULT rows" in table
+    assert "| bench_broken | failed (exit code 1): boom | | |" in table
+
+
+def test_write_readme_replaces_only_the_marked_section(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# title\n{run_all.START}\nold table\n{run_all.END}\nrest\n")
+    run_all.write_readme("| new |", readme)
+    assert readme.read_text() == f"# title\n{run_all.START}\n| new |\n{run_all.END}\nrest\n"
+    readme.write_text("no markers\n")
+    with pytest.raises(ValueError, match="must hold the markers"):
+        run_all.write_readme("| new |", readme)
+    assert readme.read_text() == "no markers\n"
+
+
+def test_unknown_benchmark_is_refused(capsys):
+    assert run_all.main(["--only", "bench_nope"]) == 2
+    assert "unknown benchmark 'bench_nope'" in capsys.readouterr().err
+
+
+def test_the_repository_readme_has_the_markers():
+    text = (ROOT / "README.md").read_text()
+    assert text.count(run_all.START) == 1 and text.count(run_all.END) == 1
