@@ -88,3 +88,18 @@ def test_a_labelled_measure_runs_again_with_its_own_arguments():
 def test_bad_measure_labels_are_refused(name):
     with pytest.raises(ValueError, match="measure"):
         sweep(measures={name: {}})
+
+
+def test_measures_do_not_change_the_run():
+    """The training run and a measure's noise are the same whatever else is measured."""
+    plain = sweep().tasks()[0]
+    one = sweep(measures={"local_energy": ENERGY}).tasks()[0]
+    two = sweep(measures={"local_energy": ENERGY, "local_energy:wide": {**ENERGY, "sizes": [0.3]}}).tasks()[0]
+    assert algorithm_seed(plain) == algorithm_seed(one) == algorithm_seed(two)
+    assert problem_seed(plain) == problem_seed(one) == problem_seed(two)
+    assert measure_seed(one, "local_energy") == measure_seed(two, "local_energy")
+    assert measure_seed(two, "local_energy") != measure_seed(two, "local_energy:wide")
+    first, second = run_task(one), run_task(two)
+    np.testing.assert_array_equal(first["arrays"]["w"], second["arrays"]["w"])
+    np.testing.assert_array_equal(first["arrays"]["measures/local_energy/train"],
+                                  second["arrays"]["measures/local_energy/train"])

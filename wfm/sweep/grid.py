@@ -13,8 +13,10 @@ the executor or the worker count. Seeds are derived by hashing (SHA-256), never 
 
 - the problem seed from (sweep seed, problem, seed index): every algorithm and model at the same
   problem settings and seed index sees the same instance, so comparisons are paired;
-- the algorithm seed from the full task;
-- the seed of a measure (when its arguments give none) from the measure's name and the task.
+- the algorithm seed from the task without its measures (measuring a run differently does not
+  change the run);
+- the seed of a measure (when its arguments give none) from the measure's name and arguments
+  and the run.
 
 A sweep may also name flatness measures of :data:`wfm.measures.MEASURES` to evaluate at each
 run's final weights (``measures={"local_energy": {"noise": "flip", "sizes": [...],
@@ -75,9 +77,15 @@ def problem_seed(task):
     return derive_seed("problem", task["sweep_seed"], task["problem"], task["seed"])
 
 
+def _run(task):
+    """The task without its measures: what the training run depends on."""
+    return {name: value for name, value in task.items() if name != "measures"}
+
+
 def algorithm_seed(task):
-    """Seed of the algorithm's randomness: a function of the whole task."""
-    return derive_seed("algorithm", task)
+    """Seed of the algorithm's randomness: a function of the task without its measures, so a
+    run measured in different ways is the same run."""
+    return derive_seed("algorithm", _run(task))
 
 
 def _json_value(name, value):
@@ -166,8 +174,9 @@ def _measures(spec):
 
 
 def measure_seed(task, name):
-    """Seed of measure ``name`` of a task (used when the measure's arguments give no seed)."""
-    return derive_seed("measure", name, task)
+    """Seed of measure ``name`` of a task (used when the measure's arguments give no seed): a
+    function of the run and of this measure's arguments only, not of the other measures."""
+    return derive_seed("measure", name, task["measures"][name], _run(task))
 
 
 def _axis_values(name, values):
