@@ -7,7 +7,9 @@
   :func:`hessian_frobenius`;
 - :func:`sharpness` (module ``box_sharpness``): Keskar et al. eps-sharpness;
 - :func:`local_entropy` (module ``entropy``): local free entropy phi(gamma), distance d and
-  local entropy S(d) around a reference, by BP with an external field (binary weights).
+  local entropy S(d) around a reference, by BP with an external field (binary weights);
+- :func:`local_entropy_exact` (module ``exact_entropy``): the same by exhaustive enumeration
+  (small N).
 
 Every measure takes ``(problem, model, w, **arguments)``; :data:`MEASURES` maps their names to
 the functions, which is how a sweep (``wfm.sweep.Sweep(measures=...)``) finds them.
@@ -17,11 +19,13 @@ from wfm.measures.curvature import (Estimate, hessian, hessian_eigenvalues, hess
                                     hessian_trace, log_volume)
 from wfm.measures.energy import NOISES, LocalEnergy, local_energy
 from wfm.measures.entropy import LocalEntropy, local_entropy
+from wfm.measures.exact_entropy import ExactLocalEntropy, local_entropy_exact
 
 #: Measures by name, as a sweep refers to them.
 MEASURES = {
     "local_energy": local_energy,
     "local_entropy": local_entropy,
+    "local_entropy_exact": local_entropy_exact,
     "hessian_eigenvalues": hessian_eigenvalues,
     "log_volume": log_volume,
     "hessian_trace": hessian_trace,
@@ -29,6 +33,6 @@ MEASURES = {
     "sharpness": sharpness,
 }
 
-__all__ = ["MEASURES", "Estimate", "LocalEnergy", "LocalEntropy", "NOISES", "hessian",
+__all__ = ["MEASURES", "Estimate", "ExactLocalEntropy", "LocalEnergy", "LocalEntropy", "NOISES", "hessian",
            "hessian_eigenvalues", "hessian_frobenius", "hessian_trace", "local_energy",
-           "local_entropy", "log_volume", "sharpness"]
+           "local_entropy", "local_entropy_exact", "log_volume", "sharpness"]
