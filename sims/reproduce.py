@@ -25,10 +25,12 @@ STUDIES = {
                       "--algorithm", "perceptron"],
     "local_energy_curves": ["sims/local_energy_curves.py"],
     "teacher_student": ["sims/teacher_student.py"],
+    "local_entropy_curves": ["sims/local_entropy_curves.py"],
 }
 #: study -> array name patterns kept in the compacted quick files (default: none).
 KEEP = {
     "local_energy_curves": ["measures/*"],
+    "local_entropy_curves": ["measures/*"],
 }
 
 

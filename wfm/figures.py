@@ -305,3 +305,177 @@ def teacher_student(table, curve, transitions):
     ax.set_ylim(-0.01, 0.51)
     ax.legend(fontsize="small")
     return figure
+
+
+# --- Figure 2: local entropy around the solutions ----------------------------------------------
+
+#: Local-entropy measures of figure 2: method -> measure name.
+LOCAL_ENTROPY_METHODS = {"bp": "local_entropy", "exact": "local_entropy_exact"}
+
+
+def local_entropy_table(runs, curves, solved_only=True):
+    """Mean local-entropy curve over instances, per (algorithm, N, method, gamma).
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        From :func:`wfm.store.load_runs` (one row per run).
+    curves : dict
+        (method, name) -> {run key -> array} for the methods of :data:`LOCAL_ENTROPY_METHODS`
+        and the names "gammas", "distance", "entropy" (``measures/<measure>/<name>``).
+    solved_only : bool
+        Use only the runs that found a solution.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``algorithm``, ``N``, ``method`` ("bp" or "exact"), ``gamma``, ``distance`` (mean
+        d(gamma) over instances), ``distance_se``, ``entropy`` (mean S), ``se`` (its standard
+        error over instances), ``bound`` (binary entropy H of the mean distance) and ``runs``
+        (instances with a finite value: BP entries that did not converge are NaN and left out).
+    """
+    from wfm.theory import binary_entropy
+
+    done = runs[runs["status"] == "done"]
+    if solved_only:
+        done = done[done["solved"].eq(True)]
+    rows = []
+    for (algorithm, N), group in done.groupby(["algorithm", "N"], sort=True):
+        for method in LOCAL_ENTROPY_METHODS:
+            keys = [k for k in group["key"] if k in curves[method, "entropy"]]
+            if not keys:
+                continue
+            gammas = curves[method, "gammas"][keys[0]]
+            distance = np.array([curves[method, "distance"][k] for k in keys])
+            entropy = np.array([curves[method, "entropy"][k] for k in keys])
+            for i, gamma in enumerate(gammas):
+                live = np.isfinite(entropy[:, i]) & np.isfinite(distance[:, i])
+                n = int(live.sum())
+                if not n:
+                    continue
+                d, S = distance[live, i], entropy[live, i]
+                se = (lambda x: x.std(ddof=1) / np.sqrt(n) if n > 1 else np.nan)
+                rows.append({"algorithm": algorithm, "N": int(N), "method": method, "gamma": float(gamma),
+                             "distance": float(d.mean()), "distance_se": float(se(d)),
+                             "entropy": float(S.mean()), "se": float(se(S)),
+                             "bound": float(binary_entropy(d.mean())), "runs": n})
+    return pd.DataFrame(rows, columns=["algorithm", "N", "method", "gamma", "distance", "distance_se",
+                                       "entropy", "se", "bound", "runs"])
+
+
+def load_local_entropy(path, keys=None):
+    """:func:`local_entropy_table` of a results file (of the runs in ``keys``, default all)."""
+    runs = store.load_runs(path)
+    if keys is not None:
+        runs = runs[runs["key"].isin(set(keys))]
+    curves = {(method, name): store.load_arrays(path, f"measures/{measure}/{name}")
+              for method, measure in LOCAL_ENTROPY_METHODS.items() for name in ("gammas", "distance", "entropy")}
+    return local_entropy_table(runs, curves)
+
+
+def local_entropy_at(path, distance, keys=None):
+    """Local entropy of each solution at one distance, interpolated along its own S(d) curve,
+    then averaged over instances, per (algorithm, N, method).
+
+    At a fixed gamma the distance d(gamma) differs between solutions; interpolating every
+    solution's points (d(gamma), S(gamma)) linearly at the same ``distance`` compares the
+    algorithms at equal d. A solution whose curve does not reach ``distance`` (or has fewer
+    than two finite points) is left out.
+
+    Parameters
+    ----------
+    path : path
+        Results file of ``sims/local_entropy_curves.py``.
+    distance : float
+        The distance d at which S is compared.
+    keys : iterable of str, optional
+        Runs to use (default all); only solved runs are used.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``algorithm``, ``N``, ``method``, ``distance``, ``entropy`` (mean S(distance)), ``se``,
+        ``bound`` (H(distance)), ``runs``.
+    """
+    from wfm.theory import binary_entropy
+
+    runs = store.load_runs(path)
+    runs = runs[(runs["status"] == "done") & runs["solved"].eq(True)]
+    if keys is not None:
+        runs = runs[runs["key"].isin(set(keys))]
+    rows = []
+    for method, measure in LOCAL_ENTROPY_METHODS.items():
+        d_all = store.load_arrays(path, f"measures/{measure}/distance")
+        S_all = store.load_arrays(path, f"measures/{measure}/entropy")
+        for (algorithm, N), group in runs.groupby(["algorithm", "N"], sort=True):
+            values = []
+            for key in group["key"]:
+                if key not in S_all:
+                    continue
+                d, S = d_all[key], S_all[key]
+                live = np.isfinite(d) & np.isfinite(S)
+                d, S = d[live], S[live]
+                if d.size >= 2 and d.min() <= distance <= d.max():
+                    order = np.argsort(d)
+                    values.append(np.interp(distance, d[order], S[order]))
+            if values:
+                values = np.array(values)
+                se = values.std(ddof=1) / np.sqrt(values.size) if values.size > 1 else np.nan
+                rows.append({"algorithm": algorithm, "N": int(N), "method": method, "distance": float(distance),
+                             "entropy": float(values.mean()), "se": float(se),
+                             "bound": float(binary_entropy(distance)), "runs": int(values.size)})
+    return pd.DataFrame(rows, columns=["algorithm", "N", "method", "distance", "entropy", "se", "bound", "runs"])
+
+
+def local_entropy_curves(table, alpha=None, zoom=0.06):
+    """Local entropy S(d) against d, one curve per algorithm (BP solid, exact dashed) with the
+    upper bound H(d): one column per N, the whole range on top and d <= ``zoom`` below.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`local_entropy_table`.
+    alpha : float, optional
+        Load, for the titles.
+    zoom : float
+        Largest distance of the lower panels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib.figure import Figure
+
+    from wfm.theory import binary_entropy
+
+    Ns = sorted(table["N"].unique())
+    colors = {name: f"C{i}" for i, name in enumerate(sorted(table["algorithm"].unique()))}
+    figure = Figure(figsize=(5.6 * len(Ns), 8.4))
+    for column, N in enumerate(Ns):
+        here = table[table["N"] == N]
+        for row, limit in enumerate((0.5, zoom)):
+            ax = figure.add_subplot(2, len(Ns), row * len(Ns) + column + 1)
+            d = np.linspace(0.0, limit, 201)
+            ax.plot(d, binary_entropy(d), color="k", lw=1.2, label="bound H(d)")
+            for (algorithm, method), curve in here.groupby(["algorithm", "method"], sort=True):
+                exact = method == "exact"
+                name = "typical (exact sampling)" if algorithm == "exact" else algorithm
+                ax.errorbar(curve["distance"], curve["entropy"], yerr=curve["se"].fillna(0.0),
+                            marker="s" if exact else "o", ms=3, mfc="none" if exact else None, capsize=2,
+                            ls="--" if exact else "-", color=colors[algorithm],
+                            label=f"{name}, {'exact' if exact else 'BP'} ({curve['runs'].max()})")
+            ax.axhline(0.0, color="0.6", lw=0.8)
+            ax.set_xlim(0.0, limit)
+            ax.set_ylim(min(-0.01, 1.1 * here[here["distance"] <= limit]["entropy"].min()),
+                        1.08 * float(binary_entropy(limit)))
+            ax.set_xlabel("distance d from the solution")
+            ax.set_ylabel("local entropy S(d) (nats per weight)")
+            if row == 0:
+                ax.set_title(f"binary perceptron, N={N}" + (f", alpha={alpha:g}" if alpha is not None else ""),
+                             fontsize="medium")
+                ax.legend(fontsize="x-small", title="algorithm, method (solutions)", title_fontsize="x-small")
+    figure.tight_layout()
+    return figure
