@@ -51,3 +51,23 @@ def test_local_energy_ordering():
         assert gap > 3 * np.hypot(large.loc["perceptron", "se"], large.loc[name, "se"])
     for N, curve in table.groupby(["N", "algorithm"]):
         assert np.all(np.diff(curve.sort_values("size")["energy"]) > 0), N   # rises with size
+
+
+def test_local_entropy_ordering():
+    """Figure 2, at d = 0.02 (each solution's curve interpolated): focusing solutions lie in
+    denser regions than typical ones (N = 21, exact counts and BP) and than the perceptron
+    rule's (N = 201, BP); mean S <= H(d), strictly for the exact counts."""
+    path = DATA / "local_entropy_curves.h5"
+    at = figures.local_entropy_at(path, 0.02).set_index(["N", "method", "algorithm"])
+    assert (at["runs"] >= 15).all()
+    assert (at.xs("exact", level="method")["entropy"] < at.xs("exact", level="method")["bound"]).all()
+    assert (at["entropy"] < at["bound"] + 1 / 21).all()
+    for N, method, low in [(21, "exact", "exact"), (21, "bp", "exact"), (201, "bp", "perceptron")]:
+        for name in ("famp", "fbp"):
+            high, base = at.loc[(N, method, name)], at.loc[(N, method, low)]
+            assert high["entropy"] - base["entropy"] > 3 * np.hypot(high["se"], base["se"]), (N, method, name)
+    table = figures.load_local_entropy(path)
+    exact = table[table["method"] == "exact"]
+    assert (exact["entropy"] <= exact["bound"] + 1e-12).all()
+    for _, curve in table.groupby(["algorithm", "N", "method"]):   # d(gamma) decreases with gamma
+        assert np.all(np.diff(curve.sort_values("gamma")["distance"]) < 0)
