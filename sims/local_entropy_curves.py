@@ -32,6 +32,9 @@ DEFAULT = ("famp", "fbp", "perceptron", "rsa", "sa", "exact")
 #: configurations) run.
 EXACT_MAX = 25
 GAMMAS = [0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.25, 2.5, 3.0, 4.0]
+#: BP sweeps per gamma (converged fixed points around the quick preset's solutions take at most
+#: 176; a run that found no solution is measured too, and its BP may not converge).
+MAX_ITERS = 1000
 #: Distance at which the printed table compares the algorithms.
 COMPARE = 0.02
 PRESETS = {
@@ -51,9 +54,11 @@ def build_parser():
                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=f"""
 presets (explicit options override them):
   quick  alpha = 0.5, N = 21 201 (exact algorithm and exact local entropy at N = 21 only),
-         20 seeds (140 runs): measured 175 s on 2 cores shared with other jobs (load
-         average 9-11).
-  paper  alpha = 0.5, N = 25 1001 (exact at N = 25), 100 seeds: PAPER_TIME
+         20 seeds (140 runs): measured 109 s on 2 cores shared with other jobs (load
+         average 5-7).
+  paper  alpha = 0.5, N = 25 1001 (exact at N = 25), 100 seeds (700 runs): estimated 2 hours
+         on 2 cores (one run at N = 1001, one core: fAMP 19 s, fBP 33 s, an unsolved
+         perceptron-rule run up to 50 s; N = 25 runs 1-2 s).
 default algorithms: the registered ones among {', '.join(DEFAULT)}; exact only at N <= {EXACT_MAX}.""")
     parser.add_argument("--preset", choices=sorted(PRESETS), help="default grid, see below")
     parser.add_argument("--algorithm", action="append", metavar="NAME",
@@ -99,7 +104,7 @@ def sweeps(args):
         if scope not in params or name not in algorithms.get(scope).defaults:
             raise ValueError(f"--param {key}: give ALGORITHM.NAME with a chosen algorithm and one of its parameters")
         params[scope][name] = value
-    bp = {"local_entropy": {"gammas": list(gammas)}}
+    bp = {"local_entropy": {"gammas": list(gammas), "max_iters": MAX_ITERS}}
     both = {**bp, "local_entropy_exact": {"gammas": list(gammas)}}
     out = []
     for name in names:

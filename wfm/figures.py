@@ -313,6 +313,11 @@ def teacher_student(table, curve, transitions):
 LOCAL_ENTROPY_METHODS = {"bp": "local_entropy", "exact": "local_entropy_exact"}
 
 
+def _standard_error(values):
+    """Standard error of the mean over instances (NaN for one value)."""
+    return float(values.std(ddof=1) / np.sqrt(values.size)) if values.size > 1 else float("nan")
+
+
 def local_entropy_table(runs, curves, solved_only=True):
     """Mean local-entropy curve over instances, per (algorithm, N, method, gamma).
 
@@ -354,10 +359,9 @@ def local_entropy_table(runs, curves, solved_only=True):
                 if not n:
                     continue
                 d, S = distance[live, i], entropy[live, i]
-                se = (lambda x: x.std(ddof=1) / np.sqrt(n) if n > 1 else np.nan)
                 rows.append({"algorithm": algorithm, "N": int(N), "method": method, "gamma": float(gamma),
-                             "distance": float(d.mean()), "distance_se": float(se(d)),
-                             "entropy": float(S.mean()), "se": float(se(S)),
+                             "distance": float(d.mean()), "distance_se": _standard_error(d),
+                             "entropy": float(S.mean()), "se": _standard_error(S),
                              "bound": float(binary_entropy(d.mean())), "runs": n})
     return pd.DataFrame(rows, columns=["algorithm", "N", "method", "gamma", "distance", "distance_se",
                                        "entropy", "se", "bound", "runs"])
@@ -420,9 +424,8 @@ def local_entropy_at(path, distance, keys=None):
                     values.append(np.interp(distance, d[order], S[order]))
             if values:
                 values = np.array(values)
-                se = values.std(ddof=1) / np.sqrt(values.size) if values.size > 1 else np.nan
                 rows.append({"algorithm": algorithm, "N": int(N), "method": method, "distance": float(distance),
-                             "entropy": float(values.mean()), "se": float(se),
+                             "entropy": float(values.mean()), "se": _standard_error(values),
                              "bound": float(binary_entropy(distance)), "runs": int(values.size)})
     return pd.DataFrame(rows, columns=["algorithm", "N", "method", "distance", "entropy", "se", "bound", "runs"])
 
