@@ -71,3 +71,6 @@ def test_local_entropy_ordering():
     assert (exact["entropy"] <= exact["bound"] + 1e-12).all()
     for _, curve in table.groupby(["algorithm", "N", "method"]):   # d(gamma) decreases with gamma
         assert np.all(np.diff(curve.sort_values("gamma")["distance"]) < 0)
+    # gamma = 0: the total entropy of the instance, near the RS value at N = 201 (0.3144 at alpha = 0.5)
+    total = table[(table["N"] == 201) & (table["gamma"] == 0)]
+    assert np.all(np.abs(total["entropy"] - theory.rs_entropy_binary_perceptron(0.5)) < 3 * total["se"])
