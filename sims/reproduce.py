@@ -25,10 +25,12 @@ STUDIES = {
                       "--algorithm", "perceptron"],
     "local_energy_curves": ["sims/local_energy_curves.py"],
     "teacher_student": ["sims/teacher_student.py"],
+    "ce_norm_annealing": ["sims/ce_norm_annealing.py"],
 }
 #: study -> array name patterns kept in the compacted quick files (default: none).
 KEEP = {
     "local_energy_curves": ["measures/*"],
+    "ce_norm_annealing": ["measures/local_energy/sizes", "measures/local_energy/train"],
 }
 
 

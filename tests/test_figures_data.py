@@ -51,3 +51,20 @@ def test_local_energy_ordering():
         assert gap > 3 * np.hypot(large.loc["perceptron", "se"], large.loc[name, "se"])
     for N, curve in table.groupby(["N", "algorithm"]):
         assert np.all(np.diff(curve.sort_values("size")["energy"]) > 0), N   # rises with size
+
+
+def test_slow_norm_reduction_is_flatter():
+    path = DATA / "ce_norm_annealing.h5"
+    runs = store.load_runs(path)
+    assert (runs["status"] == "done").all()
+    runs["method"] = figures.norm_annealing_methods(runs)
+    groups = {label: list(group["key"]) for label, group in runs.groupby("method")}
+    assert len(groups) == 7 and all(len(keys) == 8 for keys in groups.values())
+    summary = figures.norm_annealing_summary(path, groups)
+    sizes = store.load_array(path, runs["key"].iloc[0], "measures/local_energy/sizes")
+    at = int(np.flatnonzero(np.isclose(sizes, 0.3))[0])
+    slow = summary["sgd slow"]
+    assert slow["solved"] == 8
+    for other in ("sgd constant", "sgd fast"):
+        gap = summary[other]["mean"][at] - slow["mean"][at]
+        assert gap > 2 * np.hypot(summary[other]["se"][at], slow["se"][at]), other

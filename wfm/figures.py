@@ -231,6 +231,74 @@ def local_energy_curves(table, alpha=None):
     return figure
 
 
+# --- Figure 4: norm annealing of cross-entropy SGD ------------------------------------------
+
+def norm_annealing_methods(runs):
+    """The method label of each run of ``sims/ce_norm_annealing.py``, read from its columns.
+
+    "sgd <schedule>" (constant, fast, slow), "sgd fast, slow's length" (no early stop),
+    "weight decay" (SGD without norm control) and the baselines by algorithm name.
+    """
+    def label(row):
+        if row["algorithm"] != "sgd":
+            return row["algorithm"]
+        if row.get("params.norm_control") == "weight_decay":
+            return "weight decay"
+        early_stop = row.get("params.early_stop")
+        if isinstance(early_stop, (bool, np.bool_)) and not early_stop:
+            return "sgd fast, slow's length"
+        return f"sgd {row['params.schedule']}"
+    return runs.apply(label, axis=1) if len(runs) else pd.Series([], dtype=object)
+
+
+def norm_annealing_summary(path, groups):
+    """Per method: solved runs, mean epochs, and the mean local-energy curve with its SE.
+
+    Parameters
+    ----------
+    path : path
+        Results file of ``sims/ce_norm_annealing.py``.
+    groups : dict
+        Method label -> run keys, in the order of the table and the legend.
+
+    Returns
+    -------
+    dict
+        Label -> {"runs", "solved", "epochs", "mean", "se"} (curves over the noise sizes,
+        averaged over the runs at zero training errors).
+    """
+    runs = store.load_runs(path)
+    summary = {}
+    for label, keys in groups.items():
+        mine = runs[runs["key"].isin(set(keys))]
+        solved = mine[(mine["status"] == "done") & mine["solved"].astype(bool)]
+        curves = np.array([store.load_array(path, key, "measures/local_energy/train")
+                           for key in solved["key"]]).reshape(len(solved), -1)
+        n = len(solved)
+        summary[label] = {
+            "runs": len(mine), "solved": n,
+            "epochs": float(solved["iterations"].mean()) if n else np.nan,
+            "mean": curves.mean(axis=0) if n else np.full(curves.shape[1], np.nan),
+            "se": curves.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else np.full(curves.shape[1], np.nan),
+        }
+    return summary
+
+
+def norm_annealing(summary, sizes, title=""):
+    """Local energy against the multiplicative noise sigma, one curve per method (mean +- SE
+    over the solved instances); ``summary`` from :func:`norm_annealing_summary`."""
+    figure, (ax,) = _figure(1, width=6.4, height=4.4)
+    for label, s in summary.items():
+        if s["solved"]:
+            ax.errorbar(sizes, s["mean"], yerr=s["se"], marker="o", ms=4, capsize=3,
+                        label=f"{label} ({s['solved']}/{s['runs']} solved)")
+    ax.set_xlabel("multiplicative noise sigma")
+    ax.set_ylabel("local energy (training-error increase)")
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7)
+    return figure
+
+
 # --- Figure 8: teacher-student ---------------------------------------------------------------
 
 def teacher_student_table(runs):
