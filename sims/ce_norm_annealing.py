@@ -35,8 +35,6 @@ import os
 import shlex
 import sys
 
-import numpy as np
-
 from wfm import _options, figures, plots, store
 from wfm.sweep import Sweep, run, task_key
 

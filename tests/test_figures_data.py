@@ -68,3 +68,21 @@ def test_slow_norm_reduction_is_flatter():
     for other in ("sgd constant", "sgd fast"):
         gap = summary[other]["mean"][at] - slow["mean"][at]
         assert gap > 2 * np.hypot(summary[other]["se"][at], slow["se"][at]), other
+
+
+def test_local_energy_tracks_generalization_under_attack():
+    path = DATA / "flatness_vs_generalization.h5"
+    runs = store.load_runs(path)
+    sizes, k = figures.flatness_settings(path)
+    columns = figures.flatness_columns(sizes, k)
+    table = figures.flatness_table(path, dict(zip(runs["key"], figures.flatness_schedules(runs))), columns)
+    minima = table[figures.at_zero(table)]
+    assert len(minima) >= 0.9 * len(runs)
+    errors = minima.groupby("attack")["test_error"].agg(["mean", "sem"])
+    gap = errors["mean"].iloc[-1] - errors.loc[0, "mean"]
+    assert gap > 2 * np.hypot(errors["sem"].iloc[-1], errors.loc[0, "sem"])   # attacked: worse
+    rows = {row["measure"]: row for row in figures.flatness_correlations(minima, columns)}
+    for sigma in sizes:
+        row = rows[f"local energy mult. sigma={sigma:g}"]
+        assert row["rho_test_error"] > 0 and row["p_test_error"] < 0.01, sigma
+
