@@ -86,3 +86,18 @@ def test_local_energy_tracks_generalization_under_attack():
         row = rows[f"local energy mult. sigma={sigma:g}"]
         assert row["rho_test_error"] > 0 and row["p_test_error"] < 0.01, sigma
 
+
+def test_rescaling_changes_hessian_measures_not_the_local_energy():
+    path = DATA / "reparametrization.h5"
+    runs = store.load_runs(path)
+    assert (runs["status"] == "done").all()
+    rescaled = runs[runs["base_key"].notna()]
+    assert rescaled["output_change"].max() < 1e-10                      # same function
+    for _, group in rescaled.groupby("base_key"):
+        curves = [store.load_array(path, key, "measures/local_energy_multiplicative/train")
+                  for key in group["key"]]
+        assert all(np.array_equal(curve, curves[0]) for curve in curves)   # exactly invariant
+    table, errors = figures.reparametrization_table(path)
+    assert (errors == 0).all() and (table.loc["local_energy_multiplicative"] == 1.0).all()
+    hessian = table.loc[["hessian_top", "hessian_trace", "hessian_frobenius", "sharpness"]]
+    assert np.maximum(hessian, 1 / hessian).to_numpy().max() > 1.5

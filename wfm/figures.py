@@ -508,6 +508,110 @@ def flatness_vs_generalization(minima, rows, columns):
     return figure
 
 
+# --- Figure 7: reparametrization --------------------------------------------------------------
+
+#: Rows of the reparametrization table: quantity -> the dataset (measures/...) or results
+#: column of ``sims/reparametrization.py`` it is read from.
+REPARAM_QUANTITIES = {
+    "local_energy_multiplicative": "measures/local_energy_multiplicative/train",
+    "local_energy_additive": "measures/local_energy_additive/train",
+    "hessian_top": "measures/hessian_eigenvalues",
+    "log_volume": "log_volume",
+    "hessian_trace": "hessian_trace.value",
+    "hessian_frobenius": "hessian_frobenius_exact",
+    "hessian_frobenius_estimate": "hessian_frobenius.value",
+    "sharpness": "sharpness",
+}
+#: Rows that are invariant under the rescaling by construction.
+REPARAM_INVARIANT = ("local_energy_multiplicative", "local_energy_additive")
+
+
+def reparametrization_table(path, keys=None):
+    """Measures relative to a = 1, one row per quantity, one column per transform.
+
+    Entry: geometric mean over the trained networks of value(transform) / value(a = 1); for
+    the local energies the value is the mean error increase over the size grid, for the
+    Hessian spectrum the top eigenvalue, and for the log-volume the volume ratio
+    exp(log_volume - log_volume(a = 1)).
+
+    Parameters
+    ----------
+    path : path
+        Results file of ``sims/reparametrization.py``.
+    keys : collection of str, optional
+        Keys of the trained runs to use (default: every run that is not a rescaled point).
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        Index :data:`REPARAM_QUANTITIES`, columns the transforms ("a=0.1", ..., "random0", ...).
+    errors : numpy.ndarray
+        Training errors of the trained runs.
+    """
+    runs = store.load_runs(path)
+    rescaled = "base_key" in runs
+    if keys is None:
+        keys = runs[runs["base_key"].isna()]["key"] if rescaled else runs["key"]
+    keys = set(keys)
+    trained = runs[runs["key"].isin(keys)]
+    rescaled = runs[runs["base_key"].isin(keys) & (runs["status"] == "done")] if rescaled else runs.iloc[:0]
+    labels = list(dict.fromkeys(rescaled.sort_values(["a", "transform"])["transform"]))
+    ratios = {q: {label: [] for label in labels} for q in REPARAM_QUANTITIES}
+    for base_key, group in rescaled.groupby("base_key"):
+        group = group.set_index("transform")
+        if "a=1" not in group.index:
+            continue
+        values = {}
+        for label, row in group.iterrows():
+            for q, source in REPARAM_QUANTITIES.items():
+                if source.startswith("measures/"):
+                    array = store.load_array(path, row["key"], source)
+                    values[q, label] = float(array[0] if q == "hessian_top" else np.mean(array))
+                else:
+                    values[q, label] = float(row[source])
+        for (q, label), value in values.items():
+            reference = values[q, "a=1"]
+            ratio = np.exp(value - reference) if q == "log_volume" else value / reference
+            ratios[q][label].append(ratio)
+    table = pd.DataFrame({label: [np.exp(np.mean(np.log(ratios[q][label]))) if ratios[q][label] else np.nan
+                                  for q in REPARAM_QUANTITIES] for label in labels},
+                         index=list(REPARAM_QUANTITIES))
+    return table, trained["errors"].to_numpy()
+
+
+def reparametrization(table, K, N, alpha, random_range=None):
+    """Relative value of each measure against the uniform factor a (log-log, left) and for the
+    random per-unit factors (right); ``table`` from :func:`reparametrization_table`."""
+    uniform = [label for label in table.columns if label.startswith("a=")]
+    random = [label for label in table.columns if label.startswith("random")]
+    a = np.array([float(label[2:]) for label in uniform])
+    figure, (left, right) = _figure(2, width=5.5, height=4.5)
+    markers = "osD^v<>p"
+    for i, (q, row) in enumerate(table.iterrows()):
+        style = {"marker": markers[i % len(markers)], "linestyle": "--" if q in REPARAM_INVARIANT else "-",
+                 "label": "volume ratio (log_volume)" if q == "log_volume" else q}
+        left.plot(a, row[uniform].to_numpy(dtype=float), **style)
+        if random:
+            right.plot(np.arange(len(random)), row[random].to_numpy(dtype=float), marker=style["marker"],
+                       linestyle="none")
+    for ax in (left, right):
+        if ax.has_data():
+            ax.set_yscale("log")
+        ax.axhline(1.0, color="grey", lw=0.8)
+        ax.set_ylabel("measure / measure at a = 1")
+    if len(uniform):
+        left.set_xscale("log")
+    left.set_xlabel("uniform factor a: (w_k, v_k) -> (a w_k, v_k / a)")
+    right.set_xticks(np.arange(len(random)), random)
+    right.set_xlabel("random per-unit factors, log-uniform"
+                     + (f" in {list(random_range)}" if random_range is not None else ""))
+    left.legend(fontsize=7)
+    figure.suptitle(f"ReLU committee K = {K}, N = {N}, P = {alpha:g} N: "
+                    "local energies (dashed) are invariant, Hessian measures are not")
+    figure.set_layout_engine("tight")
+    return figure
+
+
 # --- Figure 8: teacher-student ---------------------------------------------------------------
 
 def teacher_student_table(runs):
