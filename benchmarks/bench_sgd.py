@@ -9,7 +9,8 @@ gradient, plus the per-epoch permutation of the patterns and the full-data loss 
 of the history. The baseline is, for the same batches, only the two float64 products
 (fully connected: W X_b^T and C X_b; tree: one matrix-vector product per unit each way;
 perceptron: two matrix-vector products). Best and median of several repeats are printed,
-and the ratio of the best times (target: within 3x). Times are the process's CPU time
+and the ratio of the best times (target: within 3x), also as RESULT rows for
+benchmarks/run_all.py (benchmarks/_report.py). Times are the process's CPU time
 (time.process_time), and the two timings alternate, so that on a machine shared with other
 jobs neither side is charged for the time the scheduler gives to other processes.
 """
@@ -17,6 +18,7 @@ import argparse
 import time
 
 import numpy as np
+from _report import result
 
 import wfm
 from wfm.models import Committee, Perceptron
@@ -94,6 +96,8 @@ def main(argv=None):
             for t_best, t_median in _time([sgd_epochs, blas_epochs], args.repeats))
         print(f"{label:46} {best:11.3f} / {median:10.3f} {base_best:11.3f} / {base_median:10.3f} "
               f"{best / base_best:6.2f}")
+        result(f"CE SGD epoch, {label}: time / BLAS products", f"{best / base_best:.2f} "
+               f"({best:.3g} vs {base_best:.3g} ms, best of {args.repeats})", "<= 3")
 
 
 if __name__ == "__main__":

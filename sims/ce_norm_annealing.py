@@ -35,9 +35,7 @@ import os
 import shlex
 import sys
 
-import numpy as np
-
-from wfm import _options, plots, store
+from wfm import _options, figures, plots, store
 from wfm.sweep import Sweep, run, task_key
 
 #: Presets; every entry can be overridden on the command line.
@@ -160,49 +158,22 @@ def sweeps(cfg):
 
 
 def summarise(path, grids):
-    """Per method: solved runs, mean epochs, and the mean local-energy curve with its SE."""
-    runs = store.load_runs(path)
-    summary = {}
-    for label, grid in grids.items():
-        mine = runs[runs["key"].isin({task_key(task) for task in grid.tasks()})]
-        solved = mine[(mine["status"] == "done") & mine["solved"].astype(bool)]
-        curves = np.array([store.load_array(path, key, "measures/local_energy/train")
-                           for key in solved["key"]]).reshape(len(solved), -1)
-        n = len(solved)
-        summary[label] = {
-            "runs": len(mine), "solved": n,
-            "epochs": float(solved["iterations"].mean()) if n else np.nan,
-            "mean": curves.mean(axis=0) if n else np.full(curves.shape[1], np.nan),
-            "se": curves.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else np.full(curves.shape[1], np.nan),
-        }
-    return summary
+    """Per method: solved runs, mean epochs, and the mean local-energy curve with its SE
+    (:func:`wfm.figures.norm_annealing_summary` of the runs of each grid)."""
+    return figures.norm_annealing_summary(path, {label: [task_key(task) for task in grid.tasks()]
+                                                 for label, grid in grids.items()})
+
+
+def title(cfg):
+    """The figure's title: model, load and norm schedule."""
+    training = cfg["training"]
+    return (f"CE SGD, sign committee K={cfg['K']} N={cfg['N']} alpha={cfg['alpha']:g}, "
+            f"r {training['norm']:g} -> {training['norm_final']:g}")
 
 
 def plot(figure, cfg, summary):
-    """Local energy against sigma, one curve per method (mean +- SE over solved instances)."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(6.4, 4.4))
-    ax = fig.subplots()
-    for label, s in summary.items():
-        if s["solved"]:
-            ax.errorbar(cfg["sizes"], s["mean"], yerr=s["se"], marker="o", ms=4, capsize=3,
-                        label=f"{label} ({s['solved']}/{s['runs']} solved)")
-    ax.set_xlabel("multiplicative noise sigma")
-    ax.set_ylabel("local energy (training-error increase)")
-    training = cfg["training"]
-    ax.set_title(f"CE SGD, sign committee K={cfg['K']} N={cfg['N']} alpha={cfg['alpha']:g}, "
-                 f"r {training['norm']:g} -> {training['norm_final']:g}", fontsize=9)
-    ax.legend(fontsize=7)
-    tmp = figure.with_name(f".{figure.name}.tmp{os.getpid()}{figure.suffix}")
-    try:
-        fig.savefig(tmp, dpi=150, bbox_inches="tight")
-        os.replace(tmp, figure)
-    finally:
-        tmp.unlink(missing_ok=True)
+    """Local energy against sigma, one curve per method (:func:`wfm.figures.norm_annealing`)."""
+    figures.save(figures.norm_annealing(summary, cfg["sizes"], title(cfg)), figure)
 
 
 def table(cfg, summary):

@@ -32,11 +32,8 @@ import argparse
 import os
 import shlex
 import sys
-import warnings
 
-import numpy as np
-
-from wfm import _options, plots, problems, store
+from wfm import _options, figures, plots, problems, store
 from wfm.sweep import Sweep, run, task_key
 
 #: Presets; explicit options override them.
@@ -52,13 +49,10 @@ SCHEDULES = {
     "b20": {"batch_size": 20, "lr": 0.1, "norm_control": "none"},
     "b10": {"batch_size": 10, "lr": 0.05, "norm_control": "none"},
 }
-#: Scatter markers of the schedules, in the order of their labels.
-MARKERS = "os^Dv<>p"
 #: Noise amplitudes sigma of the local energy.
 SIZES = [0.05, 0.1, 0.2]
-#: The control column (:func:`_scale`), on which the Hessian measures depend (they are not
-#: invariant under rescaling) and the local energy does not.
-NORM = "control: rms(W) rms(v)"
+#: The control column (:func:`wfm.figures.output_scale`).
+NORM = figures.FLATNESS_NORM
 #: Number of top Hessian eigenvalues in the log volume.
 LOG_VOLUME_K = 20
 
@@ -158,174 +152,26 @@ def sweeps(cfg, seed):
 
 def columns():
     """(label, how to read it) of every measure in the analysis, in table order."""
-    out = [(f"local energy {kind} sigma={s:g}", ("array", f"measures/{name}/train", i))
-           for kind, name in (("mult.", "local_energy"), ("add.", "local_energy:additive"))
-           for i, s in enumerate(SIZES)]
-    out += [("top Hessian eigenvalue", ("array", "measures/hessian_eigenvalues", 0)),
-            (f"log volume (k={LOG_VOLUME_K})", ("column", "log_volume")),
-            ("Hessian trace", ("column", "hessian_trace.value")),
-            ("Hessian Frobenius norm", ("column", "hessian_frobenius.value")),
-            ("sharpness (eps=1e-3, %)", ("column", "sharpness")),
-            (NORM, ("norm", None))]
-    return out
+    return figures.flatness_columns(SIZES, LOG_VOLUME_K)
 
 
 def table(path, labels):
-    """Runs of this sweep with their schedule and one column per measure (NaN where missing).
-
-    Parameters
-    ----------
-    path : str
-        Results file.
-    labels : dict
-        Task key -> schedule label of the runs of this sweep.
-    """
-    runs = store.load_runs(path)
-    runs = runs[runs["key"].isin(labels)].copy()
-    runs["schedule"] = runs["key"].map(labels)
-    done = (runs["status"] == "done").to_numpy()
-    for label, (kind, name, *index) in columns():
-        if kind == "column":
-            runs[label] = runs[name] if name in runs else np.nan
-        elif kind == "norm":
-            trainable = runs["second_layer"] == "trainable"
-            runs[label] = [_scale(path, key, fit) if ok else np.nan
-                           for key, ok, fit in zip(runs["key"], done, trainable)]
-        else:
-            runs[label] = [float(store.load_array(path, key, name)[index[0]]) if ok else np.nan
-                           for key, ok in zip(runs["key"], done)]
-    return runs.reset_index(drop=True)
+    """Runs of this sweep (task key -> schedule label) with one column per measure."""
+    return figures.flatness_table(path, labels, columns())
 
 
-def _scale(path, key, trainable):
-    """Output scale of a ReLU committee: rms first-layer weight times rms readout weight."""
-    if not trainable:
-        return float(np.sqrt(np.mean(store.load_array(path, key, "w") ** 2)))
-    W, v = (store.load_array(path, key, name) for name in ("W", "v"))
-    return float(np.sqrt(np.mean(W ** 2) * np.mean(v ** 2)))
-
-
-def _at_zero(runs):
-    """Mask of the runs done with zero training errors."""
-    done = runs["status"] == "done"
-    return done & (runs["errors"] == 0) if "errors" in runs else done & False
-
-
-def within_groups(x, y, groups, permutations=2000, seed=0):
-    """Spearman correlation within groups, with a permutation p-value.
-
-    The Pearson correlation of the ranks of x and of y taken within each group and centred on
-    the group mean, pooled over the groups (groups of one value are left out). The two-sided
-    p-value is (hits + 1) / (permutations + 1), hits counting the permutations of y within the
-    groups whose |rho| reaches the observed one.
-
-    Returns
-    -------
-    rho, p : float
-        NaN without variation.
-    """
-    from scipy.stats import rankdata
-
-    rx, ry = [], []
-    for g in np.unique(groups):
-        mask = groups == g
-        if mask.sum() >= 2:
-            for ranks, values in ((rx, x[mask]), (ry, y[mask])):
-                r = rankdata(values)
-                ranks.append(r - r.mean())
-    if not rx:
-        return np.nan, np.nan
-    bounds = np.cumsum([0] + [len(r) for r in rx])
-    rx, ry = np.concatenate(rx), np.concatenate(ry)
-    scale = np.sqrt(np.sum(rx * rx) * np.sum(ry * ry))
-    if scale == 0:
-        return np.nan, np.nan
-    rho = float(rx @ ry / scale)
-    rng = np.random.default_rng(seed)
-    hits = 0
-    for _ in range(permutations):
-        order = np.concatenate([start + rng.permutation(stop - start)
-                                for start, stop in zip(bounds[:-1], bounds[1:])])
-        hits += abs(rx @ ry[order]) / scale >= abs(rho) * (1 - 1e-12)
-    return rho, float((hits + 1) / (permutations + 1))
+_at_zero = figures.at_zero
+within_groups = figures.within_groups
 
 
 def correlations(minima):
-    """Per measure: Spearman rho (and p-value) with the test error and with the attack size, and
-    the Spearman rho (and permutation p-value) with the test error within attack sizes
-    (:func:`within_groups`)."""
-    from scipy.stats import spearmanr
-
-    rows = []
-    attack = minima["attack"].to_numpy(dtype=float)
-    test = minima["test_error"].to_numpy(dtype=float) if len(minima) else np.zeros(0)
-    for label, _ in columns():
-        x = minima[label].to_numpy(dtype=float)
-        row = {"measure": label}
-        for target, y in (("test_error", test), ("attack", attack)):
-            ok = np.isfinite(x) & np.isfinite(y)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # constant input: rho is NaN
-                rho, p = spearmanr(x[ok], y[ok]) if ok.sum() >= 3 else (np.nan, np.nan)
-            row[f"rho_{target}"], row[f"p_{target}"], row["n"] = float(rho), float(p), int(ok.sum())
-        ok = np.isfinite(x) & np.isfinite(test)
-        row["rho_within"], row["p_within"] = within_groups(x[ok], test[ok], attack[ok])
-        rows.append(row)
-    return rows
+    """Spearman correlations of every measure (:func:`wfm.figures.flatness_correlations`)."""
+    return figures.flatness_correlations(minima, columns())
 
 
 def plot(minima, rows, path):
     """One scatter panel per measure against the test error, coloured by attack size."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    from matplotlib import colors, ticker
-    from matplotlib.figure import Figure
-
-    labels = [label for label, _ in columns()]
-    ncols = 4
-    nrows = -(-len(labels) // ncols)
-    figure = Figure(figsize=(3.2 * ncols, 2.9 * nrows), layout="constrained")
-    axes = figure.subplots(nrows, ncols, squeeze=False).ravel()
-    attacks = sorted(minima["attack"].unique()) if len(minima) else [0]
-    cmap = matplotlib.colormaps["viridis"]
-    norm = colors.BoundaryNorm(np.arange(len(attacks) + 1) - 0.5, cmap.N)
-    level = minima["attack"].map({a: i for i, a in enumerate(attacks)}).to_numpy()
-    schedules = sorted(minima["schedule"].unique()) if len(minima) else []
-    for ax, label, row in zip(axes, labels, rows):
-        x = minima[label].to_numpy(dtype=float)
-        points = ax.scatter([], [], c=[], cmap=cmap, norm=norm)
-        for schedule, marker in zip(schedules, MARKERS):
-            mask = (minima["schedule"] == schedule).to_numpy()
-            points = ax.scatter(x[mask], minima["test_error"][mask], c=level[mask], cmap=cmap, norm=norm,
-                                s=18, marker=marker)
-        if np.all(x[np.isfinite(x)] > 0) and np.isfinite(x).sum() > 1 and \
-                np.nanmax(x) > 10 * np.nanmin(x):
-            ax.set_xscale("log")
-            ax.xaxis.set_minor_formatter(ticker.NullFormatter())
-        ax.set_xlabel(label, fontsize=8)
-        ax.set_ylabel("test error", fontsize=8)
-        ax.set_title(f"rho = {row['rho_test_error']:.2f}, within A {row['rho_within']:.2f}", fontsize=9)
-        ax.tick_params(labelsize=7)
-    for ax in axes[len(labels):]:
-        ax.set_visible(False)
-    if schedules:
-        from matplotlib.lines import Line2D
-
-        handles = [Line2D([], [], linestyle="", marker=marker, color="grey", label=schedule)
-                   for schedule, marker in zip(schedules, MARKERS)]
-        axes[0].legend(handles=handles, title="schedule", fontsize=7, title_fontsize=7)
-    bar = figure.colorbar(points, ax=axes.tolist(), ticks=range(len(attacks)), shrink=0.8)
-    bar.ax.set_yticklabels([str(a) for a in attacks])
-    bar.set_label("attack size")
-    path = plots.check_output(path)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}{path.suffix}")
-    try:
-        figure.savefig(tmp, dpi=120)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+    return figures.save(figures.flatness_vs_generalization(minima, rows, columns()), path)
 
 
 def report(runs, rows):

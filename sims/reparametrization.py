@@ -49,7 +49,7 @@ import time
 
 import numpy as np
 
-from wfm import _options, plots, store
+from wfm import _options, figures, plots, store
 from wfm.sweep import Sweep, run, task_key
 from wfm.sweep.grid import derive_seed, measure_seed
 from wfm.sweep.worker import build, measure
@@ -65,18 +65,9 @@ PRESETS = {
               "frobenius_vectors": 50, "frobenius_eps": 1e-5, "sharpness_eps": 1e-3, "sharpness_iters": 100},
 }
 #: Table rows: quantity -> the dataset (measures/...) or results column it is read from.
-QUANTITIES = {
-    "local_energy_multiplicative": "measures/local_energy_multiplicative/train",
-    "local_energy_additive": "measures/local_energy_additive/train",
-    "hessian_top": "measures/hessian_eigenvalues",
-    "log_volume": "log_volume",
-    "hessian_trace": "hessian_trace.value",
-    "hessian_frobenius": "hessian_frobenius_exact",
-    "hessian_frobenius_estimate": "hessian_frobenius.value",
-    "sharpness": "sharpness",
-}
+QUANTITIES = figures.REPARAM_QUANTITIES
 #: Rows that are invariant by construction.
-INVARIANT = ("local_energy_multiplicative", "local_energy_additive")
+INVARIANT = figures.REPARAM_INVARIANT
 
 
 class _Parser(argparse.ArgumentParser):
@@ -187,7 +178,7 @@ def evaluate(task, problem, model, w, specs):
     for label, (name, arguments) in specs.items():
         arguments = dict(arguments)
         if "seed" in inspect.signature(MEASURES[name]).parameters:
-            arguments["seed"] = measure_seed(task, label)
+            arguments["seed"] = measure_seed({**task, "measures": {label: arguments}}, label)
         found, data = measure({**task, "measures": {name: arguments}}, problem, model, w)
         scalars.update({label + key[len(name):]: value for key, value in found.items()})
         arrays.update({f"measures/{label}" + key[len(f"measures/{name}"):]: value for key, value in data.items()})
@@ -261,75 +252,15 @@ def rescale_runs(path, grid, params, *, progress, command):
 
 
 def relative_table(path, grid):
-    """Measures relative to a = 1, one row per quantity, one column per transform.
-
-    Entry: geometric mean over the trained networks of value(transform) / value(a = 1); for
-    the local energies the value is the mean error increase over the size grid, for the
-    Hessian spectrum the top eigenvalue, and for the log-volume the volume ratio
-    exp(log_volume - log_volume(a = 1)). Also returns the trained runs' training errors.
-    """
-    import pandas as pd
-
-    runs = store.load_runs(path)
-    keys = [task_key(task) for task in grid.tasks()]
-    trained = runs[runs["key"].isin(keys)]
-    rescaled = runs[runs["base_key"].isin(keys) & (runs["status"] == "done")] if "base_key" in runs else runs.iloc[:0]
-    labels = list(dict.fromkeys(rescaled.sort_values(["a", "transform"])["transform"]))
-    ratios = {q: {label: [] for label in labels} for q in QUANTITIES}
-    for base_key, group in rescaled.groupby("base_key"):
-        group = group.set_index("transform")
-        if "a=1" not in group.index:
-            continue
-        values = {}
-        for label, row in group.iterrows():
-            for q, source in QUANTITIES.items():
-                if source.startswith("measures/"):
-                    array = store.load_array(path, row["key"], source)
-                    values[q, label] = float(array[0] if q == "hessian_top" else np.mean(array))
-                else:
-                    values[q, label] = float(row[source])
-        for (q, label), value in values.items():
-            reference = values[q, "a=1"]
-            ratio = np.exp(value - reference) if q == "log_volume" else value / reference
-            ratios[q][label].append(ratio)
-    table = pd.DataFrame({label: [np.exp(np.mean(np.log(ratios[q][label]))) if ratios[q][label] else np.nan
-                                  for q in QUANTITIES] for label in labels}, index=list(QUANTITIES))
-    return table, trained["errors"].to_numpy()
+    """Measures relative to a = 1 of the networks of ``grid`` and their training errors
+    (:func:`wfm.figures.reparametrization_table`)."""
+    return figures.reparametrization_table(path, [task_key(task) for task in grid.tasks()])
 
 
 def plot(table, params, figure):
     """Relative value against the uniform factor a (log-log) and for the random factors."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    uniform = [label for label in table.columns if label.startswith("a=")]
-    random = [label for label in table.columns if label.startswith("random")]
-    a = np.array([float(label[2:]) for label in uniform])
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5), gridspec_kw={"width_ratios": [3, 2]})
-    markers = "osD^v<>p"
-    for i, (q, row) in enumerate(table.iterrows()):
-        style = {"marker": markers[i % len(markers)], "linestyle": "--" if q in INVARIANT else "-",
-                 "label": "volume ratio (log_volume)" if q == "log_volume" else q}
-        left.plot(a, row[uniform].to_numpy(dtype=float), **style)
-        if random:
-            right.plot(np.arange(len(random)), row[random].to_numpy(dtype=float), marker=style["marker"],
-                       linestyle="none")
-    for ax in (left, right):
-        ax.set_yscale("log")
-        ax.axhline(1.0, color="grey", lw=0.8)
-        ax.set_ylabel("measure / measure at a = 1")
-    left.set_xscale("log")
-    left.set_xlabel("uniform factor a: (w_k, v_k) -> (a w_k, v_k / a)")
-    right.set_xticks(np.arange(len(random)), random)
-    right.set_xlabel(f"random per-unit factors, log-uniform in {params['random_range']}")
-    left.legend(fontsize=7)
-    fig.suptitle(f"ReLU committee K = {params['K']}, N = {params['N']}, P = {params['alpha']:g} N: "
-                 "local energies (dashed) are invariant, Hessian measures are not")
-    fig.tight_layout()
-    fig.savefig(figure, dpi=120)
-    plt.close(fig)
+    figures.save(figures.reparametrization(table, params["K"], params["N"], params["alpha"],
+                                           params["random_range"]), figure)
 
 
 def main(argv=None):

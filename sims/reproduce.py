@@ -26,11 +26,17 @@ STUDIES = {
     "local_energy_curves": ["sims/local_energy_curves.py"],
     "teacher_student": ["sims/teacher_student.py"],
     "local_entropy_curves": ["sims/local_entropy_curves.py"],
+    "ce_norm_annealing": ["sims/ce_norm_annealing.py"],
+    "flatness_vs_generalization": ["sims/flatness_vs_generalization.py"],
+    "reparametrization": ["sims/reparametrization.py"],
 }
 #: study -> array name patterns kept in the compacted quick files (default: none).
 KEEP = {
     "local_energy_curves": ["measures/*"],
     "local_entropy_curves": ["measures/*"],
+    "ce_norm_annealing": ["measures/local_energy/sizes", "measures/local_energy/train"],
+    "flatness_vs_generalization": ["measures/*", "W", "v", "w"],
+    "reparametrization": ["measures/local_energy_*/train", "measures/hessian_eigenvalues"],
 }
 
 

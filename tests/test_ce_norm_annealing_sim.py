@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from pipeline_env import ROOT, python
-from wfm import store
+from wfm import figures, store
 
 SCRIPT = ROOT / "sims" / "ce_norm_annealing.py"
 TINY = ["--N", "30", "--K", "3", "--alpha", "0.3", "--instances", "2", "--epochs", "1000",
@@ -62,6 +62,17 @@ def test_printed_table_is_the_mean_over_solved_runs(tiny):
         line = next(line for line in stdout.splitlines() if line.startswith(f"{label} "))
         assert f"{len(solved)}/2" in line
     assert sim.table(cfg, summary) in stdout
+
+
+def test_methods_read_from_the_columns_are_the_sweeps(tiny):
+    """wfm.figures.norm_annealing_methods (used by the notebook, which has no grids) labels every
+    run as the script's sweeps do."""
+    path, _ = tiny
+    sim = load_script()
+    runs = store.load_runs(path)
+    by_grid = {sim.task_key(task): label for label, grid in sim.sweeps(
+        sim.config(sim.build_parser().parse_args(TINY))).items() for task in grid.tasks()}
+    assert list(figures.norm_annealing_methods(runs)) == [by_grid[key] for key in runs["key"]]
 
 
 def test_annealed_schedules_solve_every_instance_and_follow_their_norms(tiny):

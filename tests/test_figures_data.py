@@ -74,3 +74,53 @@ def test_local_entropy_ordering():
     # gamma = 0: the total entropy of the instance, near the RS value at N = 201 (0.3144 at alpha = 0.5)
     total = table[(table["N"] == 201) & (table["gamma"] == 0)]
     assert np.all(np.abs(total["entropy"] - theory.rs_entropy_binary_perceptron(0.5)) < 3 * total["se"])
+
+
+def test_slow_norm_reduction_is_flatter():
+    path = DATA / "ce_norm_annealing.h5"
+    runs = store.load_runs(path)
+    assert (runs["status"] == "done").all()
+    runs["method"] = figures.norm_annealing_methods(runs)
+    groups = {label: list(group["key"]) for label, group in runs.groupby("method")}
+    assert len(groups) == 7 and all(len(keys) == 8 for keys in groups.values())
+    summary = figures.norm_annealing_summary(path, groups)
+    sizes = store.load_array(path, runs["key"].iloc[0], "measures/local_energy/sizes")
+    at = int(np.flatnonzero(np.isclose(sizes, 0.3))[0])
+    slow = summary["sgd slow"]
+    assert slow["solved"] == 8
+    for other in ("sgd constant", "sgd fast"):
+        gap = summary[other]["mean"][at] - slow["mean"][at]
+        assert gap > 2 * np.hypot(summary[other]["se"][at], slow["se"][at]), other
+
+
+def test_local_energy_tracks_generalization_under_attack():
+    path = DATA / "flatness_vs_generalization.h5"
+    runs = store.load_runs(path)
+    sizes, k = figures.flatness_settings(path)
+    columns = figures.flatness_columns(sizes, k)
+    table = figures.flatness_table(path, dict(zip(runs["key"], figures.flatness_schedules(runs))), columns)
+    minima = table[figures.at_zero(table)]
+    assert len(minima) >= 0.9 * len(runs)
+    errors = minima.groupby("attack")["test_error"].agg(["mean", "sem"])
+    gap = errors["mean"].iloc[-1] - errors.loc[0, "mean"]
+    assert gap > 2 * np.hypot(errors["sem"].iloc[-1], errors.loc[0, "sem"])   # attacked: worse
+    rows = {row["measure"]: row for row in figures.flatness_correlations(minima, columns)}
+    for sigma in sizes:
+        row = rows[f"local energy mult. sigma={sigma:g}"]
+        assert row["rho_test_error"] > 0 and row["p_test_error"] < 0.01, sigma
+
+
+def test_rescaling_changes_hessian_measures_not_the_local_energy():
+    path = DATA / "reparametrization.h5"
+    runs = store.load_runs(path)
+    assert (runs["status"] == "done").all()
+    rescaled = runs[runs["base_key"].notna()]
+    assert rescaled["output_change"].max() < 1e-10                      # same function
+    for _, group in rescaled.groupby("base_key"):
+        curves = [store.load_array(path, key, "measures/local_energy_multiplicative/train")
+                  for key in group["key"]]
+        assert all(np.array_equal(curve, curves[0]) for curve in curves)   # exactly invariant
+    table, errors = figures.reparametrization_table(path)
+    assert (errors == 0).all() and (table.loc["local_energy_multiplicative"] == 1.0).all()
+    hessian = table.loc[["hessian_top", "hessian_trace", "hessian_frobenius", "sharpness"]]
+    assert np.maximum(hessian, 1 / hessian).to_numpy().max() > 1.5

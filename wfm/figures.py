@@ -76,6 +76,17 @@ def save(figure, path):
     return plots._save(figure, path)
 
 
+def sweep_specs(path):
+    """The sweep specifications a results file records (root attribute ``sweeps``), oldest first;
+    each is what the sims script passed to the store (a list of Sweep specs, or a dict)."""
+    import json
+
+    import h5py
+
+    with h5py.File(path, "r", locking=False) as f:
+        return [entry["sweep"] for entry in json.loads(f.attrs.get("sweeps", "[]"))]
+
+
 def _figure(panels=1, width=5.2, height=4.0):
     import matplotlib
 
@@ -228,6 +239,376 @@ def local_energy_curves(table, alpha=None):
         ax.set_title(f"binary perceptron, N={N}" + (f", alpha={alpha:g}" if alpha is not None else ""),
                      fontsize="medium")
         ax.legend(fontsize="small")
+    return figure
+
+
+# --- Figure 4: norm annealing of cross-entropy SGD ------------------------------------------
+
+def norm_annealing_methods(runs):
+    """The method label of each run of ``sims/ce_norm_annealing.py``, read from its columns.
+
+    "sgd <schedule>" (constant, fast, slow), "sgd fast, slow's length" (no early stop),
+    "weight decay" (SGD without norm control) and the baselines by algorithm name.
+    """
+    def label(row):
+        if row["algorithm"] != "sgd":
+            return row["algorithm"]
+        if row.get("params.norm_control") == "weight_decay":
+            return "weight decay"
+        early_stop = row.get("params.early_stop")
+        if isinstance(early_stop, (bool, np.bool_)) and not early_stop:
+            return "sgd fast, slow's length"
+        return f"sgd {row['params.schedule']}"
+    return runs.apply(label, axis=1) if len(runs) else pd.Series([], dtype=object)
+
+
+def norm_annealing_summary(path, groups):
+    """Per method: solved runs, mean epochs, and the mean local-energy curve with its SE.
+
+    Parameters
+    ----------
+    path : path
+        Results file of ``sims/ce_norm_annealing.py``.
+    groups : dict
+        Method label -> run keys, in the order of the table and the legend.
+
+    Returns
+    -------
+    dict
+        Label -> {"runs", "solved", "epochs", "mean", "se"} (curves over the noise sizes,
+        averaged over the runs at zero training errors).
+    """
+    runs = store.load_runs(path)
+    summary = {}
+    for label, keys in groups.items():
+        mine = runs[runs["key"].isin(set(keys))]
+        solved = mine[(mine["status"] == "done") & mine["solved"].astype(bool)]
+        curves = np.array([store.load_array(path, key, "measures/local_energy/train")
+                           for key in solved["key"]]).reshape(len(solved), -1)
+        n = len(solved)
+        summary[label] = {
+            "runs": len(mine), "solved": n,
+            "epochs": float(solved["iterations"].mean()) if n else np.nan,
+            "mean": curves.mean(axis=0) if n else np.full(curves.shape[1], np.nan),
+            "se": curves.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else np.full(curves.shape[1], np.nan),
+        }
+    return summary
+
+
+def norm_annealing(summary, sizes, title=""):
+    """Local energy against the multiplicative noise sigma, one curve per method (mean +- SE
+    over the solved instances); ``summary`` from :func:`norm_annealing_summary`."""
+    figure, (ax,) = _figure(1, width=6.4, height=4.4)
+    for label, s in summary.items():
+        if s["solved"]:
+            ax.errorbar(sizes, s["mean"], yerr=s["se"], marker="o", ms=4, capsize=3,
+                        label=f"{label} ({s['solved']}/{s['runs']} solved)")
+    ax.set_xlabel("multiplicative noise sigma")
+    ax.set_ylabel("local energy (training-error increase)")
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7)
+    return figure
+
+
+# --- Figure 6: flatness against generalization ----------------------------------------------
+
+#: The control column of figure 6: the output scale rms(W) rms(v) of a ReLU committee, on which
+#: the Hessian measures depend (they are not invariant under rescaling) and the local energy does not.
+FLATNESS_NORM = "control: rms(W) rms(v)"
+#: Scatter markers of the training schedules, in the order of their labels.
+FLATNESS_MARKERS = "os^Dv<>p"
+
+
+def flatness_columns(sizes, log_volume_k):
+    """(label, how to read it) of every measure of figure 6, in table order.
+
+    Parameters
+    ----------
+    sizes : sequence of float
+        Noise amplitudes sigma of the two local energies ("local_energy", multiplicative, and
+        "local_energy:additive").
+    log_volume_k : int
+        Top eigenvalues in the log volume (for the label).
+    """
+    out = [(f"local energy {kind} sigma={s:g}", ("array", f"measures/{name}/train", i))
+           for kind, name in (("mult.", "local_energy"), ("add.", "local_energy:additive"))
+           for i, s in enumerate(sizes)]
+    out += [("top Hessian eigenvalue", ("array", "measures/hessian_eigenvalues", 0)),
+            (f"log volume (k={log_volume_k})", ("column", "log_volume")),
+            ("Hessian trace", ("column", "hessian_trace.value")),
+            ("Hessian Frobenius norm", ("column", "hessian_frobenius.value")),
+            ("sharpness (eps=1e-3, %)", ("column", "sharpness")),
+            (FLATNESS_NORM, ("norm", None))]
+    return out
+
+
+def flatness_settings(path):
+    """(sizes, log_volume_k) of the measures of a ``sims/flatness_vs_generalization.py`` file,
+    read from its first recorded sweep (the arguments of :func:`flatness_columns`)."""
+    measures = sweep_specs(path)[0][0]["measures"]
+    return list(measures["local_energy"]["sizes"]), int(measures["log_volume"]["k"])
+
+
+def flatness_schedules(runs):
+    """Schedule label of each run of ``sims/flatness_vs_generalization.py``: "b<batch size>"."""
+    return runs["params.batch_size"].map(lambda b: f"b{int(b)}")
+
+
+def flatness_table(path, labels, columns):
+    """Runs with their schedule and one column per measure (NaN where missing).
+
+    Parameters
+    ----------
+    path : path
+        Results file.
+    labels : dict
+        Task key -> schedule label of the runs to use.
+    columns : list
+        From :func:`flatness_columns`.
+    """
+    runs = store.load_runs(path)
+    runs = runs[runs["key"].isin(labels)].copy()
+    runs["schedule"] = runs["key"].map(labels)
+    done = (runs["status"] == "done").to_numpy()
+    for label, (kind, name, *index) in columns:
+        if kind == "column":
+            runs[label] = runs[name] if name in runs else np.nan
+        elif kind == "norm":
+            trainable = runs["second_layer"] == "trainable"
+            runs[label] = [output_scale(path, key, fit) if ok else np.nan
+                           for key, ok, fit in zip(runs["key"], done, trainable)]
+        else:
+            runs[label] = [float(store.load_array(path, key, name)[index[0]]) if ok else np.nan
+                           for key, ok in zip(runs["key"], done)]
+    return runs.reset_index(drop=True)
+
+
+def output_scale(path, key, trainable):
+    """Output scale of a ReLU committee: rms first-layer weight times rms readout weight."""
+    if not trainable:
+        return float(np.sqrt(np.mean(store.load_array(path, key, "w") ** 2)))
+    W, v = (store.load_array(path, key, name) for name in ("W", "v"))
+    return float(np.sqrt(np.mean(W ** 2) * np.mean(v ** 2)))
+
+
+def at_zero(runs):
+    """Mask of the runs done with zero training errors."""
+    done = runs["status"] == "done"
+    return done & (runs["errors"] == 0) if "errors" in runs else done & False
+
+
+def within_groups(x, y, groups, permutations=2000, seed=0):
+    """Spearman correlation within groups, with a permutation p-value.
+
+    The Pearson correlation of the ranks of x and of y taken within each group and centred on
+    the group mean, pooled over the groups (groups of one value are left out). The two-sided
+    p-value is (hits + 1) / (permutations + 1), hits counting the permutations of y within the
+    groups whose |rho| reaches the observed one.
+
+    Returns
+    -------
+    rho, p : float
+        NaN without variation.
+    """
+    from scipy.stats import rankdata
+
+    rx, ry = [], []
+    for g in np.unique(groups):
+        mask = groups == g
+        if mask.sum() >= 2:
+            for ranks, values in ((rx, x[mask]), (ry, y[mask])):
+                r = rankdata(values)
+                ranks.append(r - r.mean())
+    if not rx:
+        return np.nan, np.nan
+    bounds = np.cumsum([0] + [len(r) for r in rx])
+    rx, ry = np.concatenate(rx), np.concatenate(ry)
+    scale = np.sqrt(np.sum(rx * rx) * np.sum(ry * ry))
+    if scale == 0:
+        return np.nan, np.nan
+    rho = float(rx @ ry / scale)
+    rng = np.random.default_rng(seed)
+    hits = 0
+    for _ in range(permutations):
+        order = np.concatenate([start + rng.permutation(stop - start)
+                                for start, stop in zip(bounds[:-1], bounds[1:])])
+        hits += abs(rx @ ry[order]) / scale >= abs(rho) * (1 - 1e-12)
+    return rho, float((hits + 1) / (permutations + 1))
+
+
+def flatness_correlations(minima, columns):
+    """Per measure: Spearman rho (and p-value) with the test error and with the attack size, and
+    the Spearman rho (and permutation p-value) with the test error within attack sizes
+    (:func:`within_groups`); a list of dicts in the order of ``columns``."""
+    import warnings
+
+    from scipy.stats import spearmanr
+
+    rows = []
+    attack = minima["attack"].to_numpy(dtype=float)
+    test = minima["test_error"].to_numpy(dtype=float) if len(minima) else np.zeros(0)
+    for label, _ in columns:
+        x = minima[label].to_numpy(dtype=float)
+        row = {"measure": label}
+        for target, y in (("test_error", test), ("attack", attack)):
+            ok = np.isfinite(x) & np.isfinite(y)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # constant input: rho is NaN
+                rho, p = spearmanr(x[ok], y[ok]) if ok.sum() >= 3 else (np.nan, np.nan)
+            row[f"rho_{target}"], row[f"p_{target}"], row["n"] = float(rho), float(p), int(ok.sum())
+        ok = np.isfinite(x) & np.isfinite(test)
+        row["rho_within"], row["p_within"] = within_groups(x[ok], test[ok], attack[ok])
+        rows.append(row)
+    return rows
+
+
+def flatness_vs_generalization(minima, rows, columns):
+    """One scatter panel per measure against the test error, coloured by attack size, marker
+    by schedule; ``rows`` from :func:`flatness_correlations` (rho in the panel titles)."""
+    import matplotlib
+    from matplotlib import colors, ticker
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    matplotlib.use("Agg", force=False)
+    labels = [label for label, _ in columns]
+    ncols = 4
+    nrows = -(-len(labels) // ncols)
+    figure = Figure(figsize=(3.2 * ncols, 2.9 * nrows), layout="constrained")
+    axes = figure.subplots(nrows, ncols, squeeze=False).ravel()
+    attacks = sorted(minima["attack"].unique()) if len(minima) else [0]
+    cmap = matplotlib.colormaps["viridis"]
+    norm = colors.BoundaryNorm(np.arange(len(attacks) + 1) - 0.5, cmap.N)
+    level = minima["attack"].map({a: i for i, a in enumerate(attacks)}).to_numpy()
+    schedules = sorted(minima["schedule"].unique()) if len(minima) else []
+    for ax, label, row in zip(axes, labels, rows):
+        x = minima[label].to_numpy(dtype=float)
+        points = ax.scatter([], [], c=[], cmap=cmap, norm=norm)
+        for schedule, marker in zip(schedules, FLATNESS_MARKERS):
+            mask = (minima["schedule"] == schedule).to_numpy()
+            points = ax.scatter(x[mask], minima["test_error"][mask], c=level[mask], cmap=cmap, norm=norm,
+                                s=18, marker=marker)
+        if np.all(x[np.isfinite(x)] > 0) and np.isfinite(x).sum() > 1 and \
+                np.nanmax(x) > 10 * np.nanmin(x):
+            ax.set_xscale("log")
+            ax.xaxis.set_minor_formatter(ticker.NullFormatter())
+        ax.set_xlabel(label, fontsize=8)
+        ax.set_ylabel("test error", fontsize=8)
+        ax.set_title(f"rho = {row['rho_test_error']:.2f}, within A {row['rho_within']:.2f}", fontsize=9)
+        ax.tick_params(labelsize=7)
+    for ax in axes[len(labels):]:
+        ax.set_visible(False)
+    if schedules:
+        handles = [Line2D([], [], linestyle="", marker=marker, color="grey", label=schedule)
+                   for schedule, marker in zip(schedules, FLATNESS_MARKERS)]
+        axes[0].legend(handles=handles, title="schedule", fontsize=7, title_fontsize=7)
+    bar = figure.colorbar(points, ax=axes.tolist(), ticks=range(len(attacks)), shrink=0.8)
+    bar.ax.set_yticklabels([str(a) for a in attacks])
+    bar.set_label("attack size")
+    return figure
+
+
+# --- Figure 7: reparametrization --------------------------------------------------------------
+
+#: Rows of the reparametrization table: quantity -> the dataset (measures/...) or results
+#: column of ``sims/reparametrization.py`` it is read from.
+REPARAM_QUANTITIES = {
+    "local_energy_multiplicative": "measures/local_energy_multiplicative/train",
+    "local_energy_additive": "measures/local_energy_additive/train",
+    "hessian_top": "measures/hessian_eigenvalues",
+    "log_volume": "log_volume",
+    "hessian_trace": "hessian_trace.value",
+    "hessian_frobenius": "hessian_frobenius_exact",
+    "hessian_frobenius_estimate": "hessian_frobenius.value",
+    "sharpness": "sharpness",
+}
+#: Rows that are invariant under the rescaling by construction.
+REPARAM_INVARIANT = ("local_energy_multiplicative", "local_energy_additive")
+
+
+def reparametrization_table(path, keys=None):
+    """Measures relative to a = 1, one row per quantity, one column per transform.
+
+    Entry: geometric mean over the trained networks of value(transform) / value(a = 1); for
+    the local energies the value is the mean error increase over the size grid, for the
+    Hessian spectrum the top eigenvalue, and for the log-volume the volume ratio
+    exp(log_volume - log_volume(a = 1)).
+
+    Parameters
+    ----------
+    path : path
+        Results file of ``sims/reparametrization.py``.
+    keys : collection of str, optional
+        Keys of the trained runs to use (default: every run that is not a rescaled point).
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        Index :data:`REPARAM_QUANTITIES`, columns the transforms ("a=0.1", ..., "random0", ...).
+    errors : numpy.ndarray
+        Training errors of the trained runs.
+    """
+    runs = store.load_runs(path)
+    rescaled = "base_key" in runs
+    if keys is None:
+        keys = runs[runs["base_key"].isna()]["key"] if rescaled else runs["key"]
+    keys = set(keys)
+    trained = runs[runs["key"].isin(keys)]
+    rescaled = runs[runs["base_key"].isin(keys) & (runs["status"] == "done")] if rescaled else runs.iloc[:0]
+    labels = list(dict.fromkeys(rescaled.sort_values(["a", "transform"])["transform"]))
+    ratios = {q: {label: [] for label in labels} for q in REPARAM_QUANTITIES}
+    for base_key, group in rescaled.groupby("base_key"):
+        group = group.set_index("transform")
+        if "a=1" not in group.index:
+            continue
+        values = {}
+        for label, row in group.iterrows():
+            for q, source in REPARAM_QUANTITIES.items():
+                if source.startswith("measures/"):
+                    array = store.load_array(path, row["key"], source)
+                    values[q, label] = float(array[0] if q == "hessian_top" else np.mean(array))
+                else:
+                    values[q, label] = float(row[source])
+        for (q, label), value in values.items():
+            reference = values[q, "a=1"]
+            ratio = np.exp(value - reference) if q == "log_volume" else value / reference
+            ratios[q][label].append(ratio)
+    table = pd.DataFrame({label: [np.exp(np.mean(np.log(ratios[q][label]))) if ratios[q][label] else np.nan
+                                  for q in REPARAM_QUANTITIES] for label in labels},
+                         index=list(REPARAM_QUANTITIES))
+    return table, trained["errors"].to_numpy()
+
+
+def reparametrization(table, K, N, alpha, random_range=None):
+    """Relative value of each measure against the uniform factor a (log-log, left) and for the
+    random per-unit factors (right); ``table`` from :func:`reparametrization_table`."""
+    uniform = [label for label in table.columns if label.startswith("a=")]
+    random = [label for label in table.columns if label.startswith("random")]
+    a = np.array([float(label[2:]) for label in uniform])
+    figure, (left, right) = _figure(2, width=5.5, height=4.5)
+    markers = "osD^v<>p"
+    for i, (q, row) in enumerate(table.iterrows()):
+        style = {"marker": markers[i % len(markers)], "linestyle": "--" if q in REPARAM_INVARIANT else "-",
+                 "label": "volume ratio (log_volume)" if q == "log_volume" else q}
+        left.plot(a, row[uniform].to_numpy(dtype=float), **style)
+        if random:
+            right.plot(np.arange(len(random)), row[random].to_numpy(dtype=float), marker=style["marker"],
+                       linestyle="none")
+    for ax in (left, right):
+        if ax.has_data():
+            ax.set_yscale("log")
+        ax.axhline(1.0, color="grey", lw=0.8)
+        ax.set_ylabel("measure / measure at a = 1")
+    if len(uniform):
+        left.set_xscale("log")
+    left.set_xlabel("uniform factor a: (w_k, v_k) -> (a w_k, v_k / a)")
+    right.set_xticks(np.arange(len(random)), random)
+    right.set_xlabel("random per-unit factors, log-uniform"
+                     + (f" in {list(random_range)}" if random_range is not None else ""))
+    left.legend(fontsize=7)
+    figure.suptitle(f"ReLU committee K = {K}, N = {N}, P = {alpha:g} N: "
+                    "local energies (dashed) are invariant, Hessian measures are not")
+    figure.set_layout_engine("tight")
     return figure
 
 
