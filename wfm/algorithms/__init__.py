@@ -83,7 +83,7 @@ def register(name, *, defaults, accepts, summary):
 
 
 def _load_builtin():
-    from wfm.algorithms import exact, message_passing  # noqa: F401  (register on import)
+    from wfm.algorithms import exact, least_action, message_passing, monte_carlo  # noqa: F401  (register on import)
 
 
 def names():
