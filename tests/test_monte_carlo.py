@@ -204,3 +204,19 @@ def test_unsupported_models_are_refused():
     with pytest.raises(ValueError, match="binary weights"):
         wfm.solve(Problem(problem.X[:, :20], problem.y), Committee(20, 2, activation="relu",
                   weights="continuous", second_layer="trainable"), "sa", seed=0)
+
+
+@pytest.mark.parametrize("kappa", [0.0, 0.4, -0.6])
+def test_folded_fast_path_matches_energy_kernel(kappa):
+    from wfm._kernels import energy
+    problem, model = storage(301, P=200, seed=9), Perceptron(301, kappa=kappa)
+    state = EnergyState(problem, model, model.init(2))
+    yXT = np.ascontiguousarray(problem.XT * problem.y[None, :])
+    s16 = state.s.astype(np.int16)
+    rng = np.random.default_rng(0)
+    for i in rng.integers(0, 301, size=50):
+        expected = energy.perceptron_flip_delta(state.XT, state.y, state.s, state.w, i, state.threshold)
+        assert annealing.folded_flip_delta(yXT[i], s16, -2 * state.w[i], state.threshold) == expected
+        annealing.folded_flip(yXT[i], s16, -2 * state.w[i])
+        energy.perceptron_flip(state.XT, state.y, state.s, state.w, i)
+        np.testing.assert_array_equal(s16, state.s)

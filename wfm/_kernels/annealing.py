@@ -82,6 +82,34 @@ def accept(dE, dC, beta):
 
 
 @njit(cache=True)
+def folded_flip_delta(row, s, change, threshold):
+    """Energy change of a binary-perceptron flip with labels folded into the patterns.
+
+    ``row`` is sigma_mu xi_mu,i (int8, the row i of the label-folded transposed patterns),
+    ``s`` the int16 stabilities, ``change`` = -2 w_i and ``threshold`` the integer theta:
+    dE = sum_mu [s_mu + change row_mu <= theta] - [s_mu <= theta], the count of
+    :func:`wfm._kernels.energy.perceptron_flip_delta`. Everything stays in 16-bit lanes so
+    that the loop vectorises (about 2.5 times faster than the int32/int64 kernel at P = 600);
+    valid while |s| + 2 fits in int16 (N <= 32000).
+    """
+    c = np.int16(change)
+    t = np.int16(threshold)
+    dE = np.int32(0)
+    for mu in range(s.shape[0]):
+        new = np.int16(s[mu] + c * row[mu])
+        dE += np.int32(new <= t) - np.int32(s[mu] <= t)
+    return dE
+
+
+@njit(cache=True)
+def folded_flip(row, s, change):
+    """Apply s_mu <- s_mu + change row_mu (int16, labels folded into ``row``)."""
+    c = np.int16(change)
+    for mu in range(s.shape[0]):
+        s[mu] = np.int16(s[mu] + c * row[mu])
+
+
+@njit(cache=True)
 def replica_energy(X, labels, threshold, W, v, rule, tree, committee, work_s, work_H, work_S):
     """Training energy of one weight array W (K, n) computed from scratch (O(N P))."""
     if committee:
@@ -160,7 +188,7 @@ def verify_state(X, labels, threshold, s, H, S, W, v, rule, tree, committee, ene
 
 
 @njit(cache=True)
-def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, energies,
+def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folded, energies,
            centre, sums, mode, betas, gammas, seed, check_every,
            work_s, work_H, work_S, centre_buffer,
            hist_energy, hist_best, hist_centre, hist_distance, hist_accept):
@@ -169,7 +197,8 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, energ
     Parameters
     ----------
     X, XT : ndarray (P, N), (N, P)
-        Patterns and their transposed copy.
+        Patterns and their transposed copy; with ``folded`` the rows of XT are
+        sigma_mu xi_mu,i (labels folded in, int8) and ``s`` is int16.
     labels : ndarray (P,) int8
     threshold : int or float
         Perceptron error threshold (:mod:`wfm._kernels.energy`); unused for committees.
@@ -181,6 +210,9 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, energ
         Replica weights; a perceptron has K = 1, n = N.
     v, rule, tree, committee
         Committee readout, rule code, architecture and the committee flag.
+    folded : bool
+        Perceptron fast path: label-folded int8 rows and int16 stabilities
+        (:func:`folded_flip_delta`).
     energies : ndarray (y,) int64
         Current energy of each replica, updated in place.
     centre : ndarray (K n,) int8
@@ -228,12 +260,17 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, energ
                 value = W[a, k, j]
                 if committee:
                     dE = committee_flip_delta(XT, labels, H[a], S[a], W[a], v, rule, tree, k, j)
+                elif folded:
+                    dE = folded_flip_delta(XT[j], s[a], -2 * value, threshold)
                 else:
                     dE = perceptron_flip_delta(XT, labels, s[a], W[a, 0], j, threshold)
                 dC = coupling_gain(mode, gamma, value, centre[f], sums[f])
                 if accept(dE, dC, beta):
                     if committee:
                         committee_flip(XT, H[a], S[a], W[a], v, rule, tree, k, j)
+                    elif folded:
+                        folded_flip(XT[j], s[a], -2 * value)
+                        W[a, 0, j] = -value
                     else:
                         perceptron_flip(XT, labels, s[a], W[a, 0], j)
                     energies[a] += dE

@@ -49,6 +49,7 @@ from wfm._kernels import annealing
 from wfm.algorithms import register
 from wfm.energy import EnergyState
 
+_FOLDED_MAX_N = 32000  # int16 stabilities hold |s| + 2 <= N + 2
 _MODES = {"explicit": annealing.EXPLICIT, "traced": annealing.TRACED}
 _CHECK_MESSAGES = {annealing.CHECK_FIELDS: "incremental stabilities/fields differ from their recomputation",
                    annealing.CHECK_ENERGY: "incremental energy differs from its recomputation",
@@ -136,6 +137,12 @@ def run_replicas(problem, model, rng, *, replicas, mode, betas, gammas, check_ev
         S = np.zeros((replicas, 1))
         v, rule, tree, threshold = np.ones(1), 0, False, first.threshold
         W = np.stack([state.w for state in states]).reshape(replicas, 1, n)
+    XT = problem.XT
+    folded = not committee and s.dtype == np.int32 and problem.N <= _FOLDED_MAX_N
+    if folded:
+        # Fast path: labels folded into the int8 rows, int16 stabilities (|s| <= N).
+        XT = np.ascontiguousarray(problem.XT * problem.y[None, :])
+        s = s.astype(np.int16)
     energies = np.array([state.energy for state in states], dtype=np.int64)
     sums = W.reshape(replicas, K * n).astype(np.int64).sum(axis=0)
     centre = np.empty(K * n, dtype=np.int8)
@@ -146,7 +153,7 @@ def run_replicas(problem, model, rng, *, replicas, mode, betas, gammas, check_ev
     work_H = np.empty((K, P), dtype=H.dtype)
     work_S = np.empty(P)
     done, answer, status, moves = annealing.anneal(
-        problem.X, problem.XT, problem.y, threshold, s, H, S, W, v, rule, tree, committee, energies,
+        problem.X, XT, problem.y, threshold, s, H, S, W, v, rule, tree, committee, folded, energies,
         centre, sums, mode, betas, gammas, seed, check_every, work_s, work_H, work_S,
         np.empty((1, K, n), dtype=np.int8), history["energy"], history["best"],
         history["centre_errors"], history["distance"], history["acceptance"])
