@@ -220,3 +220,18 @@ def test_folded_fast_path_matches_energy_kernel(kappa):
         annealing.folded_flip(yXT[i], s16, -2 * state.w[i])
         energy.perceptron_flip(state.XT, state.y, state.s, state.w, i)
         np.testing.assert_array_equal(s16, state.s)
+
+
+@pytest.mark.parametrize("algorithm", ["sa", "rsa", "greedy", "rgreedy", "lal", "elal"])
+def test_every_history_holds_energy_coupling_and_distance(algorithm):
+    model = Committee(15, 3)
+    problem = storage(15, P=30, seed=0)  # unsolvable in a few sweeps or epochs: full histories
+    budget = {"epochs": 4} if algorithm in ("lal", "elal") else {"sweeps": 4}
+    out = wfm.solve(problem, model, algorithm, seed=0, **budget)
+    for key in ("energy", "gamma", "distance", "moves"):
+        assert out.history[key].shape == (out.iterations,), key
+    assert np.all(out.history["energy"] >= out.history["best"])
+    if algorithm in ("sa", "greedy", "lal"):
+        assert np.all(out.history["gamma"] == 0) and np.all(out.history["distance"] == 0)
+    else:
+        assert np.all(out.history["gamma"] > 0) and np.all(out.history["distance"] > 0)
