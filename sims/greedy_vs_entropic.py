@@ -36,6 +36,7 @@ from wfm import _options, algorithms, analysis, plots, store
 from wfm.sweep import Sweep, run, task_key
 
 MODELS = ("perceptron", "committee")
+LOCAL_ENERGY_SAMPLES = 100
 #: (energy-only, local-entropy twin) pairs, the budget option each pair uses, and which models.
 PAIRS = {"sa/rsa": ("sa", "rsa", "moves", MODELS), "greedy/rgreedy": ("greedy", "rgreedy", "greedy_moves", MODELS),
          "lal/elal": ("lal", "elal", "presentations", ("committee",))}
@@ -47,7 +48,7 @@ PRESETS = {
               "alpha": {"perceptron": "0.25:0.65:0.1", "committee": "0.3:0.7:0.1"},
               "pairs": {"perceptron": ["sa/rsa", "greedy/rgreedy"],
                         "committee": ["sa/rsa", "greedy/rgreedy", "lal/elal"]},
-              "moves": 9000, "greedy_moves": 3000, "presentations": 3000},
+              "moves": 15000, "greedy_moves": 3000, "presentations": 3000},
     "paper": {"N": {"perceptron": 1001, "committee": 1005}, "K": 3, "seeds": 50,
               "alpha": {"perceptron": "0.2:0.8:0.05", "committee": "0.2:0.9:0.05"},
               "pairs": {"perceptron": ["sa/rsa", "greedy/rgreedy"],
@@ -58,9 +59,9 @@ EPILOG = """
 presets (explicit options override them):
   quick  binary perceptron N = 201, alpha 0.25:0.65:0.1, sa/rsa and greedy/rgreedy; binary tree
          committee K = 3, N = 201, alpha 0.3:0.7:0.1, sa/rsa, greedy/rgreedy and lal/elal;
-         10 seeds; 9000 moves per weight for sa/rsa (sa 9000 sweeps, rsa 3 replicas x 3000),
-         3000 for greedy/rgreedy (rgreedy 5 x 600), 3000 presentations per pattern for
-         lal/elal (elal 3 x 1000 epochs). Measured: 128 s with 2 workers on the shared
+         10 seeds; 15000 moves per weight for sa/rsa (sa 15000 sweeps, rsa 3 replicas x
+         5000), 3000 for greedy/rgreedy (rgreedy 5 x 600), 3000 presentations per pattern for
+         lal/elal (elal 3 x 1000 epochs). Measured: 195 s with 2 workers on the shared
          2-core machine (500 runs).
   paper  perceptron N = 1001, alpha 0.2:0.8:0.05; tree committee K = 3, N = 1005, alpha
          0.2:0.9:0.05; same pairs; 50 seeds; 30000 moves per weight for sa/rsa. Estimated
@@ -97,6 +98,10 @@ def build_parser():
     parser.add_argument("--moves", type=int, help="sa/rsa budget: replica moves per weight")
     parser.add_argument("--greedy-moves", type=int, help="greedy/rgreedy budget: replica moves per weight")
     parser.add_argument("--presentations", type=int, help="lal/elal budget: presentations per pattern")
+    parser.add_argument("--local-energy", nargs="+", metavar="P",
+                        help="also measure the local energy (mean training-error increase under random "
+                             "flips with these probabilities, 100 samples) at every run's final weights; "
+                             "the mean over solved runs is printed")
     parser.add_argument("--param", action="append", default=[], metavar="ALGORITHM.NAME=VALUE",
                         help="hyperparameter of one algorithm, repeatable")
     parser.add_argument("--out", default="greedy_vs_entropic.h5", help="results file (default greedy_vs_entropic.h5)")
@@ -193,6 +198,12 @@ def sweeps(args):
     names = sorted({name for pairs in chosen.values() for p in pairs for name in PAIRS[p][:2]})
     params = _params(args, names)
     K = args.K if args.K is not None else (preset["K"] if preset else 3)
+    measures = None
+    if args.local_energy:
+        sizes = _options.numbers("--local-energy", args.local_energy)
+        if min(sizes) <= 0 or max(sizes) > 1:
+            raise ValueError(f"--local-energy flip probabilities must be in (0, 1], got {args.local_energy}")
+        measures = {"local_energy": {"noise": "flip", "sizes": sizes, "samples": LOCAL_ENERGY_SAMPLES}}
     out = []
     for model in models:
         N = args.N if args.N is not None else (preset["N"][model] if preset else None)
@@ -209,8 +220,28 @@ def sweeps(args):
             for name in PAIRS[pair][:2]:
                 out.append(Sweep(problem={"kind": "storage"}, model=spec, algorithm=name,
                                  params={**params[name], **budget[name]},
-                                 product={"N": [N], "alpha": alphas}, seeds=seeds, seed=args.seed))
+                                 product={"N": [N], "alpha": alphas}, seeds=seeds, seed=args.seed,
+                                 measures=measures))
     return out
+
+
+def flatness(path, runs):
+    """Local energy of the solved runs: mean and standard error by (model, algorithm, alpha, size).
+
+    Reads the ``measures/local_energy/train`` array of every solved run (``--local-energy``).
+    """
+    import pandas as pd
+
+    solved = runs[(runs["status"] == "done") & runs["solved"].eq(True)]
+    rows = []
+    for key, model, algorithm, alpha in solved[["key", "model", "algorithm", "alpha"]].itertuples(index=False):
+        sizes = store.load_array(path, key, "measures/local_energy/sizes")
+        train = store.load_array(path, key, "measures/local_energy/train")
+        rows.extend({"model": model, "algorithm": algorithm, "alpha": alpha, "size": float(p), "train": float(e)}
+                    for p, e in zip(sizes, train))
+    frame = pd.DataFrame(rows, columns=["model", "algorithm", "alpha", "size", "train"])
+    table = frame.groupby(["model", "algorithm", "alpha", "size"], sort=True)["train"]
+    return table.agg(["mean", "sem", "count"]).reset_index()
 
 
 def curves(runs):
@@ -289,7 +320,21 @@ def main(argv=None):
             found = table.set_index("algorithm")["alpha_threshold"]
             if energy in found and entropic in found:
                 print(f"  {model:>10} {pair:>14}: {energy} {found[energy]:.3f}  {entropic} {found[entropic]:.3f}")
+    if args.local_energy:
+        _print_flatness(flatness(out, runs[runs["key"].isin(keys)]))
     return 0
+
+
+def _print_flatness(table):
+    """Print the local energy of both members of a pair where both solved at least two runs."""
+    print("local energy of the solved runs (training-error increase at flip probability p, mean +- s.e., runs):")
+    for (model, alpha, size), group in table.groupby(["model", "alpha", "size"], sort=True):
+        found = group.set_index("algorithm")
+        for pair, (energy, entropic, _, _) in PAIRS.items():
+            if all(name in found.index and found.loc[name, "count"] >= 2 for name in (energy, entropic)):
+                text = "  ".join(f"{name} {found.loc[name, 'mean']:.4f} +- {found.loc[name, 'sem']:.4f} "
+                                 f"({found.loc[name, 'count']})" for name in (energy, entropic))
+                print(f"  {model:>10} alpha={alpha:g} p={size:g}: {text}")
 
 
 if __name__ == "__main__":

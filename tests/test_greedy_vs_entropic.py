@@ -31,7 +31,8 @@ def exit_code(main, args):
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
     folder = tmp_path_factory.mktemp("gve")
-    result = python(SCRIPT, *TINY, "--pairs", "sa/rsa", "lal/elal", "--out", folder / "gve.h5",
+    result = python(SCRIPT, *TINY, "--pairs", "sa/rsa", "lal/elal", "--local-energy", "0.02", "0.1",
+                    "--out", folder / "gve.h5",
                     "--plot", folder / "gve.png", "--workers", "2", timeout=300)
     assert result.returncode == 0, result.stderr
     return folder, result.stdout
@@ -84,6 +85,23 @@ def test_history_of_a_stored_run(results):
     key = runs[runs["algorithm"] == "rsa"]["key"].iloc[0]
     for name in ("energy", "gamma", "distance", "moves"):
         assert store.load_array(folder / "gve.h5", key, f"history/{name}").ndim == 1
+    sizes = store.load_array(folder / "gve.h5", key, "measures/local_energy/sizes")
+    assert list(sizes) == [0.02, 0.1]
+
+
+def test_local_energy_of_solved_runs(results):
+    folder, stdout = results
+    script = load_script()
+    runs = store.load_runs(folder / "gve.h5")
+    table = script.flatness(folder / "gve.h5", runs)
+    solved = runs[runs["solved"].eq(True)].groupby(["model", "algorithm", "alpha"]).size()
+    counts = table[table["size"] == 0.02].set_index(["model", "algorithm", "alpha"])["count"]
+    assert counts.to_dict() == solved.to_dict()
+    assert ((table["mean"] >= 0) & (table["mean"] <= 1)).all()
+    # Flipping 10 % of the weights costs more training errors on average than flipping 2 %.
+    wide = table.pivot_table(index=["model", "algorithm", "alpha"], columns="size", values="mean")
+    assert (wide[0.1] >= wide[0.02]).all()
+    assert "local energy of the solved runs" in stdout and "p=0.02" in stdout
     with h5py.File(folder / "gve.h5", "r") as f:
         sweeps = json.loads(f.attrs["sweep"])
     assert {s["algorithm"] for s in sweeps} == {"sa", "rsa", "lal", "elal"}
@@ -99,6 +117,7 @@ def test_history_of_a_stored_run(results):
     (["--model", "perceptron", "--param", "lal.eta=3"], "'lal' is not one of the chosen algorithms"),
     (["--param", "rsa.eta=3"], "has no parameter 'eta'"),
     (["--alpha", "-0.1"], "--alpha must be > 0"),
+    (["--local-energy", "0"], "--local-energy flip probabilities must be in (0, 1]"),
     (["--N", "44"], "N must be divisible by K for a tree committee, got N=44, K=3"),
     (["--out", "{dir}/missing/r.h5"], "does not exist"),
     (["--plot", "{dir}/fig.jpg"], "must end with one of"),
