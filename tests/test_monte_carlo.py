@@ -235,3 +235,27 @@ def test_every_history_holds_energy_coupling_and_distance(algorithm):
         assert np.all(out.history["gamma"] == 0) and np.all(out.history["distance"] == 0)
     else:
         assert np.all(out.history["gamma"] > 0) and np.all(out.history["distance"] > 0)
+
+
+@pytest.mark.parametrize("kappa", [0.0, 0.4, -0.6])
+def test_band_delta_equals_full_delta_along_flips(kappa):
+    from wfm._kernels import energy
+    problem, model = storage(301, P=200, seed=9), Perceptron(301, kappa=kappa)
+    state = EnergyState(problem, model, model.init(3))
+    yXT = np.ascontiguousarray(problem.XT * problem.y[None, :])
+    s16 = state.s.astype(np.int16)
+    band, work = np.empty(200, dtype=np.int64), np.empty(200, dtype=np.int64)
+    t = state.threshold
+    count = annealing.band_rebuild(s16, t, band)
+    rng = np.random.default_rng(1)
+    for i in rng.integers(0, 301, size=60):
+        for j in rng.integers(0, 301, size=5):  # proposals, not applied
+            assert annealing.band_flip_delta(yXT[j], s16, band, count, -2 * state.w[j], t) == \
+                annealing.folded_flip_delta(yXT[j], s16, -2 * state.w[j], t)
+        count = annealing.band_flip(yXT[i], s16, -2 * state.w[i], t, band)
+        energy.perceptron_flip(state.XT, state.y, state.s, state.w, i)
+        np.testing.assert_array_equal(s16, state.s)
+        assert not annealing.band_differs(s16, t, band, count, work)
+    assert 0 < count < 200
+    band[0] = (band[0] + 1) % 200 if count else 0
+    assert annealing.band_differs(s16, t, band, count, work)

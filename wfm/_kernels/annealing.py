@@ -24,6 +24,12 @@ one that lowers it is accepted, and an energy-neutral move is accepted with prob
 min(1, exp(dC)) (the coupling keeps its finite strength gamma); with C = 0 this accepts exactly
 the moves that do not raise the energy.
 
+Binary perceptron fast path: labels folded into the transposed patterns (int8) and int16
+stabilities; the energy change of a proposed flip is counted on the band of patterns with
+theta - 1 <= s_mu <= theta + 2 only (:func:`band_flip_delta`), which an accepted flip rebuilds
+while it updates the P stabilities. Near a solution most proposals are refused, so a move costs
+O(band) instead of O(P).
+
 Randomness: Numba's Mersenne Twister, seeded at the start of the kernel; one uniform draw
 picks each site (f = floor(u Nw)) and one more decides each move that raises E_tot at finite
 beta. The stream equals ``numpy.random.RandomState(seed).random_sample()``.
@@ -110,6 +116,67 @@ def folded_flip(row, s, change):
 
 
 @njit(cache=True)
+def band_rebuild(s, threshold, band):
+    """Fill ``band`` with the patterns whose stability can change error status under one flip.
+
+    With labels folded in, a flip changes s_mu by +-2, so [s_mu <= theta] changes only when
+    theta - 1 <= s_mu <= theta + 2. Returns the number of such patterns (listed first in
+    ``band``, in increasing order).
+    """
+    count = 0
+    for mu in range(s.shape[0]):
+        if threshold - 1 <= s[mu] <= threshold + 2:
+            band[count] = mu
+            count += 1
+    return count
+
+
+@njit(cache=True)
+def band_flip_delta(row, s, band, count, change, threshold):
+    """:func:`folded_flip_delta` computed on the band of :func:`band_rebuild` only (O(band)).
+
+    A step q = change row_mu = +2 removes an error iff s_mu is theta - 1 or theta; q = -2 adds
+    one iff s_mu is theta + 1 or theta + 2. Equal to :func:`folded_flip_delta` whenever the
+    band is that of ``s``; near a solution the band holds a few per cent of the P patterns.
+    """
+    dE = 0
+    for b in range(count):
+        mu = band[b]
+        if change * row[mu] > 0:
+            if s[mu] <= threshold:
+                dE -= 1
+        elif s[mu] > threshold:
+            dE += 1
+    return dE
+
+
+@njit(cache=True)
+def band_flip(row, s, change, threshold, band):
+    """Apply :func:`folded_flip` and rebuild the band in the same pass; return its size."""
+    c = np.int16(change)
+    count = 0
+    for mu in range(s.shape[0]):
+        new = np.int16(s[mu] + c * row[mu])
+        s[mu] = new
+        if threshold - 1 <= new <= threshold + 2:
+            band[count] = mu
+            count += 1
+    return count
+
+
+@njit(cache=True)
+def band_differs(s, threshold, band, count, work):
+    """True when ``band[:count]`` is not the band of ``s`` (``work``: int array of P)."""
+    fresh = band_rebuild(s, threshold, work)
+    if fresh != count:
+        return True
+    for b in range(count):
+        if band[b] != work[b]:
+            return True
+    return False
+
+
+@njit(cache=True)
 def replica_energy(X, labels, threshold, W, v, rule, tree, committee, work_s, work_H, work_S):
     """Training energy of one weight array W (K, n) computed from scratch (O(N P))."""
     if committee:
@@ -190,7 +257,7 @@ def verify_state(X, labels, threshold, s, H, S, W, v, rule, tree, committee, ene
 @njit(cache=True)
 def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folded, energies,
            centre, sums, mode, betas, gammas, seed, check_every,
-           work_s, work_H, work_S, centre_buffer,
+           work_s, work_H, work_S, centre_buffer, band, band_size, work_band,
            hist_energy, hist_best, hist_centre, hist_distance, hist_accept):
     """Run replicated single-flip Metropolis sweeps until a zero-energy point appears.
 
@@ -212,7 +279,8 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
         Committee readout, rule code, architecture and the committee flag.
     folded : bool
         Perceptron fast path: label-folded int8 rows and int16 stabilities
-        (:func:`folded_flip_delta`).
+        (:func:`folded_flip_delta`), with the energy change computed on the band of
+        patterns near the threshold (:func:`band_flip_delta`).
     energies : ndarray (y,) int64
         Current energy of each replica, updated in place.
     centre : ndarray (K n,) int8
@@ -230,6 +298,9 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
         ``check_every`` replica moves (:func:`verify_state`).
     work_s, work_H, work_S, centre_buffer
         Work arrays of shapes (P,), (K, P), (P,) and (1, K, n) int8.
+    band, band_size, work_band : ndarray (y, P), (y,), (P,) int64
+        Folded path: the band of each replica (:func:`band_rebuild`), built here, kept
+        through accepted flips, and checked with the other incremental quantities.
     hist_energy, hist_best, hist_centre, hist_distance, hist_accept : ndarray (sweeps,)
         Filled per completed sweep: mean replica energy, smallest replica energy, training
         errors of the centre (-1 for NONE), mean replica-centre distance, acceptance rate of
@@ -250,6 +321,9 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
     y, K, n = W.shape
     Nw = K * n
     moves = 0
+    if folded:
+        for a in range(y):
+            band_size[a] = band_rebuild(s[a], threshold, band[a])
     for sweep in range(betas.shape[0]):
         beta, gamma = betas[sweep], gammas[sweep]
         accepted = 0
@@ -261,7 +335,7 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
                 if committee:
                     dE = committee_flip_delta(XT, labels, H[a], S[a], W[a], v, rule, tree, k, j)
                 elif folded:
-                    dE = folded_flip_delta(XT[j], s[a], -2 * value, threshold)
+                    dE = band_flip_delta(XT[j], s[a], band[a], band_size[a], -2 * value, threshold)
                 else:
                     dE = perceptron_flip_delta(XT, labels, s[a], W[a, 0], j, threshold)
                 dC = coupling_gain(mode, gamma, value, centre[f], sums[f])
@@ -269,7 +343,7 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
                     if committee:
                         committee_flip(XT, H[a], S[a], W[a], v, rule, tree, k, j)
                     elif folded:
-                        folded_flip(XT[j], s[a], -2 * value)
+                        band_size[a] = band_flip(XT[j], s[a], -2 * value, threshold, band[a])
                         W[a, 0, j] = -value
                     else:
                         perceptron_flip(XT, labels, s[a], W[a, 0], j)
@@ -284,6 +358,10 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
                 if check_every > 0 and moves % check_every == 0:
                     status = verify_state(X, labels, threshold, s, H, S, W, v, rule, tree, committee,
                                           energies, sums, work_s, work_H, work_S)
+                    if folded and status == CHECK_OK:
+                        for b in range(y):
+                            if band_differs(s[b], threshold, band[b], band_size[b], work_band):
+                                status = CHECK_FIELDS
                     if status != CHECK_OK:
                         return sweep + 1, -1, status, moves
                 if energies[a] == 0:

@@ -157,10 +157,13 @@ def run_replicas(problem, model, rng, *, replicas, mode, betas, gammas, check_ev
     work_s = np.empty(P, dtype=s.dtype)
     work_H = np.empty((K, P), dtype=H.dtype)
     work_S = np.empty(P)
+    band_rows = replicas if folded else 1
+    band, band_size = np.empty((band_rows, P), dtype=np.int64), np.zeros(band_rows, dtype=np.int64)
     done, answer, status, moves = annealing.anneal(
         problem.X, XT, problem.y, threshold, s, H, S, W, v, rule, tree, committee, folded, energies,
         centre, sums, mode, betas, gammas, seed, check_every, work_s, work_H, work_S,
-        np.empty((1, K, n), dtype=np.int8), history["energy"], history["best"],
+        np.empty((1, K, n), dtype=np.int8), band, band_size, np.empty(P, dtype=np.int64),
+        history["energy"], history["best"],
         history["centre_errors"], history["distance"], history["acceptance"])
     if status != annealing.CHECK_OK:
         raise RuntimeError(f"{_CHECK_MESSAGES[status]} after {moves} moves")
