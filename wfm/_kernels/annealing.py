@@ -88,34 +88,6 @@ def accept(dE, dC, beta):
 
 
 @njit(cache=True)
-def folded_flip_delta(row, s, change, threshold):
-    """Energy change of a binary-perceptron flip with labels folded into the patterns.
-
-    ``row`` is sigma_mu xi_mu,i (int8, the row i of the label-folded transposed patterns),
-    ``s`` the int16 stabilities, ``change`` = -2 w_i and ``threshold`` the integer theta:
-    dE = sum_mu [s_mu + change row_mu <= theta] - [s_mu <= theta], the count of
-    :func:`wfm._kernels.energy.perceptron_flip_delta`. Everything stays in 16-bit lanes so
-    that the loop vectorises (about 2.5 times faster than the int32/int64 kernel at P = 600);
-    valid while |s| + 2 fits in int16 (N <= 32000).
-    """
-    c = np.int16(change)
-    t = np.int16(threshold)
-    dE = np.int32(0)
-    for mu in range(s.shape[0]):
-        new = np.int16(s[mu] + c * row[mu])
-        dE += np.int32(new <= t) - np.int32(s[mu] <= t)
-    return dE
-
-
-@njit(cache=True)
-def folded_flip(row, s, change):
-    """Apply s_mu <- s_mu + change row_mu (int16, labels folded into ``row``)."""
-    c = np.int16(change)
-    for mu in range(s.shape[0]):
-        s[mu] = np.int16(s[mu] + c * row[mu])
-
-
-@njit(cache=True)
 def band_rebuild(s, threshold, band):
     """Fill ``band`` with the patterns whose stability can change error status under one flip.
 
@@ -133,11 +105,15 @@ def band_rebuild(s, threshold, band):
 
 @njit(cache=True)
 def band_flip_delta(row, s, band, count, change, threshold):
-    """:func:`folded_flip_delta` computed on the band of :func:`band_rebuild` only (O(band)).
+    """Energy change of a binary-perceptron flip with labels folded into the patterns, O(band).
 
-    A step q = change row_mu = +2 removes an error iff s_mu is theta - 1 or theta; q = -2 adds
-    one iff s_mu is theta + 1 or theta + 2. Equal to :func:`folded_flip_delta` whenever the
-    band is that of ``s``; near a solution the band holds a few per cent of the P patterns.
+    ``row`` is sigma_mu xi_mu,i (int8, row i of the label-folded transposed patterns), ``s``
+    the int16 stabilities (valid while |s| + 2 fits in int16: N <= 32000), ``change`` = -2 w_i,
+    ``threshold`` the integer theta, ``band[:count]`` the band of :func:`band_rebuild`. The
+    full count dE = sum_mu [s_mu + change row_mu <= theta] - [s_mu <= theta] of
+    :func:`wfm._kernels.energy.perceptron_flip_delta` only has terms on the band: a step
+    change row_mu = +2 removes an error iff s_mu is theta - 1 or theta, a step -2 adds one iff
+    s_mu is theta + 1 or theta + 2. Near a solution the band holds a few per cent of P.
     """
     dE = 0
     for b in range(count):
@@ -152,7 +128,10 @@ def band_flip_delta(row, s, band, count, change, threshold):
 
 @njit(cache=True)
 def band_flip(row, s, change, threshold, band):
-    """Apply :func:`folded_flip` and rebuild the band in the same pass; return its size."""
+    """Apply s_mu <- s_mu + change row_mu (int16) and rebuild the band in the same pass.
+
+    Returns the size of the new band.
+    """
     c = np.int16(change)
     count = 0
     for mu in range(s.shape[0]):
@@ -278,9 +257,8 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
     v, rule, tree, committee
         Committee readout, rule code, architecture and the committee flag.
     folded : bool
-        Perceptron fast path: label-folded int8 rows and int16 stabilities
-        (:func:`folded_flip_delta`), with the energy change computed on the band of
-        patterns near the threshold (:func:`band_flip_delta`).
+        Perceptron fast path: label-folded int8 rows and int16 stabilities, the energy
+        change computed on the band of patterns near the threshold (:func:`band_flip_delta`).
     energies : ndarray (y,) int64
         Current energy of each replica, updated in place.
     centre : ndarray (K n,) int8
