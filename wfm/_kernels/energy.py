@@ -232,6 +232,16 @@ def _committee_delta(XT, y, H, S, v, rule, k, col, change):
     row = XT[col]
     fields = H[k]
     dE = 0
+    if rule == SIGN:
+        # The SIGN case of _new_output written inline: a call per pattern that passes arrays
+        # is not inlined and costs tens of times the arithmetic.
+        vk = v[k]
+        for mu in range(S.shape[0]):
+            old = fields[mu]
+            new = old + change * row[mu]
+            out = S[mu] + vk * (_activation(new, rule) - _activation(old, rule))
+            dE += np.int64(y[mu] * out <= 0) - np.int64(y[mu] * S[mu] <= 0)
+        return dE
     for mu in range(S.shape[0]):
         old = fields[mu]
         new = old + change * row[mu]
@@ -244,6 +254,14 @@ def _committee_delta(XT, y, H, S, v, rule, k, col, change):
 def _committee_apply(XT, H, S, v, rule, k, col, change):
     row = XT[col]
     fields = H[k]
+    if rule == SIGN:  # inline, as in _committee_delta
+        vk = v[k]
+        for mu in range(S.shape[0]):
+            old = fields[mu]
+            new = old + change * row[mu]
+            S[mu] = S[mu] + vk * (_activation(new, rule) - _activation(old, rule))
+            fields[mu] = new
+        return
     for mu in range(S.shape[0]):
         old = fields[mu]
         new = old + change * row[mu]

@@ -89,7 +89,9 @@ def _load_builtin():
     from wfm.algorithms import entropic_sgd  # noqa: F401
     from wfm.algorithms import exact  # noqa: F401
     from wfm.algorithms import lbfgs  # noqa: F401
+    from wfm.algorithms import least_action  # noqa: F401
     from wfm.algorithms import message_passing  # noqa: F401
+    from wfm.algorithms import monte_carlo  # noqa: F401
     from wfm.algorithms import perceptron_rule  # noqa: F401
     from wfm.algorithms import sgd  # noqa: F401
 

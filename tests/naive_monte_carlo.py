@@ -1,0 +1,141 @@
+"""Slow NumPy twins of wfm._kernels.annealing.anneal and wfm._kernels.lal.elal.
+
+They draw the same uniform numbers from ``numpy.random.RandomState(seed)`` in the same order as
+the kernels, but recompute every energy from scratch with the model (``model.errors``) and the
+coupling terms from their definitions, so a kernel that drifts from the objective it documents
+disagrees with its twin.
+"""
+import numpy as np
+
+NONE, EXPLICIT, TRACED = 0, 1, 2
+
+
+def _log_weight_coupling(mode, gamma, W, centre):
+    """C of the robust ensemble: gamma sum_a w^a . c (EXPLICIT) or sum_f log cosh(gamma Sigma_f)."""
+    flat = W.reshape(W.shape[0], -1).astype(np.float64)
+    if mode == EXPLICIT:
+        return gamma * float((flat @ centre.astype(np.float64)).sum())
+    if mode == TRACED:
+        x = gamma * flat.sum(axis=0)
+        return float(np.sum(np.logaddexp(x, -x) - np.log(2.0)))
+    return 0.0
+
+
+def _accept(rs, dE, dC, beta):
+    if dE != 0 and np.isinf(beta):
+        return dE < 0
+    gain = dC - beta * dE if dE != 0 else dC
+    if gain >= 0.0:
+        return True
+    return rs.random_sample() < np.exp(gain)
+
+
+def _weights(model, Wa):
+    return Wa.reshape(model.shape) if hasattr(model, "K") else Wa.reshape(-1)
+
+
+def _majority(W):
+    total = W.reshape(W.shape[0], -1).astype(np.int64).sum(axis=0)
+    first = W[0].reshape(-1)
+    return np.where(total > 0, 1, np.where(total < 0, -1, first)).astype(np.int8)
+
+
+def anneal(problem, model, W, mode, betas, gammas, seed):
+    """Return (W, energies, centre, answer, moves, history dict) of the replicated search.
+
+    ``W`` (y, K, n) int8 initial replicas (K = 1 for a perceptron).
+    """
+    rs = np.random.RandomState(seed)
+    W = W.copy()
+    y, K, n = W.shape
+    Nw = K * n
+    energy = lambda a: model.errors(problem, _weights(model, W[a]))  # noqa: E731
+    energies = np.array([energy(a) for a in range(y)])
+    centre = _majority(W)
+    history = {key: [] for key in ("energy", "best", "centre_errors", "distance", "acceptance")}
+    moves = 0
+    for beta, gamma in zip(betas, gammas):
+        accepted = 0
+        for _ in range(Nw):
+            for a in range(y):
+                f = int(rs.random_sample() * Nw)
+                k, j = divmod(f, n)
+                C_old = _log_weight_coupling(mode, gamma, W, centre)
+                W[a, k, j] *= -1
+                dE = energy(a) - energies[a]
+                dC = _log_weight_coupling(mode, gamma, W, centre) - C_old
+                if _accept(rs, dE, dC, beta):
+                    energies[a] += dE
+                    accepted += 1
+                else:
+                    W[a, k, j] *= -1
+                moves += 1
+                if mode == EXPLICIT:
+                    C_old = _log_weight_coupling(mode, gamma, W, centre)
+                    centre[f] *= -1
+                    if not _accept(rs, 0, _log_weight_coupling(mode, gamma, W, centre) - C_old, beta):
+                        centre[f] *= -1
+                if energies[a] == 0:
+                    return W, energies, centre, a, moves, history
+        history["energy"].append(energies.mean())
+        history["best"].append(energies.min())
+        history["acceptance"].append(accepted / (Nw * y))
+        history["centre_errors"].append(-1)
+        history["distance"].append(0.0)
+        if mode != NONE:
+            if mode == TRACED:
+                centre = _majority(W)
+            flat = W.reshape(y, -1).astype(np.float64)
+            history["distance"][-1] = float(np.mean(0.5 * (1.0 - flat @ centre / Nw)))
+            errors = model.errors(problem, _weights(model, centre))
+            history["centre_errors"][-1] = errors
+            if errors == 0:
+                return W, energies, centre, y, moves, history
+    return W, energies, centre, -1, moves, history
+
+
+def _network(h, binary):
+    return np.where(h > 0, 1.0, -1.0) if binary else h
+
+
+def _lambda(problem, model, h, binary, mu):
+    """Raw hidden fields of pattern mu (no 1/sqrt(n))."""
+    w = _network(h, binary)
+    x = problem.X[mu].astype(np.float64)
+    if model.tree:
+        return np.einsum("kj,kj->k", w, x.reshape(model.K, model.n))
+    return w @ x
+
+
+def elal(problem, model, h, binary, eta, gammas, seed):
+    """Return (h, centre, answer, epochs) of entropic least-action learning."""
+    rs = np.random.RandomState(seed)
+    h = h.copy()
+    y, K = h.shape[0], model.K
+    P = problem.P
+    errors = lambda states: model.errors(problem, _network(states, binary))  # noqa: E731
+    for epoch, gamma in enumerate(gammas):
+        for _ in range(P):
+            for a in range(y):
+                mu = int(rs.random_sample() * P)
+                sigma = problem.y[mu]
+                lam = _lambda(problem, model, h[a], binary, mu)
+                units = np.where(lam > 0, 1, -1)
+                needed = (K + 1) // 2 - int(np.sum(units == sigma))
+                if needed <= 0:
+                    continue
+                wrong = [k for k in range(K) if units[k] != sigma]
+                wrong.sort(key=lambda k: (abs(lam[k]), k))
+                x = problem.X[mu].astype(np.float64)
+                for k in wrong[:needed]:
+                    xk = x[k * model.n:(k + 1) * model.n] if model.tree else x
+                    h[a, k] += eta * sigma * xk
+        centre = h.mean(axis=0)
+        if gamma > 0:
+            h += gamma * (centre - h)
+        replica_errors = [errors(h[a]) for a in range(y)]
+        if errors(centre) == 0:
+            return h, centre, y, epoch + 1
+        if 0 in replica_errors:
+            return h, centre, replica_errors.index(0), epoch + 1
+    return h, centre, -1, len(gammas)

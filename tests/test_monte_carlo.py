@@ -1,0 +1,232 @@
+"""SA, RSA, greedy, rgreedy: kernel against its NumPy twin, incremental checks, known answers."""
+import itertools
+
+import numpy as np
+import pytest
+
+import naive_monte_carlo as naive
+import wfm
+from wfm._kernels import annealing
+from wfm.algorithms.monte_carlo import geometric_schedule, run_replicas
+from wfm.energy import EnergyState
+from wfm.models import Committee, Perceptron
+from wfm.problems import Problem, storage, teacher_student
+
+ALGORITHMS = ("sa", "rsa", "greedy", "rgreedy")
+QUICK = {"sa": {"sweeps": 3000}, "rsa": {"sweeps": 1000}, "greedy": {"sweeps": 500},
+         "rgreedy": {"sweeps": 300}}
+
+
+def _initial(model, seed, replicas):
+    """The replicas run_replicas starts from, and the kernel seed it draws."""
+    rng = np.random.default_rng(seed)
+    W = np.stack([np.asarray(model.init(rng)) for _ in range(replicas)])
+    return W.reshape(replicas, -1, W.shape[-1]), int(rng.integers(0, 2**31 - 1))
+
+
+CASES = [
+    (Perceptron(11), annealing.NONE, 1),
+    (Perceptron(11, kappa=0.3), annealing.EXPLICIT, 3),
+    (Perceptron(13), annealing.TRACED, 2),
+    (Committee(9, 3), annealing.EXPLICIT, 3),
+    (Committee(5, 3, tree=False), annealing.TRACED, 3),
+    (Committee(8, 2, activation="relu"), annealing.NONE, 2),
+    (Committee(9, 3, output="parity"), annealing.TRACED, 3),
+]
+
+
+@pytest.mark.parametrize("model, mode, replicas", CASES)
+@pytest.mark.parametrize("zero_temperature", [False, True])
+def test_anneal_matches_naive_twin(model, mode, replicas, zero_temperature):
+    problem = storage(model.N, P=2 * model.N, seed=4)
+    sweeps = 6
+    betas = np.full(sweeps, np.inf) if zero_temperature else geometric_schedule(0.5, 3.0, sweeps)
+    gammas = np.zeros(sweeps) if mode == annealing.NONE else geometric_schedule(0.2, 2.0, sweeps)
+    out = run_replicas(problem, model, np.random.default_rng(7), replicas=replicas, mode=mode,
+                       betas=betas, gammas=gammas, check_every=0)
+    W0, seed = _initial(model, 7, replicas)
+    W, energies, centre, answer, moves, history = naive.anneal(problem, model, W0, mode, betas, gammas, seed)
+    assert out["extra"]["moves"] == moves
+    np.testing.assert_array_equal(out["extra"]["replica_errors"], energies)
+    for key in ("energy", "best", "centre_errors", "acceptance", "distance"):
+        np.testing.assert_allclose(out["history"][key], history[key], atol=1e-12, err_msg=key)
+    expected = {-1: "none", replicas: "centre"}.get(answer, "replica")
+    assert out["extra"]["answer"] == expected
+    if expected == "replica":
+        np.testing.assert_array_equal(np.ravel(out["w"]), W[answer].ravel())
+    elif mode != annealing.NONE:
+        np.testing.assert_array_equal(np.ravel(out["w"]), centre)
+
+
+@pytest.mark.parametrize("model", [Perceptron(31), Perceptron(31, kappa=0.2), Committee(33, 3),
+                                   Committee(12, 3, tree=False, activation="sign"),
+                                   Committee(16, 4, activation="relu"), Committee(15, 3, output="parity")])
+@pytest.mark.parametrize("algorithm, params", [
+    ("sa", {}), ("greedy", {}), ("rsa", {"coupling": "explicit"}), ("rsa", {"coupling": "traced"}),
+    ("rgreedy", {"coupling": "explicit"}), ("rgreedy", {"coupling": "traced", "replicas": 2})])
+def test_incremental_state_equals_recomputation_during_runs(model, algorithm, params):
+    problem = storage(model.N, P=3 * model.N, seed=2)  # hard enough to run every sweep
+    sweeps = {"sweeps": 4}
+    result = wfm.solve(problem, model, algorithm, seed=1, check_every=5, **sweeps, **params)
+    assert result.history["energy"].shape[0] in (result.iterations, result.iterations - 1)
+
+
+def test_gaussian_inputs_keep_float_stabilities_exact_enough():
+    problem = storage(41, P=60, inputs="gaussian", seed=0)
+    wfm.solve(problem, Perceptron(41, kappa=0.1), "rsa", seed=3, sweeps=5, check_every=3)
+
+
+def test_verify_state_detects_corruption():
+    problem, model = storage(21, P=30, seed=0), Perceptron(21)
+    state = EnergyState(problem, model, model.init(0))
+    W = state.w.reshape(1, 1, -1)
+    args = (problem.X, problem.y, state.threshold)
+    tail = (np.zeros((1, 1, 1), np.int32), np.zeros((1, 1)), W, np.ones(1), 0, False, False)
+    sums = W.reshape(1, -1).astype(np.int64).sum(axis=0)
+    work = (np.empty(30, np.int32), np.empty((1, 30), np.int32), np.empty(30))
+    energies = np.array([state.energy])
+    s = state.s.reshape(1, -1).copy()
+    assert annealing.verify_state(*args, s, *tail, energies, sums, *work) == annealing.CHECK_OK
+    s[0, 3] += 2
+    assert annealing.verify_state(*args, s, *tail, energies, sums, *work) == annealing.CHECK_FIELDS
+    s[0, 3] -= 2
+    assert annealing.verify_state(*args, s, *tail, energies + 1, sums, *work) == annealing.CHECK_ENERGY
+    sums[0] += 2
+    assert annealing.verify_state(*args, s, *tail, energies, sums, *work) == annealing.CHECK_SUMS
+
+
+def _has_solution(problem, model):
+    """Exact enumeration of the 2^N binary weight vectors (N <= 15)."""
+    for bits in itertools.product((-1, 1), repeat=model.N):
+        w = np.array(bits, dtype=np.int8)
+        if model.errors(problem, w.reshape(model.shape)) == 0:
+            return True
+    return False
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_solves_enumerated_small_instances(algorithm):
+    model = Perceptron(13)
+    for seed in range(3):
+        problem = storage(13, P=6, seed=seed)
+        assert _has_solution(problem, model)
+        result = wfm.solve(problem, model, algorithm, seed=seed, **QUICK[algorithm])
+        assert result.solved and result.errors == 0
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+@pytest.mark.parametrize("model", [Perceptron(101), Committee(105, 3)])
+def test_solves_planted_teacher_instances(algorithm, model):
+    solved = 0
+    for seed in range(3):
+        problem = teacher_student(model.N, 0.2, test_size=10, seed=seed)
+        if isinstance(model, Committee):
+            problem = teacher_student(model.N, 0.2, teacher=model, test_size=10, seed=seed)
+        solved += wfm.solve(problem, model, algorithm, seed=seed, **QUICK[algorithm]).solved
+    assert solved == 3
+
+
+@pytest.mark.parametrize("coupling", ["explicit", "traced"])
+@pytest.mark.parametrize("model", [Perceptron(61), Committee(63, 3)])
+def test_rsa_with_one_replica_and_no_coupling_follows_sa(coupling, model):
+    # Same trajectory: same energies along the run, same final replica; a solved run returns
+    # that replica in both cases (an unsolved replicated run returns its centre instead).
+    problem = storage(model.N, 0.5, seed=5)
+    for energy_only, replicated, schedule in [
+            ("sa", "rsa", {"sweeps": 300, "beta0": 1.0, "beta1": 8.0}),
+            ("greedy", "rgreedy", {"sweeps": 50})]:
+        a = wfm.solve(problem, model, energy_only, seed=11, **schedule)
+        b = wfm.solve(problem, model, replicated, seed=11, replicas=1, coupling=coupling, gamma0=0.0,
+                      gamma1=0.0, **schedule)
+        np.testing.assert_array_equal(a.history["energy"], b.history["energy"])
+        np.testing.assert_array_equal(a.history["acceptance"], b.history["acceptance"])
+        np.testing.assert_array_equal(a.extra["replica_errors"], b.extra["replica_errors"])
+        assert a.extra["moves"] == b.extra["moves"]
+        assert a.solved == (energy_only == "sa")  # both branches below are exercised
+        if a.solved:
+            assert b.solved and b.extra["answer"] == "replica"
+            np.testing.assert_array_equal(a.w, b.w)
+
+
+def test_uncoupled_replicas_sample_like_independent_sa():
+    # gamma = 0: each of y replicas is an SA chain; the mean final energy of 3 replicas over
+    # 8 instances must match that of single SA runs on the same instances within noise.
+    model = Perceptron(101)
+    schedule = {"sweeps": 30, "beta0": 1.0, "beta1": 1.0}
+    single, replicated = [], []
+    for seed in range(8):
+        problem = storage(101, 0.6, seed=seed)
+        for r in range(3):
+            single.append(wfm.solve(problem, model, "sa", seed=100 * seed + r, **schedule).errors)
+        out = wfm.solve(problem, model, "rsa", seed=seed, replicas=3, gamma0=0.0, gamma1=0.0, **schedule)
+        replicated.extend(out.extra["replica_errors"])
+    spread = np.std(single) * np.sqrt(2.0 / len(single))
+    assert abs(np.mean(single) - np.mean(replicated)) < 4 * spread
+
+
+def test_same_seed_same_run_and_history_fields():
+    problem, model = storage(61, 0.4, seed=0), Perceptron(61)
+    a = wfm.solve(problem, model, "rsa", seed=3, sweeps=50)
+    b = wfm.solve(problem, model, "rsa", seed=3, sweeps=50)
+    np.testing.assert_array_equal(a.w, b.w)
+    assert set(a.history) == {"beta", "gamma", "energy", "best", "centre_errors", "distance",
+                              "acceptance", "moves"}
+    assert np.all(np.diff(a.history["gamma"]) > 0) and np.all(np.diff(a.history["beta"]) > 0)
+    assert np.all((a.history["distance"] >= 0) & (a.history["distance"] <= 0.5))
+
+
+def test_coupling_collapses_replicas_onto_the_centre():
+    problem, model = storage(101, 0.3, seed=1), Perceptron(101)
+    out = wfm.solve(problem, model, "rsa", seed=0, sweeps=200, beta0=0.2, beta1=0.2, gamma0=5.0,
+                    gamma1=5.0, coupling="explicit")
+    assert out.history["distance"][-1] < 0.05
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"coupling": "soft"}, "coupling must be one of"),
+    ({"gamma0": 0.0, "gamma1": 1.0}, "gamma0 must be > 0"),
+    ({"gamma0": 0.5, "gamma1": 0.0}, "gamma0 must be 0"),
+    ({"beta0": 0.0}, "beta0 must be > 0"),
+    ({"replicas": 0}, "replicas must be >= 1"),
+    ({"sweeps": 0}, "sweeps must be >= 1"),
+    ({"check_every": -1}, "check_every must be >= 0"),
+])
+def test_bad_parameters_are_refused(params, message):
+    problem = storage(21, 0.3, seed=0)
+    with pytest.raises(ValueError, match=message):
+        wfm.solve(problem, Perceptron(21), "rsa", seed=0, **params)
+
+
+def test_unsupported_models_are_refused():
+    problem = storage(21, 0.3, seed=0)
+    with pytest.raises(ValueError, match="binary weights"):
+        wfm.solve(problem, Perceptron(21, "spherical"), "sa", seed=0)
+    with pytest.raises(ValueError, match="binary weights"):
+        wfm.solve(Problem(problem.X[:, :20], problem.y), Committee(20, 2, activation="relu",
+                  weights="continuous", second_layer="trainable"), "sa", seed=0)
+
+
+@pytest.mark.parametrize("kappa", [0.0, 0.4, -0.6])
+def test_band_delta_equals_full_delta_along_flips(kappa):
+    # The folded fast path (label-folded int8 rows, int16 stabilities, band of near-threshold
+    # patterns) against the energy kernel's full O(P) count and update.
+    from wfm._kernels import energy
+    problem, model = storage(301, P=200, seed=9), Perceptron(301, kappa=kappa)
+    state = EnergyState(problem, model, model.init(3))
+    yXT = np.ascontiguousarray(problem.XT * problem.y[None, :])
+    s16 = state.s.astype(np.int16)
+    band, work = np.empty(200, dtype=np.int64), np.empty(200, dtype=np.int64)
+    t = state.threshold
+    count = annealing.band_rebuild(s16, t, band)
+    rng = np.random.default_rng(1)
+    for i in rng.integers(0, 301, size=60):
+        for j in rng.integers(0, 301, size=5):  # proposals, not applied
+            assert annealing.band_flip_delta(yXT[j], s16, band, count, -2 * state.w[j], t) == \
+                energy.perceptron_flip_delta(state.XT, state.y, state.s, state.w, j, t)
+        count = annealing.band_flip(yXT[i], s16, -2 * state.w[i], t, band)
+        energy.perceptron_flip(state.XT, state.y, state.s, state.w, i)
+        np.testing.assert_array_equal(s16, state.s)
+        assert not annealing.band_differs(s16, t, band, count, work)
+    assert 0 < count < 200
+    band[0] = (band[0] + 1) % 200
+    assert annealing.band_differs(s16, t, band, count, work)

@@ -1,0 +1,368 @@
+"""Single-flip Monte Carlo on y coupled replicas of binary weights: SA, RSA, greedy, rgreedy.
+
+One kernel covers the four searches (SCIENCE.md, "Algorithms"). The replicas a = 0..y-1 are
+binary weight vectors w^a with flat index f = k n + j (a perceptron is the case K = 1); each
+keeps its own incremental energy state of :mod:`wfm._kernels.energy`. The replicas are sampled
+from the robust ensemble of Baldassi et al., "Unreasonable effectiveness of learning neural
+networks", PNAS 113, E7655 (2016), and "Local entropy as a measure for sampling solutions in
+constraint satisfaction problems", J. Stat. Mech. (2016) 023301, with Boltzmann weight
+
+    exp(-beta sum_a E(w^a) + C),
+
+E the training energy (errors) and C the coupling term:
+
+- ``NONE``: C = 0 (independent replicas; y = 1 is plain SA);
+- ``EXPLICIT``: C = gamma sum_a w^a . c with an explicit binary centre c, itself updated by
+  Metropolis flips (a centre flip at f changes C by -2 gamma c_f Sigma_f, with
+  Sigma_f = sum_a w^a_f kept per site);
+- ``TRACED``: the centre summed out, C = sum_f log(2 cosh(gamma Sigma_f)).
+
+A replica flip at f changes C in O(1) through Sigma_f and E in O(P). Metropolis: a move is
+accepted when the log-weight change L = -beta dE + dC is >= 0, otherwise with probability
+exp(L). beta = inf is the zero-temperature search: a move that raises the energy is refused,
+one that lowers it is accepted, and an energy-neutral move is accepted with probability
+min(1, exp(dC)) (the coupling keeps its finite strength gamma); with C = 0 this accepts exactly
+the moves that do not raise the energy.
+
+Binary perceptron fast path: labels folded into the transposed patterns (int8) and int16
+stabilities; the energy change of a proposed flip is counted on the band of patterns with
+theta - 1 <= s_mu <= theta + 2 only (:func:`band_flip_delta`), which an accepted flip rebuilds
+while it updates the P stabilities. Near a solution most proposals are refused, so a move costs
+O(band) instead of O(P).
+
+Randomness: Numba's Mersenne Twister, seeded at the start of the kernel; one uniform draw
+picks each site (f = floor(u Nw)) and one more decides each move that raises E_tot at finite
+beta. The stream equals ``numpy.random.RandomState(seed).random_sample()``.
+"""
+import numpy as np
+from numba import njit
+
+from wfm._kernels.energy import (committee_energy, committee_fields, committee_flip,
+                                 committee_flip_delta, committee_outputs, count_at_most,
+                                 perceptron_flip, perceptron_flip_delta, perceptron_stabilities)
+
+NONE = 0
+EXPLICIT = 1
+TRACED = 2
+
+CHECK_OK = 0
+CHECK_FIELDS = 1
+CHECK_ENERGY = 2
+CHECK_SUMS = 3
+
+
+@njit(cache=True)
+def log_cosh(x):
+    """log cosh(x) without overflow: |x| + log1p(exp(-2|x|)) - log 2."""
+    a = abs(x)
+    return a + np.log1p(np.exp(-2.0 * a)) - np.log(2.0)
+
+
+@njit(cache=True)
+def coupling_gain(mode, gamma, value, centre_value, total):
+    """Change dC of the coupling term when a replica weight ``value`` at a site flips.
+
+    ``centre_value`` is c_f (EXPLICIT) and ``total`` is Sigma_f = sum_a w^a_f before the flip:
+    dC = -2 gamma w c_f (EXPLICIT), log cosh(gamma (Sigma_f - 2 w)) - log cosh(gamma Sigma_f)
+    (TRACED), 0 (NONE).
+    """
+    if mode == EXPLICIT:
+        return -2.0 * gamma * value * centre_value
+    if mode == TRACED and gamma != 0.0:
+        return log_cosh(gamma * (total - 2 * value)) - log_cosh(gamma * total)
+    return 0.0
+
+
+@njit(cache=True)
+def accept(dE, dC, beta):
+    """Metropolis test of a move with energy change dE and coupling change dC (module docstring).
+
+    Draws a uniform number only when the log-weight change is negative and finite.
+    """
+    if dE != 0 and np.isinf(beta):
+        return dE < 0
+    gain = dC - beta * dE if dE != 0 else dC
+    if gain >= 0.0:
+        return True
+    return np.random.random() < np.exp(gain)
+
+
+@njit(cache=True)
+def band_rebuild(s, threshold, band):
+    """Fill ``band`` with the patterns whose stability can change error status under one flip.
+
+    With labels folded in, a flip changes s_mu by +-2, so [s_mu <= theta] changes only when
+    theta - 1 <= s_mu <= theta + 2. Returns the number of such patterns (listed first in
+    ``band``, in increasing order).
+    """
+    count = 0
+    for mu in range(s.shape[0]):
+        if threshold - 1 <= s[mu] <= threshold + 2:
+            band[count] = mu
+            count += 1
+    return count
+
+
+@njit(cache=True)
+def band_flip_delta(row, s, band, count, change, threshold):
+    """Energy change of a binary-perceptron flip with labels folded into the patterns, O(band).
+
+    ``row`` is sigma_mu xi_mu,i (int8, row i of the label-folded transposed patterns), ``s``
+    the int16 stabilities (valid while |s| + 2 fits in int16: N <= 32000), ``change`` = -2 w_i,
+    ``threshold`` the integer theta, ``band[:count]`` the band of :func:`band_rebuild`. The
+    full count dE = sum_mu [s_mu + change row_mu <= theta] - [s_mu <= theta] of
+    :func:`wfm._kernels.energy.perceptron_flip_delta` only has terms on the band: a step
+    change row_mu = +2 removes an error iff s_mu is theta - 1 or theta, a step -2 adds one iff
+    s_mu is theta + 1 or theta + 2. Near a solution the band holds a few per cent of P.
+    """
+    dE = 0
+    for b in range(count):
+        mu = band[b]
+        if change * row[mu] > 0:
+            if s[mu] <= threshold:
+                dE -= 1
+        elif s[mu] > threshold:
+            dE += 1
+    return dE
+
+
+@njit(cache=True)
+def band_flip(row, s, change, threshold, band):
+    """Apply s_mu <- s_mu + change row_mu (int16) and rebuild the band in the same pass.
+
+    Returns the size of the new band.
+    """
+    c = np.int16(change)
+    count = 0
+    for mu in range(s.shape[0]):
+        new = np.int16(s[mu] + c * row[mu])
+        s[mu] = new
+        if threshold - 1 <= new <= threshold + 2:
+            band[count] = mu
+            count += 1
+    return count
+
+
+@njit(cache=True)
+def band_differs(s, threshold, band, count, work):
+    """True when ``band[:count]`` is not the band of ``s`` (``work``: int array of P)."""
+    fresh = band_rebuild(s, threshold, work)
+    if fresh != count:
+        return True
+    for b in range(count):
+        if band[b] != work[b]:
+            return True
+    return False
+
+
+@njit(cache=True)
+def replica_energy(X, labels, threshold, W, v, rule, tree, committee, work_s, work_H, work_S):
+    """Training energy of one weight array W (K, n) computed from scratch (O(N P))."""
+    if committee:
+        committee_fields(X, W, tree, work_H)
+        committee_outputs(work_H, v, rule, work_S)
+        return committee_energy(labels, work_S)
+    perceptron_stabilities(X, labels, W[0], work_s)
+    return count_at_most(work_s, threshold)
+
+
+@njit(cache=True)
+def majority_centre(W, centre):
+    """centre_f = sign(sum_a W[a]_f), ties broken by replica 0 (the TRACED answer)."""
+    y, K, n = W.shape
+    for k in range(K):
+        for j in range(n):
+            total = 0
+            for a in range(y):
+                total += W[a, k, j]
+            if total > 0:
+                centre[k * n + j] = 1
+            elif total < 0:
+                centre[k * n + j] = -1
+            else:
+                centre[k * n + j] = W[0, k, j]
+
+
+@njit(cache=True)
+def mean_distance(W, centre):
+    """Mean over replicas of the normalised Hamming distance d(w^a, c) = (1 - w^a.c / Nw) / 2."""
+    y, K, n = W.shape
+    total = 0.0
+    for a in range(y):
+        overlap = 0
+        for k in range(K):
+            for j in range(n):
+                overlap += W[a, k, j] * centre[k * n + j]
+        total += 0.5 * (1.0 - overlap / (K * n))
+    return total / y
+
+
+@njit(cache=True)
+def _fields_differ(kept, fresh):
+    scale = 1.0
+    for index in range(fresh.size):
+        scale = max(scale, abs(fresh.flat[index]))
+    for index in range(fresh.size):
+        if abs(kept.flat[index] - fresh.flat[index]) > 1e-9 * scale:
+            return True
+    return False
+
+
+@njit(cache=True)
+def verify_state(X, labels, threshold, s, H, S, W, v, rule, tree, committee, energies, sums,
+                 work_s, work_H, work_S):
+    """Recompute fields, energies and site sums of every replica; return a CHECK_* code."""
+    y, K, n = W.shape
+    for a in range(y):
+        energy = replica_energy(X, labels, threshold, W[a], v, rule, tree, committee,
+                                work_s, work_H, work_S)
+        if committee:
+            if _fields_differ(H[a], work_H) or _fields_differ(S[a], work_S):
+                return CHECK_FIELDS
+        elif _fields_differ(s[a], work_s):
+            return CHECK_FIELDS
+        if energy != energies[a]:
+            return CHECK_ENERGY
+    for k in range(K):
+        for j in range(n):
+            total = 0
+            for a in range(y):
+                total += W[a, k, j]
+            if total != sums[k * n + j]:
+                return CHECK_SUMS
+    return CHECK_OK
+
+
+@njit(cache=True)
+def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folded, energies,
+           centre, sums, mode, betas, gammas, seed, check_every,
+           work_s, work_H, work_S, centre_buffer, band, band_size, work_band,
+           hist_energy, hist_best, hist_centre, hist_distance, hist_accept):
+    """Run replicated single-flip Metropolis sweeps until a zero-energy point appears.
+
+    Parameters
+    ----------
+    X, XT : ndarray (P, N), (N, P)
+        Patterns and their transposed copy; with ``folded`` the rows of XT are
+        sigma_mu xi_mu,i (labels folded in, int8) and ``s`` is int16.
+    labels : ndarray (P,) int8
+    threshold : int or float
+        Perceptron error threshold (:mod:`wfm._kernels.energy`); unused for committees.
+    s : ndarray (y, P)
+        Perceptron stabilities per replica (a dummy (y, 1) array for committees).
+    H, S : ndarray (y, K, P), (y, P)
+        Committee fields and outputs per replica (dummies for a perceptron).
+    W : ndarray (y, K, n) int8
+        Replica weights; a perceptron has K = 1, n = N.
+    v, rule, tree, committee
+        Committee readout, rule code, architecture and the committee flag.
+    folded : bool
+        Perceptron fast path: label-folded int8 rows and int16 stabilities, the energy
+        change computed on the band of patterns near the threshold (:func:`band_flip_delta`).
+    energies : ndarray (y,) int64
+        Current energy of each replica, updated in place.
+    centre : ndarray (K n,) int8
+        Explicit centre (EXPLICIT) or work array for the majority centre.
+    sums : ndarray (K n,) int64
+        Sigma_f = sum_a w^a_f, updated in place.
+    mode : int
+        NONE, EXPLICIT or TRACED.
+    betas, gammas : ndarray (sweeps,)
+        Inverse temperature (inf for zero temperature) and coupling of each sweep.
+    seed : int
+        Seed of Numba's generator.
+    check_every : int
+        When positive, verify the incremental state against recomputation every
+        ``check_every`` replica moves (:func:`verify_state`).
+    work_s, work_H, work_S, centre_buffer
+        Work arrays of shapes (P,), (K, P), (P,) and (1, K, n) int8.
+    band, band_size, work_band : ndarray (y, P), (y,), (P,) int64
+        Folded path: the band of each replica (:func:`band_rebuild`), built here, kept
+        through accepted flips, and checked with the other incremental quantities.
+    hist_energy, hist_best, hist_centre, hist_distance, hist_accept : ndarray (sweeps,)
+        Filled per completed sweep: mean replica energy, smallest replica energy, training
+        errors of the centre (-1 for NONE), mean replica-centre distance, acceptance rate of
+        replica moves.
+
+    Returns
+    -------
+    sweeps : int
+        Sweeps run (the last one possibly partial).
+    answer : int
+        Replica a whose energy reached 0, y for the centre, -1 when nothing was solved.
+    status : int
+        CHECK_OK or the code of the first failed check.
+    moves : int
+        Replica moves proposed.
+    """
+    np.random.seed(seed)
+    y, K, n = W.shape
+    Nw = K * n
+    moves = 0
+    if folded:
+        for a in range(y):
+            band_size[a] = band_rebuild(s[a], threshold, band[a])
+    for sweep in range(betas.shape[0]):
+        beta, gamma = betas[sweep], gammas[sweep]
+        accepted = 0
+        for _ in range(Nw):
+            for a in range(y):
+                f = int(np.random.random() * Nw)
+                k, j = f // n, f % n
+                value = W[a, k, j]
+                if committee:
+                    dE = committee_flip_delta(XT, labels, H[a], S[a], W[a], v, rule, tree, k, j)
+                elif folded:
+                    dE = band_flip_delta(XT[j], s[a], band[a], band_size[a], -2 * value, threshold)
+                else:
+                    dE = perceptron_flip_delta(XT, labels, s[a], W[a, 0], j, threshold)
+                dC = coupling_gain(mode, gamma, value, centre[f], sums[f])
+                if accept(dE, dC, beta):
+                    if committee:
+                        committee_flip(XT, H[a], S[a], W[a], v, rule, tree, k, j)
+                    elif folded:
+                        band_size[a] = band_flip(XT[j], s[a], -2 * value, threshold, band[a])
+                        W[a, 0, j] = -value
+                    else:
+                        perceptron_flip(XT, labels, s[a], W[a, 0], j)
+                    energies[a] += dE
+                    sums[f] -= 2 * value
+                    accepted += 1
+                moves += 1
+                if mode == EXPLICIT:
+                    # Centre flip at the same site: dC = -2 gamma c_f Sigma_f, no energy.
+                    if accept(0, -2.0 * gamma * centre[f] * sums[f], beta):
+                        centre[f] = -centre[f]
+                if check_every > 0 and moves % check_every == 0:
+                    status = verify_state(X, labels, threshold, s, H, S, W, v, rule, tree, committee,
+                                          energies, sums, work_s, work_H, work_S)
+                    if folded and status == CHECK_OK:
+                        for b in range(y):
+                            if band_differs(s[b], threshold, band[b], band_size[b], work_band):
+                                status = CHECK_FIELDS
+                    if status != CHECK_OK:
+                        return sweep + 1, -1, status, moves
+                if energies[a] == 0:
+                    return sweep + 1, a, CHECK_OK, moves
+        total = 0.0
+        best = energies[0]
+        for a in range(y):
+            total += energies[a]
+            best = min(best, energies[a])
+        hist_energy[sweep] = total / y
+        hist_best[sweep] = best
+        hist_accept[sweep] = accepted / (Nw * y)
+        hist_centre[sweep] = -1
+        hist_distance[sweep] = 0.0
+        if mode != NONE:
+            if mode == TRACED:
+                majority_centre(W, centre)
+            hist_distance[sweep] = mean_distance(W, centre)
+            for f in range(Nw):
+                centre_buffer[0, f // n, f % n] = centre[f]
+            errors = replica_energy(X, labels, threshold, centre_buffer[0], v, rule, tree, committee,
+                                    work_s, work_H, work_S)
+            hist_centre[sweep] = errors
+            if errors == 0:
+                return sweep + 1, y, CHECK_OK, moves
+    return betas.shape[0], -1, CHECK_OK, moves

@@ -1,0 +1,236 @@
+"""Single-flip searches on binary weights: energy-only and local-entropy (replicated) twins.
+
+Registered algorithms (SCIENCE.md, "Algorithms"), for binary perceptrons and binary committees
+with a fixed second layer (sign, ReLU or parity output):
+
+- ``"sa"``: simulated annealing on the training energy E (errors), single-flip Metropolis moves
+  in O(P) with incrementally kept stabilities, beta raised geometrically from ``beta0`` to
+  ``beta1`` over ``sweeps`` sweeps, stop at E = 0.
+- ``"rsa"``: replicated SA on the robust-ensemble (local-entropy) objective of Baldassi et al.,
+  PNAS 113, E7655 (2016): ``replicas`` = y replicas sampled with weight
+  exp(-beta sum_a E(w^a) + gamma sum_a w^a . c). ``coupling="explicit"`` keeps a binary centre
+  c updated by flips; ``"traced"`` sums it out (weight exp(-beta sum_a E(w^a))
+  prod_i 2 cosh(gamma sum_a w^a_i)). gamma rises geometrically from ``gamma0`` to ``gamma1``
+  (scoping) while beta is annealed from ``beta0`` to ``beta1``.
+- ``"greedy"`` and ``"rgreedy"``: the zero-temperature versions (beta = inf): a flip that
+  raises a replica's energy is refused; ``greedy`` accepts every flip that does not raise E;
+  in ``rgreedy`` the energy-neutral flips (and centre flips) keep the Metropolis rule of the
+  finite coupling gamma, so the coupling biases the replicas' plateau moves towards the centre
+  without freezing them (:mod:`wfm._kernels.annealing`).
+
+A sweep proposes, ``Nw`` times (Nw = number of weights), one flip of a uniformly random site in
+each replica in turn (then, with an explicit centre, one centre flip at that site); so a sweep
+is ``replicas`` moves per weight and equal numbers of moves per weight mean
+``sweeps_sa = replicas * sweeps_rsa``. The registered defaults are such pairs: ``sa`` 21000
+sweeps and ``rsa`` 3 x 7000; ``greedy`` 3000 and ``rgreedy`` 5 x 600 (five replicas: at
+N = 201 they move the alpha where half the runs succeed from about 0.3 with three replicas to
+about 0.37, greedy being near 0.28). The ``rsa`` scoping gamma 0.1 -> 30 was chosen on the
+binary tree committee K = 3, N = 201 at alpha = 0.55, 10 instances (6/10 solved against 0/10
+with gamma 0.01 -> 10; sa: 2/10), and is at least as good as the latter on the perceptron. The run stops as soon as a replica reaches E = 0 (the
+answer is that replica) or, checked after every sweep, the centre has no training error (the
+answer is the centre; with ``"traced"`` the centre is the majority sign(sum_a w^a)). An
+unsolved replicated run returns the centre; an unsolved SA run returns its last point.
+
+``history`` (one entry per sweep): ``beta``, ``gamma``, ``energy`` (mean replica energy),
+``best`` (smallest replica energy), ``centre_errors`` (-1 without a centre), ``distance``
+(mean normalised Hamming distance of the replicas to the centre), ``acceptance`` (fraction of
+accepted replica moves), ``moves`` (cumulative replica moves per weight).
+``extra``: ``answer`` ("replica", "centre" or "none"), ``moves`` (replica moves proposed),
+``moves_per_weight``, ``replica_errors`` (final energies).
+
+With ``check_every`` > 0 the incremental stabilities/fields, energies and site sums of every
+replica are recomputed from scratch every ``check_every`` replica moves; a disagreement raises
+RuntimeError (a debugging aid used by the tests; it costs O(N P) per check).
+
+Reproducibility: the initial replicas are ``model.init`` draws from the run's generator, then
+one integer from it seeds Numba's generator in the kernel; a run is a pure function of its
+parameters and seed, and ``rsa`` with one replica and gamma = 0 follows the trajectory of ``sa``
+with the same seed and schedule.
+"""
+import numpy as np
+
+from wfm import _validate as check
+from wfm._kernels import annealing
+from wfm.algorithms import register
+from wfm.energy import EnergyState
+
+_FOLDED_MAX_N = 32000  # int16 stabilities hold |s| + 2 <= N + 2
+_MODES = {"explicit": annealing.EXPLICIT, "traced": annealing.TRACED}
+_CHECK_MESSAGES = {annealing.CHECK_FIELDS: "incremental stabilities/fields differ from their recomputation",
+                   annealing.CHECK_ENERGY: "incremental energy differs from its recomputation",
+                   annealing.CHECK_SUMS: "site sums over replicas differ from their recomputation"}
+
+
+def _accepts(model):
+    if not getattr(model, "binary", False):
+        return "single-flip Monte Carlo needs binary weights"
+    if getattr(model, "trainable", False):
+        return "a trainable second layer is not supported (use second_layer='fixed')"
+    return None
+
+
+def geometric_schedule(start, stop, steps):
+    """``steps`` values from ``start`` to ``stop`` in geometric progression (constant if equal).
+
+    A zero ``stop`` gives zeros (no coupling); ``start`` must then be 0 as well.
+    """
+    if stop == 0.0:
+        return np.zeros(steps)
+    if steps == 1:
+        return np.array([float(stop)])
+    return start * (stop / start) ** (np.arange(steps) / (steps - 1))
+
+
+def _schedules(sweeps, beta0, beta1, gamma0, gamma1, zero_temperature):
+    sweeps = check.integer("sweeps", sweeps, minimum=1)
+    if zero_temperature:
+        betas = np.full(sweeps, np.inf)
+    else:
+        beta0 = check.real("beta0", beta0, strict_minimum=True, minimum=0.0)
+        beta1 = check.real("beta1", beta1, strict_minimum=True, minimum=0.0)
+        betas = geometric_schedule(beta0, beta1, sweeps)
+    gamma1 = check.real("gamma1", gamma1, minimum=0.0)
+    gamma0 = check.real("gamma0", gamma0, minimum=0.0)
+    if gamma1 > 0.0 and gamma0 <= 0.0:
+        raise ValueError(f"gamma0 must be > 0 when gamma1 > 0 (geometric scoping), got gamma0={gamma0}")
+    if gamma1 == 0.0 and gamma0 != 0.0:
+        raise ValueError(f"gamma0 must be 0 when gamma1 = 0 (no coupling), got gamma0={gamma0}")
+    return betas, geometric_schedule(gamma0, gamma1, sweeps)
+
+
+def run_replicas(problem, model, rng, *, replicas, mode, betas, gammas, check_every):
+    """Run the replicated single-flip search of :mod:`wfm._kernels.annealing`.
+
+    Parameters
+    ----------
+    problem, model
+        The training set and a binary model with a fixed second layer.
+    rng : numpy.random.Generator
+        Draws the initial replicas (``model.init``) and the kernel's seed.
+    replicas : int
+        Number of replicas y.
+    mode : int
+        ``annealing.NONE``, ``EXPLICIT`` or ``TRACED``.
+    betas, gammas : ndarray (sweeps,)
+        Inverse temperature (inf: zero temperature) and coupling per sweep.
+    check_every : int
+        Verify the incremental state every that many replica moves (0: never).
+
+    Returns
+    -------
+    dict
+        ``w``, ``iterations`` (sweeps), ``history`` and ``extra`` as in the module docstring.
+    """
+    replicas = check.integer("replicas", replicas, minimum=1)
+    check_every = check.integer("check_every", check_every, minimum=0)
+    states = [EnergyState(problem, model, model.init(rng)) for _ in range(replicas)]
+    seed = int(rng.integers(0, 2**31 - 1))
+    first = states[0]
+    P = problem.P
+    committee = first.kind == "committee"
+    if committee:
+        K, n = first.K, first.n
+        s = np.zeros((replicas, 1), dtype=first._field_dtype)
+        H = np.stack([state.H for state in states])
+        S = np.stack([state.S for state in states])
+        v, rule, tree, threshold = first.v, first.rule, first.tree, 0
+        W = np.stack([state.W for state in states])
+    else:
+        K, n = 1, problem.N
+        s = np.stack([state.s for state in states])
+        H = np.zeros((replicas, 1, 1), dtype=first._field_dtype)
+        S = np.zeros((replicas, 1))
+        v, rule, tree, threshold = np.ones(1), 0, False, first.threshold
+        W = np.stack([state.w for state in states]).reshape(replicas, 1, n)
+    XT = problem.XT
+    folded = not committee and s.dtype == np.int32 and problem.N <= _FOLDED_MAX_N
+    if folded:
+        # Fast path: labels folded into the int8 rows, int16 stabilities (|s| <= N).
+        XT = np.ascontiguousarray(problem.XT * problem.y[None, :])
+        s = s.astype(np.int16)
+    energies = np.array([state.energy for state in states], dtype=np.int64)
+    sums = W.reshape(replicas, K * n).astype(np.int64).sum(axis=0)
+    centre = np.empty(K * n, dtype=np.int8)
+    annealing.majority_centre(W, centre)
+    sweeps = betas.shape[0]
+    history = {key: np.zeros(sweeps) for key in ("energy", "best", "centre_errors", "distance", "acceptance")}
+    work_s = np.empty(P, dtype=s.dtype)
+    work_H = np.empty((K, P), dtype=H.dtype)
+    work_S = np.empty(P)
+    band_rows = replicas if folded else 1
+    band, band_size = np.empty((band_rows, P), dtype=np.int64), np.zeros(band_rows, dtype=np.int64)
+    done, answer, status, moves = annealing.anneal(
+        problem.X, XT, problem.y, threshold, s, H, S, W, v, rule, tree, committee, folded, energies,
+        centre, sums, mode, betas, gammas, seed, check_every, work_s, work_H, work_S,
+        np.empty((1, K, n), dtype=np.int8), band, band_size, np.empty(P, dtype=np.int64),
+        history["energy"], history["best"],
+        history["centre_errors"], history["distance"], history["acceptance"])
+    if status != annealing.CHECK_OK:
+        raise RuntimeError(f"{_CHECK_MESSAGES[status]} after {moves} moves")
+    Nw = K * n
+    complete = done if answer == -1 else done - 1  # sweeps whose history was recorded
+    history = {key: value[:complete] for key, value in history.items()}
+    history["centre_errors"] = history["centre_errors"].astype(np.int64)
+    history["beta"], history["gamma"] = betas[:complete].copy(), gammas[:complete].copy()
+    history["moves"] = replicas * np.arange(1, complete + 1, dtype=float)
+    if answer == replicas or (answer == -1 and mode != annealing.NONE):
+        if mode == annealing.TRACED:
+            annealing.majority_centre(W, centre)
+        w = centre.reshape(K, n).copy()
+        label = "centre" if answer == replicas else "none"
+    else:
+        a = answer if answer >= 0 else int(np.argmin(energies))
+        w = W[a].copy()
+        label = "replica" if answer >= 0 else "none"
+    if not committee:
+        w = w.reshape(n)
+    extra = {"answer": label, "moves": int(moves), "moves_per_weight": moves / Nw,
+             "replica_errors": energies.copy()}
+    return {"w": w, "iterations": done, "history": history, "extra": extra}
+
+
+def _mode(coupling):
+    return _MODES[check.choice("coupling", coupling, tuple(_MODES))]
+
+
+@register("sa", defaults={"sweeps": 21000, "beta0": 1.0, "beta1": 10.0, "check_every": 0},
+          accepts=_accepts,
+          summary="simulated annealing on the training energy (binary weights, single flips)")
+def sa(problem, model, rng, *, sweeps, beta0, beta1, check_every):
+    """Simulated annealing, beta from ``beta0`` to ``beta1`` (geometric) over ``sweeps`` sweeps."""
+    betas, gammas = _schedules(sweeps, beta0, beta1, 0.0, 0.0, False)
+    return run_replicas(problem, model, rng, replicas=1, mode=annealing.NONE, betas=betas,
+                        gammas=gammas, check_every=check_every)
+
+
+@register("rsa", defaults={"replicas": 3, "coupling": "traced", "sweeps": 7000, "beta0": 1.0,
+                           "beta1": 10.0, "gamma0": 0.1, "gamma1": 30.0, "check_every": 0},
+          accepts=_accepts,
+          summary="replicated simulated annealing on the local-entropy (robust-ensemble) objective")
+def rsa(problem, model, rng, *, replicas, coupling, sweeps, beta0, beta1, gamma0, gamma1, check_every):
+    """Replicated SA: beta from ``beta0`` to ``beta1`` and gamma from ``gamma0`` to ``gamma1``."""
+    mode = _mode(coupling)
+    betas, gammas = _schedules(sweeps, beta0, beta1, gamma0, gamma1, False)
+    return run_replicas(problem, model, rng, replicas=replicas, mode=mode, betas=betas,
+                        gammas=gammas, check_every=check_every)
+
+
+@register("greedy", defaults={"sweeps": 3000, "check_every": 0}, accepts=_accepts,
+          summary="zero-temperature single-flip search on the training energy")
+def greedy(problem, model, rng, *, sweeps, check_every):
+    """Accept every flip that does not raise the energy, for at most ``sweeps`` sweeps."""
+    betas, gammas = _schedules(sweeps, None, None, 0.0, 0.0, True)
+    return run_replicas(problem, model, rng, replicas=1, mode=annealing.NONE, betas=betas,
+                        gammas=gammas, check_every=check_every)
+
+
+@register("rgreedy", defaults={"replicas": 5, "coupling": "traced", "sweeps": 600, "gamma0": 0.01,
+                               "gamma1": 3.0, "check_every": 0},
+          accepts=_accepts,
+          summary="zero-temperature single-flip search on the local-entropy objective (y replicas)")
+def rgreedy(problem, model, rng, *, replicas, coupling, sweeps, gamma0, gamma1, check_every):
+    """Zero-temperature replicated search; gamma grows geometrically from ``gamma0`` to ``gamma1``."""
+    mode = _mode(coupling)
+    betas, gammas = _schedules(sweeps, None, None, gamma0, gamma1, True)
+    return run_replicas(problem, model, rng, replicas=replicas, mode=mode, betas=betas,
+                        gammas=gammas, check_every=check_every)
