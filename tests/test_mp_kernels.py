@@ -6,6 +6,7 @@ import pytest
 
 import naive_mp as naive
 from wfm._kernels import gauss
+from wfm._kernels.amp_committee import amp_committee_step, mixture_ratio
 from wfm._kernels.amp_perceptron import amp_step
 from wfm._kernels.bp_committee import committee_errors, committee_sweep
 from wfm._kernels.bp_perceptron import bp_sweep
@@ -59,6 +60,33 @@ def test_amp_iteration_matches_twin(gamma, y):
     amp_step(problem.X, problem.XT, problem.y, 0.2, h, g, B, *work, gamma, y, 0.3, 0.0, 1)
     for ours, ref in zip((h, g, B), expected):
         assert np.allclose(ours, ref, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("tree", [True, False])
+@pytest.mark.parametrize("gamma, y", [(math.inf, 1.0), (1.0, 3.0), (math.inf, 2.5)])
+def test_amp_committee_iteration_matches_twin(tree, gamma, y):
+    model = Committee(45 if tree else 15, 3 if tree else 5, tree=tree)
+    problem = storage(model.N, P=20, seed=5)
+    rng = np.random.default_rng(3)
+    K, n = model.shape
+    P = problem.P
+    h, g, B = rng.normal(0, 0.5, (K, n)), rng.normal(0, 0.3, (K, P)), rng.normal(0, 0.5, (K, n))
+    expected = naive.amp_committee_iteration(problem.X, problem.y, tree, h, g, B, gamma, y, 0.3)
+    work = (np.zeros((K, n)), np.zeros((K, P)), np.zeros((K, P)), np.zeros((K, n))) + tuple(
+        np.zeros(K) for _ in range(4))
+    amp_committee_step(problem.X, problem.XT, problem.y, tree, h, g, B, *work, gamma, y, 0.3, 0.0, 1)
+    for ours, ref in zip((h, g, B), expected):
+        assert np.allclose(ours, ref, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("c", [0.0, 1e-300, 1e-3, 0.5, 1e3, 1e300, math.inf])
+def test_mixture_ratio_is_the_log_derivative(c):
+    z = np.linspace(-40, 60, 1001)
+    ours = np.array([mixture_ratio(c, v) for v in z])
+    log_G = -0.5 * z ** 2 - 0.5 * np.log(2 * np.pi)
+    ref = np.exp(log_G) / (c + np.exp(naive.logH(z))) if c > 0 else np.exp(log_G - naive.logH(z))
+    assert np.all(np.isfinite(ours))
+    assert np.allclose(ours, ref, rtol=1e-11, atol=1e-300)
 
 
 @pytest.mark.parametrize("sequential", [False, True])
