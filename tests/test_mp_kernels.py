@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import naive_mp as naive
-from wfm._kernels import gauss
+from wfm._kernels import gauss, logh_table
 from wfm._kernels.amp_committee import amp_committee_step, mixture_ratio
 from wfm._kernels.amp_perceptron import amp_step
 from wfm._kernels.bp_committee import committee_errors, committee_sweep
@@ -21,6 +21,20 @@ def test_logH_matches_log_ndtr_over_the_whole_line():
     ref = naive.logH(x)
     assert np.all(np.isfinite(ours))
     assert np.allclose(ours, ref, rtol=1e-12, atol=1e-15)
+
+
+def test_tabulated_logH_error_is_bounded_over_the_whole_line():
+    rng = np.random.default_rng(0)
+    x = np.concatenate([np.linspace(-50, 80, 200001), rng.uniform(logh_table.X_LO, logh_table.X_HI, 100000),
+                        [logh_table.X_LO, logh_table.X_HI, np.nextafter(logh_table.X_HI, 0.0), -1e4, 1e4]])
+    ours = np.array([logh_table.logH_table(v, logh_table.TABLE) for v in x])
+    ref = naive.logH(x)
+    # Hermite bound STEP^4 max|d^4 log H| / 384 < 1e-11 inside the table; exact formulas outside
+    assert np.all(np.abs(ours - ref) < 1e-11 + 1e-14 * np.abs(ref))
+    assert np.all(np.abs(ours - ref) <= 1e-6 * np.abs(ref) + 1e-300)
+    grid = logh_table.X_LO + logh_table.STEP * np.arange(0, 5376, 7)
+    nodes = np.array([logh_table.logH_table(v, logh_table.TABLE) for v in grid])
+    assert np.allclose(nodes, naive.logH(grid), rtol=1e-13, atol=1e-300)
 
 
 def test_GH_is_the_inverse_mills_ratio():

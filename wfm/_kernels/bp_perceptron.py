@@ -15,7 +15,8 @@ import math
 
 from numba import njit
 
-from wfm._kernels.gauss import focusing_field, half_log_ratio_H, tanh
+from wfm._kernels.gauss import focusing_field, tanh
+from wfm._kernels.logh_table import TABLE, logH_table
 
 _V_MIN = 1.0e-12  # floor of a cavity variance: fully polarised cavities give V = 0
 
@@ -39,6 +40,7 @@ def bp_sweep(X, sigma, kappa, u, H, F, H_old, mcav, damping, sequential):
         every pattern reads the fields of the previous sweep.
     """
     P, N = X.shape
+    table = TABLE
     threshold = kappa * math.sqrt(N)
     H_old[:] = H
     source = H if sequential else H_old
@@ -59,7 +61,7 @@ def bp_sweep(X, sigma, kappa, u, H, F, H_old, mcav, damping, sequential):
             r = 1.0 / math.sqrt(v)
             a = (threshold - s * (M - row[i] * m)) * r
             d = s * row[i] * r
-            new = half_log_ratio_H(a, d)
+            new = 0.5 * (logH_table(a - d, table) - logH_table(a + d, table))
             new = damping * urow[i] + (1.0 - damping) * new
             H[i] += new - urow[i]
             urow[i] = new
