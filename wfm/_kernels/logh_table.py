@@ -19,23 +19,18 @@ STEP = 1.0 / 128.0
 _INV_STEP = 128.0
 
 
-@njit(cache=True)
 def _build(x_lo, step, cells):
-    """Hermite coefficients (cells, 4) of log H on the grid x_lo + j step."""
-    table = np.empty((cells, 4))
-    f0 = logH(x_lo)
-    d0 = -GH(x_lo) * step
-    for j in range(cells):
-        x1 = x_lo + (j + 1) * step
-        f1 = logH(x1)
-        d1 = -GH(x1) * step
-        df = f1 - f0
-        table[j, 0] = f0
-        table[j, 1] = d0
-        table[j, 2] = 3.0 * df - 2.0 * d0 - d1
-        table[j, 3] = -2.0 * df + d0 + d1
-        f0, d0 = f1, d1
-    return table
+    """Hermite coefficients (cells, 4) of log H on the grid x_lo + j step.
+
+    Evaluated once at import with the pure-Python versions of the kernels' own formulas
+    (``py_func``), so the table never depends on a stale compiled cache.
+    """
+    x = x_lo + step * np.arange(cells + 1)
+    f = np.array([logH.py_func(v) for v in x])
+    d = -step * np.array([GH.py_func(v) for v in x])
+    df = np.diff(f)
+    return np.ascontiguousarray(np.stack([f[:-1], d[:-1], 3.0 * df - 2.0 * d[:-1] - d[1:],
+                                          -2.0 * df + d[:-1] + d[1:]], axis=1))
 
 
 TABLE = _build(X_LO, STEP, int(round((X_HI - X_LO) / STEP)))
