@@ -13,6 +13,7 @@ phi(gamma, (y - 1) phi(gamma, H_j)) (see :func:`wfm._kernels.gauss.focusing_fiel
 """
 import math
 
+import numpy as np
 from numba import njit
 
 from wfm._kernels.gauss import focusing_field, tanh
@@ -41,6 +42,7 @@ def bp_sweep(X, sigma, kappa, u, H, F, H_old, mcav, damping, sequential):
     """
     P, N = X.shape
     table = TABLE
+    plus = np.empty(N)
     threshold = kappa * math.sqrt(N)
     H_old[:] = H
     source = H if sequential else H_old
@@ -55,13 +57,17 @@ def bp_sweep(X, sigma, kappa, u, H, F, H_old, mcav, damping, sequential):
             mcav[i] = m
             M += row[i] * m
             V += 1.0 - m * m
+        # arguments a -/+ d of every message first (a loop the compiler vectorises), then the
+        # table lookups
         for i in range(N):
             m = mcav[i]
-            v = max(V - (1.0 - m * m), _V_MIN)
-            r = 1.0 / math.sqrt(v)
+            r = 1.0 / math.sqrt(max(V - (1.0 - m * m), _V_MIN))
             a = (threshold - s * (M - row[i] * m)) * r
             d = s * row[i] * r
-            new = 0.5 * (logH_table(a - d, table) - logH_table(a + d, table))
+            mcav[i] = a - d
+            plus[i] = a + d
+        for i in range(N):
+            new = 0.5 * (logH_table(mcav[i], table) - logH_table(plus[i], table))
             new = damping * urow[i] + (1.0 - damping) * new
             H[i] += new - urow[i]
             urow[i] = new
