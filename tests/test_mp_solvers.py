@@ -169,6 +169,20 @@ def test_protocol_objects_and_mismatches():
         wfm.solve(problem, Committee(21, 3, tree=False, activation="relu"), "bp", seed=0)
 
 
+def test_undamped_sequential_fbp_solves_a_small_perceptron():
+    problem, model = storage(201, 0.6, seed=5), Perceptron(201)
+    result = wfm.solve(problem, model, "fbp", seed=0, sequential=True, damping=0.0, max_iters=100, init=0.3)
+    assert result.solved and model.errors(problem, result.w) == 0
+
+
+@pytest.mark.slow
+def test_famp_solves_the_benchmark_committee():
+    model = Committee(321, 5, tree=False)
+    problem = storage(321, P=802, seed=3000)
+    result = wfm.solve(problem, model, "famp", seed=0)
+    assert result.solved and model.errors(problem, result.w) == 0
+
+
 @pytest.mark.slow
 def test_famp_solves_N1001_alpha07():
     problem, model = storage(1001, 0.7, seed=0), Perceptron(1001)

@@ -10,6 +10,8 @@ where M_mu\\i = sum_{j != i} xi_mu_j m_j->mu and V_mu\\i = sum_{j != i} (1 - m_j
 exact cavity mean and variance of the Gaussian (central-limit) pre-activation, and
 m_j->mu = tanh(H_j + F_j - u_mu_j) with H_j = sum_mu u_mu_j and F_j the focusing field
 phi(gamma, (y - 1) phi(gamma, H_j)) (see :func:`wfm._kernels.gauss.focusing_field`).
+log H is read from the cubic Hermite table of :mod:`wfm._kernels.logh_table` (absolute error
+below 1e-11, exact formulas outside the table).
 """
 import math
 
