@@ -27,18 +27,17 @@ from wfm._kernels.gauss import GH, focusing_field
 from wfm._kernels.linalg import matvec_rows
 
 _V_MIN = 1.0e-12  # floor of a unit's variance: fully polarised weights give V = 0
-_SQRT2 = math.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 
 @njit(cache=True)
-def mixture_ratio(c, z):
-    """r(z) = G(z) / (c + H(z)) for c >= 0 (c = inf gives 0): d/dz of -log(c + H(z))."""
+def mixture_ratio(c, z, Hz):
+    """r(z) = G(z) / (c + H(z)) for c >= 0 (c = inf gives 0), given Hz = H(z): -d/dz log(c + H(z))."""
     if c == 0.0:
         return GH(z)
     if c == math.inf:
         return 0.0
-    return _INV_SQRT_2PI * math.exp(-0.5 * z * z) / (c + 0.5 * math.erfc(z / _SQRT2))
+    return _INV_SQRT_2PI * math.exp(-0.5 * z * z) / (c + Hz)
 
 
 @njit(cache=True)
@@ -60,7 +59,7 @@ def committee_output(sigma, omega, V, g, Gamma, p, q, dist):
             sqrt_v = math.sqrt(V[k])
             z = -s * omega[k, mu] / sqrt_v
             if D > 0.0:
-                r = mixture_ratio(C / D, z)
+                r = mixture_ratio(C / D, z, p[k] if s > 0 else q[k])  # H(z) = P(tau_k = sigma)
             else:
                 r = 0.0
             g[k, mu] = s * r / sqrt_v
@@ -106,7 +105,10 @@ def amp_committee_step(X, XT, sigma, tree, h, g, B, m, omega, Gamma, B_new, V, p
                 m[k, i] = math.tanh(h[k, i])
                 v += 1.0 - m[k, i] * m[k, i]
             V[k] = max(v / n, _V_MIN)
-            matvec_rows(XT[off:off + n], m[k], omega[k])
+            if tree:
+                matvec_rows(XT[off:off + n], m[k], omega[k])
+            else:  # the whole contiguous XT: a layout the compiler vectorises
+                matvec_rows(XT, m[k], omega[k])
             for mu in range(P):
                 omega[k, mu] = omega[k, mu] * inv_sqrt_n - V[k] * g[k, mu]
         committee_output(sigma, omega, V, g, Gamma, p, q, dist)
