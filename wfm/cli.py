@@ -50,6 +50,32 @@ def cmd_info(args):
     return 0
 
 
+def cmd_show(args):
+    """Print what a results file holds and a summary table of its runs."""
+    import pandas as pd
+
+    from wfm import analysis, store
+
+    print(store.describe(args.file))
+    runs = store.load_runs(args.file)
+    if len(runs):
+        with pd.option_context("display.width", 200, "display.max_columns", 30):
+            print(analysis.summary(runs).to_string(index=False))
+    return 0
+
+
+def cmd_plot(args):
+    """Plot the mean of one column against another from a results file."""
+    from wfm import plots, store
+
+    plots.check_output(args.out)
+    runs = store.load_runs(args.file)
+    hue = [name for text in args.hue for name in text.split(",") if name]
+    plots.plot_columns(runs, args.x, args.y, hue, out=args.out)
+    print(f"wrote {args.out}")
+    return 0
+
+
 def build_parser():
     """The argument parser with every subcommand."""
     parser = _Parser(prog="wfm", description="Wide flat minima: learning landscapes of perceptrons "
@@ -57,6 +83,19 @@ def build_parser():
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     sub.add_parser("info", help="versions, Numba threading layer and cache, cores, algorithms") \
         .set_defaults(func=cmd_info)
+    show = sub.add_parser("show", help="summary of a results file (wfm.store, schema 1)")
+    show.add_argument("file", help="results file (.h5) written by a sweep")
+    show.set_defaults(func=cmd_show)
+    plot = sub.add_parser("plot", help="plot one column of a results file against another",
+                          description="Mean of --y against --x, one curve per --hue value; a boolean "
+                                      "--y (solved) is a probability with Wilson one-sigma error bars.")
+    plot.add_argument("file", help="results file (.h5) written by a sweep")
+    plot.add_argument("--x", required=True, help="column on the horizontal axis (e.g. alpha)")
+    plot.add_argument("--y", required=True, help="column averaged on the vertical axis (e.g. solved)")
+    plot.add_argument("--hue", action="append", default=[],
+                      help="column(s) giving one curve per value (repeatable or comma-separated)")
+    plot.add_argument("--out", required=True, help="figure file: .png, .pdf or .svg")
+    plot.set_defaults(func=cmd_plot)
     return parser
 
 

@@ -34,7 +34,8 @@ class Result:
     history : dict of ndarray
         Per-step records (algorithm specific, documented with each algorithm).
     params : dict
-        The hyperparameters used, defaults included.
+        The hyperparameters used, defaults included, as JSON-serialisable values (an object
+        such as a focusing protocol is recorded by its ``spec()``, which the algorithm accepts back).
     extra : dict
         Other algorithm-specific outputs (for example magnetizations).
     """
@@ -68,7 +69,8 @@ def register(name, *, defaults, accepts, summary):
     name : str
         Name used in :func:`solve` and on the command line.
     defaults : dict
-        Every hyperparameter with its default; :func:`solve` refuses unknown names.
+        Every hyperparameter with its default; :func:`solve` refuses unknown names. Defaults are
+        stored JSON-serialisable (objects by their ``spec()``), so sweeps can record them.
     accepts : callable
         ``accepts(model) -> str or None``: a reason why the model is not supported, or None.
     summary : str
@@ -77,13 +79,16 @@ def register(name, *, defaults, accepts, summary):
     def decorator(run):
         if name in _REGISTRY:
             raise ValueError(f"algorithm {name!r} is already registered")
-        _REGISTRY[name] = Algorithm(name, run, dict(defaults), accepts, summary)
+        _REGISTRY[name] = Algorithm(name, run, _plain(defaults), accepts, summary)
         return run
     return decorator
 
 
 def _load_builtin():
-    from wfm.algorithms import exact, message_passing  # noqa: F401  (register on import)
+    # each module registers its algorithms on import
+    from wfm.algorithms import exact  # noqa: F401
+    from wfm.algorithms import message_passing  # noqa: F401
+    from wfm.algorithms import perceptron_rule  # noqa: F401
 
 
 def names():
@@ -139,4 +144,9 @@ def solve(problem, model, algorithm, *, seed, **params):
     history = {key: np.asarray(value) for key, value in out.get("history", {}).items()}
     return Result(w=out["w"], errors=errors, solved=errors == 0,
                   iterations=int(out.get("iterations", 0)), seconds=seconds,
-                  history=history, params=merged, extra=out.get("extra", {}))
+                  history=history, params=_plain(merged), extra=out.get("extra", {}))
+
+
+def _plain(params):
+    """Parameters as JSON-serialisable values: objects with a ``spec()`` are replaced by it."""
+    return {key: value.spec() if hasattr(value, "spec") else value for key, value in params.items()}

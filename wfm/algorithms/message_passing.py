@@ -187,7 +187,10 @@ def fbp(problem, model, rng, *, protocol, damping, eps, max_iters, init, sequent
     return _run_bp(problem, model, rng, steps, damping, eps, max_iters, init, sequential)
 
 
-@register("famp", defaults={"protocol": StandardReinforcement(0.01), "damping": 0.5, "eps": 1e-3,
+# famp damping 0.8: with 0.5 the reinforced AMP iteration oscillates at low load (alpha <= 0.5,
+# N = 1001: 0/10 instances solved while 10/10 at alpha = 0.6); 0.8 solves 10/10 at every
+# alpha <= 0.7 for N = 101, 201, 1001 (seeds 0-9).
+@register("famp", defaults={"protocol": StandardReinforcement(0.01), "damping": 0.8, "eps": 1e-3,
                             "max_iters": 5, "init": 0.1},
           accepts=_accepts_amp,
           summary="focusing AMP for binary perceptrons and sign committees: the fast path to solutions")

@@ -137,7 +137,7 @@ NAMES = {"standard": StandardReinforcement, "pseudo": PseudoReinforcement}
 
 
 def resolve(protocol):
-    """Return a :class:`Protocol` from a protocol, a name ("standard", "pseudo") or (gamma, y) pairs."""
+    """Return a :class:`Protocol` from a protocol, a name ("standard", "pseudo"), a spec dict or (gamma, y) pairs."""
     if isinstance(protocol, Protocol):
         return protocol
     if isinstance(protocol, str):
@@ -147,4 +147,18 @@ def resolve(protocol):
         return NAMES[protocol]()
     if isinstance(protocol, (list, tuple)):
         return FreeScoping(protocol)
-    raise TypeError(f"protocol must be a Protocol, a name or a list of (gamma, y) pairs, got {protocol!r}")
+    if isinstance(protocol, dict):
+        return from_spec(protocol)
+    raise TypeError(f"protocol must be a Protocol, a name, a spec dict or a list of (gamma, y) pairs, "
+                    f"got {protocol!r}")
+
+
+def from_spec(spec):
+    """Rebuild a protocol from its :meth:`Protocol.spec` dictionary."""
+    kinds = {"standard": StandardReinforcement, "pseudo": PseudoReinforcement,
+             "scoping": Scoping, "free": FreeScoping}
+    arguments = dict(spec)
+    kind = arguments.pop("protocol", None)
+    if kind not in kinds:
+        raise ValueError(f"protocol spec must name one of {', '.join(map(repr, kinds))}, got {kind!r}")
+    return kinds[kind](**arguments)

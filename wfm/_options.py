@@ -1,0 +1,68 @@
+"""Command-line option parsing shared by the ``sims/`` scripts: value lists, ranges, key=value.
+
+Every parser raises ``ValueError`` naming the option, the text and what is allowed, so that
+scripts print it as one line and exit with code 2.
+"""
+import json
+
+import numpy as np
+
+
+def value(text):
+    """A JSON value (number, true/false, null, list) or, failing that, the text itself."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def assignment(option, text):
+    """``"name=value"`` -> (name, value) with :func:`value` applied to the value."""
+    name, sep, rest = text.partition("=")
+    name = name.strip()
+    if not sep or not name or not rest.strip() or not name.replace("_", "").replace(".", "").isalnum():
+        raise ValueError(f"{option} must be name=value (e.g. max_epochs=500), got {text!r}")
+    return name, value(rest.strip())
+
+
+def assignments(option, texts):
+    """Dict from a list of ``name=value`` texts; a repeated name is an error."""
+    out = {}
+    for text in texts or ():
+        name, parsed = assignment(option, text)
+        if name in out:
+            raise ValueError(f"{option} sets {name!r} twice")
+        out[name] = parsed
+    return out
+
+
+def numbers(option, texts, kind=float):
+    """Numbers from texts such as ``["0.5", "0.6,0.7"]`` or ``["0.3:0.8:0.05"]``.
+
+    ``start:stop:step`` includes ``stop`` when it lies on the grid; values are rounded to 10
+    decimals so that 0.1 + 0.2 gives the same key as 0.3.
+    """
+    out = []
+    for text in texts:
+        for part in str(text).split(","):
+            part = part.strip()
+            if not part:
+                continue
+            try:
+                if ":" in part:
+                    start, stop, step = (float(x) for x in part.split(":"))
+                    if not step > 0 or stop < start:
+                        raise ValueError
+                    count = int(np.floor((stop - start) / step + 1e-9)) + 1
+                    out.extend(kind(round(start + i * step, 10)) for i in range(count))
+                else:
+                    number = float(part)
+                    if kind is int and number != int(number):
+                        raise ValueError
+                    out.append(kind(round(number, 10)) if kind is float else int(number))
+            except ValueError:
+                form = "integers" if kind is int else "numbers or start:stop:step with step > 0"
+                raise ValueError(f"{option} must be {form}, got {part!r}") from None
+    if not out:
+        raise ValueError(f"{option} needs at least one value")
+    return out

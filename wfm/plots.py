@@ -1,0 +1,148 @@
+"""Figures from a table of runs: curves of a column against another, and the phase diagram.
+
+Figures are written whole or not at all (saved under a temporary name, then renamed).
+"""
+import os
+import pathlib
+
+import numpy as np
+
+from wfm import analysis
+
+FORMATS = (".png", ".pdf", ".svg")
+
+
+def check_output(path):
+    """Check, without writing, that a figure can be saved at ``path`` (.png, .pdf or .svg)."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"figure path must be a str or os.PathLike, got {path!r}")
+    path = pathlib.Path(path)
+    if path.suffix.lower() not in FORMATS:
+        raise ValueError(f"figure {str(path)!r} must end with one of {', '.join(FORMATS)}")
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"cannot write figure {str(path)!r}: folder {str(path.parent)!r} does not exist")
+    if not os.access(path.parent, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise PermissionError(f"cannot write figure {str(path)!r}: not writable")
+    return path
+
+
+def _save(figure, path):
+    path = check_output(path)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}{path.suffix}")
+    try:
+        figure.savefig(tmp, dpi=150, bbox_inches="tight")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def _figure():
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(6.4, 4.4))
+
+
+def _label(names, key):
+    values = key if isinstance(key, tuple) else (key,)
+    return ", ".join(f"{n}={v}" if n != "algorithm" else str(v) for n, v in zip(names, values))
+
+
+def plot_columns(runs, x, y, hue=(), out=None):
+    """Mean of column ``y`` against column ``x``, one curve per value of the ``hue`` columns.
+
+    Boolean ``y`` (e.g. ``solved``) is shown as a proportion with Wilson one-sigma error bars;
+    numeric ``y`` as a mean with its standard error. Failed runs are left out.
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        From :func:`wfm.store.load_runs`.
+    x, y : str
+        Column names.
+    hue : sequence of str
+        Columns whose combinations give separate curves.
+    out : str or os.PathLike, optional
+        Save the figure there (.png, .pdf, .svg).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    hue = [hue] if isinstance(hue, str) else list(hue)
+    analysis._require(runs, [x, y] + hue)
+    if out is not None:
+        check_output(out)
+    done = runs[runs["status"] == "done"]
+    values = done[y]
+    boolean = values.map(lambda v: isinstance(v, (bool, np.bool_))).all()
+    if not boolean and not np.issubdtype(np.asarray(values.tolist()).dtype, np.number):
+        raise ValueError(f"column {y!r} must be numeric or boolean to be plotted, got {values.dtype}")
+    figure = _figure()
+    ax = figure.add_subplot()
+    groups = done.groupby(hue, sort=True) if hue else [((), done)]
+    for key, group in groups:
+        stats = group.assign(_y=group[y].astype(float)).groupby(x, sort=True)["_y"]
+        xs = stats.mean().index.to_numpy()
+        mean, count = stats.mean().to_numpy(), stats.count().to_numpy()
+        if boolean:
+            lo, hi = analysis.wilson_interval(np.round(mean * count), count)
+            err = np.maximum([mean - lo, hi - mean], 0.0)
+        else:
+            err = stats.std(ddof=1).fillna(0.0).to_numpy() / np.sqrt(count)
+        ax.errorbar(xs, mean, yerr=err, marker="o", ms=3, capsize=2, label=_label(hue, key) if hue else None)
+    ax.set_xlabel(x)
+    ax.set_ylabel(f"P({y})" if boolean else y)
+    if hue:
+        ax.legend(title=", ".join(hue), fontsize="small")
+    if out is not None:
+        _save(figure, out)
+    return figure
+
+
+def plot_phase_diagram(runs, out=None, level=0.5):
+    """Success probability against alpha, one curve per (algorithm, N), with thresholds.
+
+    Error bars are Wilson one-sigma intervals; the threshold of each curve (alpha where the
+    success probability crosses ``level``, linearly interpolated) is marked and given in the
+    legend.
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        From :func:`wfm.store.load_runs`, with columns algorithm, N, alpha, status, solved.
+    out : str or os.PathLike, optional
+        Save the figure there.
+    level : float
+        Success probability defining the threshold.
+
+    Returns
+    -------
+    figure : matplotlib.figure.Figure
+    thresholds : pandas.DataFrame
+        ``algorithm``, ``N``, ``alpha_threshold``.
+    """
+    if out is not None:
+        check_output(out)
+    rates = analysis.success_rates(runs, by=("algorithm", "N", "alpha"))
+    limits = analysis.thresholds(rates, by=("algorithm", "N"), level=level)
+    figure = _figure()
+    ax = figure.add_subplot()
+    for (algorithm, N), curve in rates.groupby(["algorithm", "N"], sort=True):
+        at = limits[(limits["algorithm"] == algorithm) & (limits["N"] == N)]["alpha_threshold"].iloc[0]
+        text = f"{algorithm}, N={N}" + ("" if np.isnan(at) else f": alpha_alg = {at:.3f}")
+        line = ax.errorbar(curve["alpha"], curve["p"], yerr=np.maximum([curve["p"] - curve["lo"], curve["hi"] - curve["p"]], 0.0),
+                           marker="o", ms=3, capsize=2, label=text)
+        if not np.isnan(at):
+            ax.plot([at], [level], marker="x", ms=9, mew=2, color=line[0].get_color())
+    ax.axhline(level, color="0.6", lw=0.8, ls="--")
+    ax.set_xlabel(r"$\alpha = P / N$")
+    ax.set_ylabel("success probability")
+    ax.set_ylim(-0.03, 1.03)
+    ax.legend(fontsize="small")
+    if out is not None:
+        _save(figure, out)
+    return figure, limits

@@ -1,0 +1,390 @@
+"""HDF5 results files (schema version 1): write runs crash-safely, read them as a DataFrame.
+
+Layout of ``results.h5``:
+
+- root attributes: ``format`` ("wfm-results"), ``schema_version`` (1), ``wfm_version``,
+  ``created``, ``sweep`` and ``command`` (JSON spec and command line of the latest sweep that
+  wrote to the file) and ``sweeps`` (JSON list of every such sweep with its start time);
+- ``/runs/<key>``, one group per run: attributes ``task`` (canonical JSON), every flat
+  parameter (the columns of :func:`load_runs`), ``status`` ("done" or "failed"), ``message``,
+  ``seconds`` and the scalar results; datasets ``w`` (or ``W`` and ``v``), ``history/<name>``,
+  ``extra/<name>``, chunked and gzip-compressed.
+
+Crash safety. Only the parent process of a sweep writes, and the file itself is never modified
+in place: each completed run is first written to its own small HDF5 file in the journal folder
+``results.h5.journal/`` (written under a temporary name, then renamed, which is atomic), and
+runs are merged into the main file by copying it, adding the runs to the copy and renaming
+the copy over the original. A ``kill -9`` at any moment therefore leaves the main file either
+as it was or with the new runs, never half-written; runs still in the journal are read by
+:func:`load_runs` and merged by the next writer. No pickle is used: strings, JSON and arrays only.
+"""
+import datetime
+import fcntl
+import json
+import os
+import pathlib
+import shutil
+import time
+
+import h5py
+import numpy as np
+import pandas as pd
+
+FORMAT = "wfm-results"
+SCHEMA_VERSION = 1
+_RESERVED = ("key", "task", "status", "message")
+_FIRST_COLUMNS = ("key", "status", "message", "problem", "model", "algorithm", "N", "alpha", "seed",
+                  "errors", "solved", "iterations", "seconds")
+
+
+class ResultsFileError(ValueError):
+    """The file is not a wfm results file, or has another schema version."""
+
+
+def _path(path):
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or os.PathLike, got {path!r} of type {type(path).__name__}")
+    return pathlib.Path(path)
+
+
+def journal_of(path):
+    """Folder holding the runs not yet merged into the results file ``path``."""
+    path = _path(path)
+    return path.with_name(path.name + ".journal")
+
+
+def check_file(path):
+    """Raise a clear error unless ``path`` is a wfm results file of schema version 1.
+
+    Raises
+    ------
+    FileNotFoundError
+        No file at ``path``.
+    ResultsFileError
+        Not HDF5, not written by wfm, or of another schema version.
+    """
+    path = _path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no results file at {str(path)!r}")
+    if not h5py.is_hdf5(path):
+        raise ResultsFileError(f"{str(path)!r} is not a wfm results file (not an HDF5 file)")
+    with h5py.File(path, "r", locking=False) as f:
+        fmt = f.attrs.get("format")
+        version = f.attrs.get("schema_version")
+    fmt, version = (v.item() if isinstance(v, np.generic) else v for v in (fmt, version))
+    if fmt != FORMAT:
+        raise ResultsFileError(f"{str(path)!r} is not a wfm results file (HDF5 without "
+                               f"format={FORMAT!r}, found format={fmt!r})")
+    if version != SCHEMA_VERSION:
+        raise ResultsFileError(f"{str(path)!r} has results schema version {version!r}; this wfm "
+                               f"reads version {SCHEMA_VERSION} only")
+    return path
+
+
+def check_writable(path):
+    """Check, without writing anything, that a sweep can write its results to ``path``.
+
+    An existing file must be a wfm results file; a new one needs an existing, writable folder.
+    """
+    path = _path(path)
+    if path.exists():
+        if not path.is_file():
+            raise ValueError(f"output {str(path)!r} exists and is not a file")
+        check_file(path)
+        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+            raise PermissionError(f"output {str(path)!r} is not writable")
+        return path
+    folder = path.parent
+    if not folder.is_dir():
+        raise FileNotFoundError(f"cannot write output {str(path)!r}: folder {str(folder)!r} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise PermissionError(f"cannot write output {str(path)!r}: folder {str(folder)!r} is not writable")
+    return path
+
+
+def _attr(value):
+    """An HDF5 attribute value (None is not stored)."""
+    if isinstance(value, (bool, np.bool_)):
+        return np.bool_(value)
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, sort_keys=True)
+    return value
+
+
+def _write_run(group, record):
+    group.attrs["key"] = record["key"]
+    group.attrs["task"] = json.dumps(record["task"], sort_keys=True, separators=(",", ":"))
+    group.attrs["status"] = record["status"]
+    group.attrs["message"] = record["message"]
+    for name, value in {**record["columns"], **record["results"]}.items():
+        if name in _RESERVED:
+            raise ValueError(f"record column {name!r} clashes with a reserved attribute")
+        if value is not None:
+            group.attrs[name] = _attr(value)
+    for name, array in record["arrays"].items():
+        array = np.asarray(array)
+        if array.dtype.kind not in "biuf":
+            raise TypeError(f"array {name!r} must be numeric or boolean, got dtype {array.dtype}")
+        if array.ndim and array.size:
+            group.create_dataset(name, data=array, chunks=True, compression="gzip", shuffle=True)
+        else:
+            group.create_dataset(name, data=array)
+
+
+def _read_run(group):
+    row = {}
+    for name, value in group.attrs.items():
+        if name == "task":
+            continue
+        if isinstance(value, np.generic):
+            value = value.item()
+        elif isinstance(value, bytes):
+            value = value.decode()
+        row[name] = value
+    return row
+
+
+def _fsync(path, directory=False):
+    fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if directory else 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _now():
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+class Writer:
+    """Writes completed runs to a results file; only the parent process of a sweep uses it.
+
+    Opening checks the file (or that a new one can be created), takes an exclusive lock (a
+    second sweep on the same file is refused), merges runs left in the journal by an
+    interrupted sweep and records this sweep in the root attributes.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The results file; created if missing.
+    sweep : dict, optional
+        JSON spec of the sweep (recorded in the root attributes).
+    command : str, optional
+        Command line of the sweep.
+    commit_every : float
+        Seconds between merges of the journal into the main file (runs are safe in the journal
+        as soon as :meth:`write` returns; merging only consolidates them).
+    """
+
+    def __init__(self, path, *, sweep=None, command=None, commit_every=30.0):
+        self.path = check_writable(path)
+        self.journal = journal_of(self.path)
+        self.commit_every = float(commit_every)
+        self._lock = self._acquire_lock()
+        try:
+            self._statuses = {}
+            self._new_sweep = {"started": _now(), "command": command or "", "sweep": sweep}
+            if not self.path.exists():
+                self._create()
+            self.journal.mkdir(exist_ok=True)
+            for leftover in self.journal.glob("*.tmp"):
+                leftover.unlink()
+            with h5py.File(self.path, "r", locking=False) as f:
+                for key, group in f.get("runs", {}).items():
+                    self._statuses[key] = group.attrs["status"]
+            for entry in self._journal_entries():
+                with h5py.File(entry, "r", locking=False) as f:
+                    self._statuses[entry.stem] = f["run"].attrs["status"]
+            self._last_commit = -np.inf
+            self.commit(force=True)
+        except BaseException:
+            self._release_lock()
+            raise
+
+    def _acquire_lock(self):
+        lock = open(self.path.with_name(self.path.name + ".lock"), "w")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            raise RuntimeError(f"another sweep is writing to {str(self.path)!r}") from None
+        return lock
+
+    def _release_lock(self):
+        if self._lock is not None:
+            pathlib.Path(self._lock.name).unlink(missing_ok=True)
+            self._lock.close()
+            self._lock = None
+
+    def _create(self):
+        tmp = self.path.with_name(self.path.name + f".tmp{os.getpid()}")
+        from wfm import __version__
+
+        with h5py.File(tmp, "w") as f:
+            f.attrs["format"] = FORMAT
+            f.attrs["schema_version"] = SCHEMA_VERSION
+            f.attrs["wfm_version"] = __version__
+            f.attrs["created"] = _now()
+            f.attrs["sweeps"] = "[]"
+            f.create_group("runs")
+        _fsync(tmp)
+        os.replace(tmp, self.path)
+        _fsync(self.path.parent, directory=True)
+
+    def _journal_entries(self):
+        return sorted(self.journal.glob("*.h5"))
+
+    def statuses(self):
+        """Dict key -> status ("done" or "failed") of every run already recorded."""
+        return dict(self._statuses)
+
+    def write(self, record):
+        """Record one run (a :func:`wfm.sweep.run_task` record), whole or not at all."""
+        key = record["key"]
+        tmp = self.journal / f"{key}.h5.tmp"
+        with h5py.File(tmp, "w") as f:
+            _write_run(f.create_group("run"), record)
+        os.replace(tmp, self.journal / f"{key}.h5")
+        self._statuses[key] = record["status"]
+        if time.monotonic() - self._last_commit >= self.commit_every:
+            self.commit()
+
+    def commit(self, force=False):
+        """Merge the journal into the main file: copy, add the runs, rename over the original."""
+        entries = self._journal_entries()
+        if not entries and not force:
+            return
+        tmp = self.path.with_name(self.path.name + f".tmp{os.getpid()}")
+        shutil.copyfile(self.path, tmp)
+        try:
+            with h5py.File(tmp, "r+") as f:
+                runs = f.require_group("runs")
+                for entry in entries:
+                    with h5py.File(entry, "r", locking=False) as src:
+                        if entry.stem in runs:
+                            del runs[entry.stem]
+                        f.copy(src["run"], runs, name=entry.stem)
+                if self._new_sweep is not None:
+                    sweeps = json.loads(f.attrs.get("sweeps", "[]"))
+                    sweeps.append(self._new_sweep)
+                    f.attrs["sweeps"] = json.dumps(sweeps)
+                    f.attrs["sweep"] = json.dumps(self._new_sweep["sweep"])
+                    f.attrs["command"] = self._new_sweep["command"]
+            _fsync(tmp)
+            os.replace(tmp, self.path)
+            _fsync(self.path.parent, directory=True)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        self._new_sweep = None
+        for entry in entries:
+            entry.unlink()
+        self._last_commit = time.monotonic()
+
+    def close(self):
+        """Merge the journal, remove it and release the lock."""
+        if self._lock is None:
+            return
+        try:
+            self.commit()
+            self.journal.rmdir()
+        finally:
+            self._release_lock()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _runs(path):
+    """Yield (key, h5py group) for every run: main file first, then journal entries (newer)."""
+    path = check_file(path)
+    with h5py.File(path, "r", locking=False) as f:
+        for key, group in f.get("runs", {}).items():
+            yield key, group
+    journal = journal_of(path)
+    if journal.is_dir():
+        for entry in sorted(journal.glob("*.h5")):
+            try:
+                src = h5py.File(entry, "r", locking=False)
+            except FileNotFoundError:  # merged meanwhile: its run is already in the main file
+                continue
+            with src:
+                yield entry.stem, src["run"]
+
+
+def load_runs(path):
+    """One row per run: parameters, seeds, status, message, scalar results, seconds.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A wfm results file (runs still in its journal are included).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: ``key``, ``status``, ``message``, the task columns (``problem``, ``model``,
+        ``algorithm``, ``N``, ``alpha``, model arguments, ``params.<name>``, ``seed`` (the
+        seed index), ``sweep_seed``, ``problem_seed``, ``algorithm_seed``) and the results
+        (``errors``, ``solved``, ``iterations``, ``seconds``, ``P``, ...); NaN where a run has
+        no such value (failed runs have no results). Sorted by problem, model, algorithm,
+        N, alpha, seed.
+
+    Raises
+    ------
+    FileNotFoundError, ResultsFileError
+        See :func:`check_file`.
+    """
+    rows = {}
+    for key, group in _runs(path):
+        rows[key] = _read_run(group)
+    frame = pd.DataFrame(list(rows.values()))
+    if frame.empty:
+        return pd.DataFrame(columns=["key", "status", "message"])
+    order = [c for c in ("problem", "model", "algorithm", "N", "alpha", "seed", "key") if c in frame]
+    frame = frame.sort_values(order, kind="stable").reset_index(drop=True)
+    first = [c for c in _FIRST_COLUMNS if c in frame]
+    return frame[first + [c for c in frame.columns if c not in first]]
+
+
+def load_array(path, key, name):
+    """One array of one run, e.g. ``load_array(path, key, "w")`` or ``"history/updates"``.
+
+    Raises
+    ------
+    KeyError
+        No run ``key`` in the file, or no array ``name`` in that run.
+    """
+    found = None
+    for run_key, group in _runs(path):
+        if run_key == key:
+            if name not in group or not isinstance(group[name], h5py.Dataset):
+                arrays = []
+                group.visititems(lambda n, obj: arrays.append(n) if isinstance(obj, h5py.Dataset) else None)
+                raise KeyError(f"run {key!r} has no array {name!r}; it has: {', '.join(arrays) or 'none'}")
+            found = group[name][()]
+    if found is None:
+        raise KeyError(f"no run with key {key!r} in {str(path)!r}")
+    return found
+
+
+def describe(path):
+    """A short text summary: format, versions, creation time, sweeps and run counts."""
+    path = check_file(path)
+    with h5py.File(path, "r", locking=False) as f:
+        attrs = {name: f.attrs[name] for name in f.attrs}
+    runs = load_runs(path)
+    sweeps = json.loads(attrs.get("sweeps", "[]"))
+    pending = len(list(journal_of(path).glob("*.h5"))) if journal_of(path).is_dir() else 0
+    status = runs["status"].value_counts() if len(runs) else {}
+    solved = int(runs["solved"].fillna(False).astype(bool).sum()) if "solved" in runs else 0
+    lines = [f"{path}: {attrs['format']} schema {attrs['schema_version']}, written by wfm "
+             f"{attrs.get('wfm_version', '?')}, created {attrs.get('created', '?')}",
+             f"runs: {len(runs)} ({status.get('done', 0)} done, {status.get('failed', 0)} failed, "
+             f"{solved} solved; {pending} not yet merged from the journal)"]
+    for sweep in sweeps:
+        lines.append(f"sweep started {sweep['started']}: {sweep['command'] or '(no command line)'}")
+    return "\n".join(lines)
