@@ -13,13 +13,20 @@ the executor or the worker count. Seeds are derived by hashing (SHA-256), never 
 
 - the problem seed from (sweep seed, problem, seed index): every algorithm and model at the same
   problem settings and seed index sees the same instance, so comparisons are paired;
-- the algorithm seed from the full task.
+- the algorithm seed from the full task;
+- the seed of a measure (when its arguments give none) from the measure's name and the task.
+
+A sweep may also name flatness measures of :data:`wfm.measures.MEASURES` to evaluate at each
+run's final weights (``measures={"local_energy": {"noise": "flip", "sizes": [...],
+"samples": 100}}``); the task then holds them under ``"measures"`` (tasks without measures have
+no such key, so their keys are those of earlier files).
 
 Axis names are the column names of :func:`wfm.store.load_runs`: ``N`` (problem and model),
 problem arguments (``alpha``, ``inputs``, ``load``, ...), model arguments (``K``, ``tree``,
 ``weights``, ``kappa``, ...), ``algorithm``, and ``params.<name>`` for hyperparameters.
 """
 import hashlib
+import inspect
 import itertools
 import json
 
@@ -129,6 +136,33 @@ def _params(algorithm, params):
     return {**entry.defaults, **{name: _json_value(f"params.{name}", v) for name, v in params.items()}}
 
 
+def _measures(spec):
+    """Validate measure names and argument names (the values are checked when a run measures)."""
+    from wfm.measures import MEASURES
+
+    if spec is None:
+        return {}
+    if not isinstance(spec, dict):
+        raise TypeError(f"measures must be a dict {{name: {{argument: value}}}}, got {spec!r}")
+    out = {}
+    for name, arguments in spec.items():
+        check.choice("measure", name, tuple(MEASURES))
+        if not isinstance(arguments, dict):
+            raise TypeError(f"measures[{name!r}] must be a dict of arguments, got {arguments!r}")
+        allowed = list(inspect.signature(MEASURES[name]).parameters)[3:]
+        unknown = sorted(set(arguments) - set(allowed))
+        if unknown:
+            raise ValueError(f"unknown argument(s) {', '.join(unknown)} for measure {name!r}; "
+                             f"allowed: {', '.join(allowed)}")
+        out[name] = {k: _json_value(f"measures.{name}.{k}", v) for k, v in arguments.items()}
+    return out
+
+
+def measure_seed(task, name):
+    """Seed of measure ``name`` of a task (used when the measure's arguments give no seed)."""
+    return derive_seed("measure", name, task)
+
+
 def _axis_values(name, values):
     if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__iter__"):
         raise TypeError(f"axis {name!r} must be a list of values, got {values!r}")
@@ -160,10 +194,14 @@ class Sweep:
         Number of seed indices 0 .. seeds - 1 for every grid point.
     seed : int
         Sweep seed from which every problem and algorithm seed is derived.
+    measures : dict, optional
+        Flatness measures evaluated at each run's final weights: ``{name: arguments}`` with
+        names from :data:`wfm.measures.MEASURES` and keyword arguments of that function
+        (``seed`` defaults to one derived from the task).
     """
 
     def __init__(self, *, problem, model, algorithm=None, params=None, product=None, zip=None,
-                 seeds=1, seed=0):
+                 seeds=1, seed=0, measures=None):
         if not isinstance(problem, dict):
             raise TypeError(f"problem must be a dict with a 'kind', got {problem!r}")
         if not isinstance(model, dict):
@@ -176,6 +214,7 @@ class Sweep:
         self.zip = {name: _axis_values(name, v) for name, v in (zip or {}).items()}
         self.seeds = check.integer("seeds", seeds, minimum=1)
         self.seed = check.integer("seed", seed, minimum=0)
+        self.measures = _measures(measures)
         both = sorted(set(self.product) & set(self.zip))
         if both:
             raise ValueError(f"axis {both[0]!r} is given both in product and in zip")
@@ -188,7 +227,7 @@ class Sweep:
         """JSON-serialisable description; ``Sweep(**sweep.to_dict())`` rebuilds it."""
         return {"problem": self.problem, "model": self.model, "algorithm": self.algorithm,
                 "params": self.params, "product": self.product, "zip": self.zip,
-                "seeds": self.seeds, "seed": self.seed}
+                "seeds": self.seeds, "seed": self.seed, "measures": self.measures}
 
     def tasks(self):
         """The list of task dicts, validated, in grid order (seed index innermost)."""
@@ -256,8 +295,11 @@ class Sweep:
         reason = algorithms.get(algorithm).accepts(models.from_spec(model))
         if reason:
             raise ValueError(f"algorithm {algorithm!r} does not support model {canonical(model)}: {reason}")
-        return {"problem": problem, "model": model, "algorithm": algorithm,
+        task = {"problem": problem, "model": model, "algorithm": algorithm,
                 "params": _params(algorithm, params)}
+        if self.measures:
+            task["measures"] = self.measures
+        return task
 
 
 def columns(task):

@@ -4,13 +4,15 @@ The record holds only JSON-serialisable values and numpy arrays, never the probl
 objects, so that it crosses process and network boundaries cheaply and the parent writes it to
 HDF5 as is. An exception raised by the run is caught and returned as a failed record.
 """
+import dataclasses
+import inspect
 import os
 import time
 
 import numpy as np
 
 from wfm import models, problems, solve
-from wfm.sweep.grid import algorithm_seed, columns, problem_seed, task_key
+from wfm.sweep.grid import algorithm_seed, columns, measure_seed, problem_seed, task_key
 
 
 def init_worker():
@@ -73,6 +75,38 @@ def _arrays(result):
     return arrays
 
 
+def _measure_fields(value):
+    """(name, value) pairs of a measure's result: '' for a bare number or array."""
+    if dataclasses.is_dataclass(value):
+        return [(f.name, getattr(value, f.name)) for f in dataclasses.fields(value)]
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return list(zip(value._fields, value))
+    return [("", value)]
+
+
+def measure(task, problem, model, w):
+    """Evaluate the task's measures at ``w``; return (scalars, arrays) for the record.
+
+    A scalar field ``f`` of measure ``m`` becomes the result ``m.f`` (``m`` for a bare number),
+    an array field the dataset ``measures/m/f`` (``measures/m`` for a bare array).
+    """
+    from wfm.measures import MEASURES
+
+    scalars, arrays = {}, {}
+    for name, arguments in task.get("measures", {}).items():
+        function = MEASURES[name]
+        arguments = dict(arguments)
+        if "seed" in inspect.signature(function).parameters:
+            arguments.setdefault("seed", measure_seed(task, name))
+        for field, value in _measure_fields(function(problem, model, w, **arguments)):
+            label = f"{name}.{field}" if field else name
+            if _scalar(value) is not None:
+                scalars[label] = _scalar(value)
+            elif isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+                arrays["measures/" + label.replace(".", "/")] = value
+    return scalars, arrays
+
+
 def run_task(task):
     """Run one task; return its record.
 
@@ -106,8 +140,10 @@ def run_task(task):
         for name, value in result.extra.items():
             if _scalar(value) is not None:
                 results[f"extra.{name}"] = _scalar(value)
-        record["results"] = results
         record["arrays"] = _arrays(result)
+        scalars, arrays = measure(task, problem, model, result.w)
+        record["results"] = {**results, **scalars}
+        record["arrays"].update(arrays)
     except Exception as error:  # a failed run is recorded, the sweep goes on
         record["status"] = "failed"
         record["message"] = f"{type(error).__name__}: {error}"
