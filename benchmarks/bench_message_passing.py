@@ -60,13 +60,16 @@ def _message_arguments(X, sigma, u, H, F):
 REFERENCE_FBP = {"sequential": True, "damping": 0.0, "max_iters": 100, "eps": 1e-3, "init": 0.3}
 
 
-def _best(fn, repeats):
-    times = []
+def _best(*fns, repeats):
+    """Best time of each function over ``repeats`` rounds, the functions interleaved in every
+    round (the machine's load drifts between rounds, not within one)."""
+    times = [[] for _ in fns]
     for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for fn, record in zip(fns, times):
+            start = time.perf_counter()
+            fn()
+            record.append(time.perf_counter() - start)
+    return [min(record) for record in times]
 
 
 def sweep_cost(repeats):
@@ -82,9 +85,8 @@ def sweep_cost(repeats):
     args = _message_arguments(problem.X, problem.y, u, H, F)
     _erfc_per_edge(args)
     state = (u.copy(), H.copy())
-    t_sweep = _best(lambda: bp_sweep(problem.X, problem.y, 0.0, state[0], state[1], F, w1, w2, 0.5, False),
-                    repeats)
-    t_erfc = _best(lambda: _erfc_per_edge(args), repeats)
+    t_sweep, t_erfc = _best(lambda: bp_sweep(problem.X, problem.y, 0.0, state[0], state[1], F, w1, w2, 0.5, False),
+                            lambda: _erfc_per_edge(args), repeats=repeats)
     edges = P * N
     print(f"edge-BP sweep, perceptron N={N} P={P}: {t_sweep / edges * 1e9:.1f} ns/edge; "
           f"erfc {t_erfc / edges * 1e9:.1f} ns/edge; ratio {t_sweep / t_erfc:.2f} (target <= 2)")
@@ -101,8 +103,7 @@ def amp_cost(N, alpha, repeats):
     step()
     Xf = problem.X.astype(np.float64)
     m, r = rng.normal(size=N), rng.normal(size=P)
-    t_amp = _best(step, repeats) / 10
-    t_blas = _best(lambda: [(Xf @ m, r @ Xf) for _ in range(10)], repeats) / 10
+    t_amp, t_blas = (t / 10 for t in _best(step, lambda: [(Xf @ m, r @ Xf) for _ in range(10)], repeats=repeats))
     print(f"AMP iteration, N={N} P={P}: {t_amp * 1e6:.0f} us; two BLAS float64 gemv "
           f"{t_blas * 1e6:.0f} us; ratio {t_amp / t_blas:.2f} (target <= 3)")
 
@@ -118,8 +119,8 @@ def amp_committee_cost(N, K, P, repeats):
     step()
     Xf = problem.X.astype(np.float64)
     m, r = rng.normal(size=N), rng.normal(size=P)
-    t_amp = _best(step, repeats) / 10
-    t_blas = _best(lambda: [(Xf @ m, r @ Xf) for _ in range(10 * K)], repeats) / 10
+    t_amp, t_blas = (t / 10 for t in _best(step, lambda: [(Xf @ m, r @ Xf) for _ in range(10 * K)],
+                                           repeats=repeats))
     print(f"committee AMP iteration, fully connected K={K} N={N} P={P}: {t_amp * 1e6:.0f} us; "
           f"2K BLAS float64 gemv {t_blas * 1e6:.0f} us; ratio {t_amp / t_blas:.2f}")
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import naive_mp as naive
-from wfm._kernels import gauss, logh_table
+from wfm._kernels import gauss, logh_table, tanh_table
 from wfm._kernels.amp_committee import amp_committee_step, mixture_ratio
 from wfm._kernels.amp_perceptron import amp_step
 from wfm._kernels.bp_committee import committee_errors, committee_sweep
@@ -35,6 +35,24 @@ def test_tabulated_logH_error_is_bounded_over_the_whole_line():
     grid = logh_table.X_LO + logh_table.STEP * np.arange(0, 5376, 7)
     nodes = np.array([logh_table.logH_table(v, logh_table.TABLE) for v in grid])
     assert np.allclose(nodes, naive.logH(grid), rtol=1e-13, atol=1e-300)
+
+
+def test_tabulated_tanh_error_is_bounded_absolutely_and_in_the_tails():
+    rng = np.random.default_rng(1)
+    x = np.concatenate([np.linspace(-40, 40, 400001), rng.uniform(-tanh_table.X_HI, tanh_table.X_HI, 100000),
+                        [0.0, -0.0, tanh_table.X_HI, -tanh_table.X_HI, np.nextafter(tanh_table.X_HI, 0.0), 1e300,
+                         -np.inf, np.inf]])
+    ours = np.array([tanh_table.tanh_table(v, tanh_table.TABLE) for v in x])
+    ref = np.tanh(x)
+    # Hermite bound STEP^4 max|d^4 tanh| / 384 < 4e-11; never outside [-1, 1]; odd
+    assert np.all(np.abs(ours - ref) < 4e-11)
+    assert np.all(np.abs(ours) <= 1.0)
+    assert np.array_equal(np.sign(ours), np.sign(ref))
+    # in the tails the error is a small fraction of 1 - tanh^2 (the cavity variance of an edge),
+    # up to the rounding of values next to +-1 (2 ulp at 1) that exact tanh makes too
+    tail = np.abs(x) > 2.0
+    assert np.all(np.abs(ours[tail] - ref[tail]) < 1e-9 * (1.0 - ref[tail] ** 2) + 2.3e-16)
+    assert np.isnan(tanh_table.tanh_table(np.nan, tanh_table.TABLE))
 
 
 def test_GH_is_the_inverse_mills_ratio():

@@ -11,15 +11,18 @@ exact cavity mean and variance of the Gaussian (central-limit) pre-activation, a
 m_j->mu = tanh(H_j + F_j - u_mu_j) with H_j = sum_mu u_mu_j and F_j the focusing field
 phi(gamma, (y - 1) phi(gamma, H_j)) (see :func:`wfm._kernels.gauss.focusing_field`).
 log H is read from the cubic Hermite table of :mod:`wfm._kernels.logh_table` (absolute error
-below 1e-11, exact formulas outside the table).
+below 1e-11, exact formulas outside the table) and the cavity magnetizations m_j->mu from the
+tanh table of :mod:`wfm._kernels.tanh_table` (absolute error below 4e-11): three table rows per
+edge instead of an exp and two erfc.
 """
 import math
 
 import numpy as np
 from numba import njit
 
-from wfm._kernels.gauss import focusing_field, tanh
-from wfm._kernels.logh_table import TABLE, logH_table
+from wfm._kernels.gauss import focusing_field
+from wfm._kernels.logh_table import TABLE as LOGH_TABLE, logH_table
+from wfm._kernels.tanh_table import TABLE as TANH_TABLE, tanh_table
 
 _V_MIN = 1.0e-12  # floor of a cavity variance: fully polarised cavities give V = 0
 
@@ -43,7 +46,8 @@ def bp_sweep(X, sigma, kappa, u, H, F, H_old, mcav, damping, sequential):
         every pattern reads the fields of the previous sweep.
     """
     P, N = X.shape
-    table = TABLE
+    table = LOGH_TABLE
+    tanh_rows = TANH_TABLE
     plus = np.empty(N)
     threshold = kappa * math.sqrt(N)
     H_old[:] = H
@@ -55,7 +59,7 @@ def bp_sweep(X, sigma, kappa, u, H, F, H_old, mcav, damping, sequential):
         M = 0.0
         V = 0.0
         for i in range(N):
-            m = tanh(source[i] + F[i] - urow[i])
+            m = tanh_table(source[i] + F[i] - urow[i], tanh_rows)
             mcav[i] = m
             M += row[i] * m
             V += 1.0 - m * m

@@ -19,6 +19,16 @@ STEP = 1.0 / 128.0
 _INV_STEP = 128.0
 
 
+def hermite_coefficients(f, slope, step):
+    """Cubic Hermite coefficients (cells, 4) in s = (x - x_j) / step from node values ``f`` and
+    derivatives ``slope`` (d f / d x) on a grid of spacing ``step`` (cells + 1 nodes each)."""
+    d = step * np.asarray(slope, dtype=np.float64)
+    f = np.asarray(f, dtype=np.float64)
+    df = np.diff(f)
+    return np.ascontiguousarray(np.stack([f[:-1], d[:-1], 3.0 * df - 2.0 * d[:-1] - d[1:],
+                                          -2.0 * df + d[:-1] + d[1:]], axis=1))
+
+
 def _build(x_lo, step, cells):
     """Hermite coefficients (cells, 4) of log H on the grid x_lo + j step.
 
@@ -26,11 +36,7 @@ def _build(x_lo, step, cells):
     (``py_func``), so the table never depends on a stale compiled cache.
     """
     x = x_lo + step * np.arange(cells + 1)
-    f = np.array([logH.py_func(v) for v in x])
-    d = -step * np.array([GH.py_func(v) for v in x])
-    df = np.diff(f)
-    return np.ascontiguousarray(np.stack([f[:-1], d[:-1], 3.0 * df - 2.0 * d[:-1] - d[1:],
-                                          -2.0 * df + d[:-1] + d[1:]], axis=1))
+    return hermite_coefficients([logH.py_func(v) for v in x], [-GH.py_func(v) for v in x], step)
 
 
 TABLE = _build(X_LO, STEP, int(round((X_HI - X_LO) / STEP)))
