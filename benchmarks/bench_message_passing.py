@@ -2,11 +2,18 @@
 
 Prints, from one run:
 - one edge-BP sweep (perceptron N = 1001, alpha = 0.7) in ns per (pattern x weight) edge, and
-  its ratio to one erfc per edge measured in the same process;
-- one AMP iteration and its ratio to two BLAS float64 matrix-vector products of the same shape;
-- time to solution of famp / fbp on the target instances (solved count, median seconds).
+  its ratio to one erfc per edge measured in the same process, on the arguments
+  (a - d) / sqrt(2) that the sweep's messages see in the same state (target: ratio <= 2);
+- one AMP iteration and its ratio to two BLAS float64 matrix-vector products of the same shape
+  (target: ratio <= 3); one committee AMP iteration and its ratio to 2 K such products;
+- time to solution of famp / fbp on the target instances (solved count, median seconds):
+  perceptron N = 1001 alpha = 0.7 (target >= 9/10, median <= 0.5 s), alpha = 0.75 (target about
+  2/3 solved, the C++ port of the authors' fBP), fully connected committee K = 5, N = 321,
+  802 patterns (target: solved, median <= 1.5 s; C++ port 15.1 s), perceptron N = 10^4
+  alpha = 0.6 (target <= 120 s).
 
-Usage: ``python benchmarks/bench_message_passing.py [--instances 10] [--quick] [--skip-large]``
+Usage: ``python benchmarks/bench_message_passing.py [--instances 10] [--repeats 5] [--skip-large]
+[--skip-fbp] [--fbp-instances 10]`` (``--help``).
 """
 import argparse
 import math
@@ -22,45 +29,70 @@ from numba import njit  # noqa: E402
 
 import wfm  # noqa: E402
 from wfm._kernels.amp_perceptron import amp_step  # noqa: E402
-from wfm._kernels.bp_perceptron import bp_sweep  # noqa: E402
+from wfm._kernels.amp_committee import amp_committee_step  # noqa: E402
+from wfm._kernels.bp_perceptron import bp_step, bp_sweep  # noqa: E402
 from wfm.models import Committee, Perceptron  # noqa: E402
 from wfm.problems import storage  # noqa: E402
 
 
 @njit(cache=True)
-def _erfc_per_edge(X, v):
+def _erfc_per_edge(args):
     """One erfc per (pattern, weight) edge: the baseline of the edge-BP sweep."""
     s = 0.0
-    for mu in range(X.shape[0]):
-        row = X[mu]
-        for i in range(X.shape[1]):
-            s += math.erfc(row[i] * v[i])
+    for mu in range(args.shape[0]):
+        row = args[mu]
+        for i in range(args.shape[1]):
+            s += math.erfc(row[i])
     return s
 
 
-def _best(fn, repeats):
-    times = []
+def _message_arguments(X, sigma, u, H, F):
+    """(a - d) / sqrt(2) of every edge (see wfm._kernels.bp_perceptron), kappa = 0."""
+    m = np.tanh(H + F - u)
+    Xf = X.astype(np.float64)
+    M = np.sum(Xf * m, axis=1, keepdims=True)
+    V = np.sum(1.0 - m ** 2, axis=1, keepdims=True)
+    r = 1.0 / np.sqrt(np.maximum(V - (1.0 - m ** 2), 1e-12))
+    a = -sigma[:, None] * (M - Xf * m) * r
+    d = sigma[:, None] * Xf * r
+    return np.ascontiguousarray((a - d) / math.sqrt(2.0))
+
+
+# the protocol of the authors' fBP code (and of its C++ port): undamped sequential sweeps over the
+# patterns, every focusing step iterated to convergence
+REFERENCE_FBP = {"sequential": True, "damping": 0.0, "max_iters": 100, "eps": 1e-3, "init": 0.3}
+
+
+def _best(*fns, repeats):
+    """Best time of each function over ``repeats`` rounds, the functions interleaved in every
+    round (the machine's load drifts between rounds, not within one)."""
+    times = [[] for _ in fns]
     for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for fn, record in zip(fns, times):
+            start = time.perf_counter()
+            fn()
+            record.append(time.perf_counter() - start)
+    return [min(record) for record in times]
 
 
 def sweep_cost(repeats):
     problem = storage(1001, 0.7, seed=0)
     P, N = problem.X.shape
     rng = np.random.default_rng(0)
-    u = rng.normal(0.0, 0.05, (P, N))
-    H, F, w1, w2 = u.sum(axis=0), np.zeros(N), np.zeros(N), np.zeros(N)
-    v = rng.normal(0.0, 0.3, N)
-    bp_sweep(problem.X, problem.y, 0.0, u, H, F, w1, w2, 0.5, False)
-    _erfc_per_edge(problem.X, v)
-    t_sweep = _best(lambda: bp_sweep(problem.X, problem.y, 0.0, u, H, F, w1, w2, 0.5, False), repeats)
-    t_erfc = _best(lambda: _erfc_per_edge(problem.X, v), repeats)
+    u = rng.normal(0.0, 3.0 / math.sqrt(P), (P, N))
+    H, F, w1, w2, w3 = u.sum(axis=0), np.zeros(N), np.zeros(N), np.zeros(N), np.zeros(N)
+    # the state of fbp after 20 focusing steps (y = 1 / (1 - 0.2)): the arguments it meets
+    for step in range(20):
+        bp_step(problem.X, problem.y, 0.0, u, H, F, w1, w2, w3, math.inf, 1.0 / (1.0 - 0.01 * step), 0.5,
+                False, 1e-3, 5)
+    args = _message_arguments(problem.X, problem.y, u, H, F)
+    _erfc_per_edge(args)
+    state = (u.copy(), H.copy())
+    t_sweep, t_erfc = _best(lambda: bp_sweep(problem.X, problem.y, 0.0, state[0], state[1], F, w1, w2, 0.5, False),
+                            lambda: _erfc_per_edge(args), repeats=repeats)
     edges = P * N
     print(f"edge-BP sweep, perceptron N={N} P={P}: {t_sweep / edges * 1e9:.1f} ns/edge; "
-          f"erfc {t_erfc / edges * 1e9:.1f} ns/edge; ratio {t_sweep / t_erfc:.2f}")
+          f"erfc {t_erfc / edges * 1e9:.1f} ns/edge; ratio {t_sweep / t_erfc:.2f} (target <= 2)")
 
 
 def amp_cost(N, alpha, repeats):
@@ -74,21 +106,38 @@ def amp_cost(N, alpha, repeats):
     step()
     Xf = problem.X.astype(np.float64)
     m, r = rng.normal(size=N), rng.normal(size=P)
-    t_amp = _best(step, repeats) / 10
-    t_blas = _best(lambda: [(Xf @ m, r @ Xf) for _ in range(10)], repeats) / 10
+    t_amp, t_blas = (t / 10 for t in _best(step, lambda: [(Xf @ m, r @ Xf) for _ in range(10)], repeats=repeats))
     print(f"AMP iteration, N={N} P={P}: {t_amp * 1e6:.0f} us; two BLAS float64 gemv "
-          f"{t_blas * 1e6:.0f} us; ratio {t_amp / t_blas:.2f}")
+          f"{t_blas * 1e6:.0f} us; ratio {t_amp / t_blas:.2f} (target <= 3)")
 
 
-def time_to_solution(label, make, model, algorithm, seeds):
+def amp_committee_cost(N, K, P, repeats):
+    problem = storage(N, P=P, seed=0)
+    rng = np.random.default_rng(0)
+    h, g, B = rng.normal(0.0, 0.3, (K, N)), np.zeros((K, P)), np.zeros((K, N))
+    work = (np.zeros((K, N)), np.zeros((K, P)), np.zeros((K, P)), np.zeros((K, N))) + tuple(
+        np.zeros(K) for _ in range(4))
+    step = lambda: amp_committee_step(problem.X, problem.XT, problem.y, False, h, g, B, *work,  # noqa: E731
+                                      math.inf, 1.0, 0.5, 0.0, 10)
+    step()
+    Xf = problem.X.astype(np.float64)
+    m, r = rng.normal(size=N), rng.normal(size=P)
+    t_amp, t_blas = (t / 10 for t in _best(step, lambda: [(Xf @ m, r @ Xf) for _ in range(10 * K)],
+                                           repeats=repeats))
+    print(f"committee AMP iteration, fully connected K={K} N={N} P={P}: {t_amp * 1e6:.0f} us; "
+          f"2K BLAS float64 gemv {t_blas * 1e6:.0f} us; ratio {t_amp / t_blas:.2f}")
+
+
+def time_to_solution(label, make, model, algorithm, seeds, target="", **params):
     solved, times = 0, []
     for seed in seeds:
         problem = make(seed)
-        result = wfm.solve(problem, model, algorithm, seed=seed)
+        result = wfm.solve(problem, model, algorithm, seed=seed, **params)
         solved += result.solved
         times.append(result.seconds)
-    print(f"{label}, {algorithm}: solved {solved}/{len(seeds)}, median {np.median(times):.2f} s, "
-          f"max {np.max(times):.2f} s")
+    settings = "".join(f" {k}={v}" for k, v in params.items())
+    print(f"{label}, {algorithm}{settings}: solved {solved}/{len(seeds)}, median {np.median(times):.2f} s, "
+          f"best {np.min(times):.2f} s, max {np.max(times):.2f} s{target}", flush=True)
 
 
 def main():
@@ -97,30 +146,39 @@ def main():
     parser.add_argument("--repeats", type=int, default=5, help="timing repeats, best kept (default 5)")
     parser.add_argument("--skip-large", action="store_true", help="skip the N = 10^4 instance")
     parser.add_argument("--skip-fbp", action="store_true", help="skip the edge-BP time to solution")
+    parser.add_argument("--fbp-instances", type=int, default=10,
+                        help="instances of the alpha = 0.75 edge-fBP target (default 10)")
     args = parser.parse_args()
     seeds = list(range(args.instances))
 
     sweep_cost(args.repeats)
     amp_cost(1001, 0.7, args.repeats)
     amp_cost(10000, 0.6, max(1, args.repeats // 2))
+    amp_committee_cost(321, 5, 802, args.repeats)
     # compile everything once before timing runs
     wfm.solve(storage(31, 0.3, seed=0), Perceptron(31), "famp", seed=0)
     wfm.solve(storage(31, 0.3, seed=0), Perceptron(31), "fbp", seed=0)
     wfm.solve(storage(15, P=4, seed=0), Committee(15, 3, tree=False), "fbp", seed=0)
+    wfm.solve(storage(15, P=4, seed=0), Committee(15, 3, tree=False), "famp", seed=0)
 
+    committee = (lambda s: storage(321, P=802, seed=3000 + s), Committee(321, 5, tree=False))
+    time_to_solution("committee fully connected K=5 N=321 P=802", *committee, "famp", seeds,
+                     " (target: solved, median <= 1.5 s; C++ port 15.1 s)")
     time_to_solution("perceptron N=1001 alpha=0.7", lambda s: storage(1001, 0.7, seed=1000 + s),
-                     Perceptron(1001), "famp", seeds)
+                     Perceptron(1001), "famp", seeds, " (target >= 9/10, median <= 0.5 s)")
     time_to_solution("perceptron N=1001 alpha=0.75", lambda s: storage(1001, 0.75, seed=2000 + s),
-                     Perceptron(1001), "famp", seeds)
-    if not args.skip_fbp:
-        time_to_solution("perceptron N=1001 alpha=0.7", lambda s: storage(1001, 0.7, seed=1000 + s),
-                         Perceptron(1001), "fbp", seeds[:3])
-        time_to_solution("committee fully connected K=5 N=321 P=802",
-                         lambda s: storage(321, P=802, seed=3000 + s), Committee(321, 5, tree=False), "fbp",
-                         seeds[:3])
+                     Perceptron(1001), "famp", seeds, " (target: about 2/3 solved, as the C++ port)")
     if not args.skip_large:
         time_to_solution("perceptron N=10000 alpha=0.6", lambda s: storage(10000, 0.6, seed=4000 + s),
-                         Perceptron(10000), "famp", seeds[:1])
+                         Perceptron(10000), "famp", seeds[:1], " (target <= 120 s)")
+    if not args.skip_fbp:
+        time_to_solution("perceptron N=1001 alpha=0.7", lambda s: storage(1001, 0.7, seed=1000 + s),
+                         Perceptron(1001), "fbp", seeds[:3], " (C++ port 5.7 s)", **REFERENCE_FBP)
+        time_to_solution("perceptron N=1001 alpha=0.75", lambda s: storage(1001, 0.75, seed=2000 + s),
+                         Perceptron(1001), "fbp", seeds[:args.fbp_instances],
+                         " (target: about 2/3 solved, as the C++ port)", **REFERENCE_FBP)
+        time_to_solution("committee fully connected K=5 N=321 P=802", *committee, "fbp", seeds[:3],
+                         " (target: solved, median <= 1.5 s)")
 
 
 if __name__ == "__main__":

@@ -35,6 +35,45 @@ def amp_iteration(X, sigma, kappa, h, g, B, gamma, y, damping):
     return h_new, g_new, B_new
 
 
+def _tie_weights(p, k, s):
+    """(C, D) = (P(s S >= 2), P(S = 0)) for S the sum of the signs of the units other than k."""
+    others = [l for l in range(len(p)) if l != k]
+    C = D = 0.0
+    for taus in itertools.product((1, -1), repeat=len(others)):
+        prob = np.prod([p[l] if t == 1 else 1 - p[l] for l, t in zip(others, taus)])
+        if s * sum(taus) >= 2:
+            C += prob
+        elif sum(taus) == 0:
+            D += prob
+    return C, D
+
+
+def amp_committee_iteration(X, sigma, tree, h, g, B, gamma, y, damping):
+    """One committee AMP iteration (see wfm._kernels.amp_committee); returns new (h, g, B)."""
+    K, n = h.shape
+    P = X.shape[0]
+    x = [X[:, k * n:(k + 1) * n].astype(float) / np.sqrt(n) if tree else X.astype(float) / np.sqrt(n)
+         for k in range(K)]
+    m = np.tanh(h)
+    V = np.maximum(np.mean(1 - m ** 2, axis=1), 1e-12)
+    omega = np.array([x[k] @ m[k] - V[k] * g[k] for k in range(K)])
+    g_new, Gamma = np.zeros((K, P)), np.zeros((K, P))
+    for mu in range(P):
+        p = ndtr(omega[:, mu] / np.sqrt(V))
+        for k in range(K):
+            C, D = _tie_weights(p, k, sigma[mu])
+            z = -sigma[mu] * omega[k, mu] / np.sqrt(V[k])
+            Hz = np.exp(logH(z))
+            Gz = np.exp(-0.5 * z ** 2) / np.sqrt(2 * np.pi)
+            r = Gz / (C / D + Hz) if D > 0 else 0.0
+            g_new[k, mu] = sigma[mu] * r / np.sqrt(V[k])
+            Gamma[k, mu] = r * (r - z) / V[k]
+    f = np.vectorize(lambda b: focusing_field(gamma, y, b))(B)
+    B_new = np.array([x[k].T @ g_new[k] + Gamma[k].sum() / n * m[k] for k in range(K)])
+    h_new = damping * h + (1 - damping) * (B_new + f)
+    return h_new, g_new, B_new
+
+
 def bp_sweep(X, sigma, kappa, u, F, damping, sequential):
     """One edge-BP sweep for the perceptron (see wfm._kernels.bp_perceptron); returns new u."""
     P, N = X.shape
@@ -68,15 +107,7 @@ def committee_sweep(X, sigma, tree, u, F, damping, sequential):
         V = np.maximum(np.sum(1 - m ** 2, axis=1), 1e-12)
         p = ndtr(M / np.sqrt(V))
         for k in range(K):
-            others = [l for l in range(K) if l != k]
-            C = D = 0.0
-            for taus in itertools.product((1, -1), repeat=K - 1):
-                prob = np.prod([p[l] if t == 1 else 1 - p[l] for l, t in zip(others, taus)])
-                S = sum(taus)
-                if sigma[mu] * S >= 2:
-                    C += prob
-                elif S == 0:
-                    D += prob
+            C, D = _tie_weights(p, k, sigma[mu])
             Mc = M[k] - xi[k] * m[k]
             Vc = np.maximum(V[k] - (1 - m[k] ** 2), 1e-12)
             if D > 0:

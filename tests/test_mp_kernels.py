@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 import naive_mp as naive
-from wfm._kernels import gauss
+from wfm._kernels import gauss, logh_table, tanh_table
+from wfm._kernels.amp_committee import amp_committee_step, mixture_ratio
 from wfm._kernels.amp_perceptron import amp_step
 from wfm._kernels.bp_committee import committee_errors, committee_sweep
 from wfm._kernels.bp_perceptron import bp_sweep
@@ -20,6 +21,38 @@ def test_logH_matches_log_ndtr_over_the_whole_line():
     ref = naive.logH(x)
     assert np.all(np.isfinite(ours))
     assert np.allclose(ours, ref, rtol=1e-12, atol=1e-15)
+
+
+def test_tabulated_logH_error_is_bounded_over_the_whole_line():
+    rng = np.random.default_rng(0)
+    x = np.concatenate([np.linspace(-50, 80, 200001), rng.uniform(logh_table.X_LO, logh_table.X_HI, 100000),
+                        [logh_table.X_LO, logh_table.X_HI, np.nextafter(logh_table.X_HI, 0.0), -1e4, 1e4]])
+    ours = np.array([logh_table.logH_table(v, logh_table.TABLE) for v in x])
+    ref = naive.logH(x)
+    # Hermite bound STEP^4 max|d^4 log H| / 384 < 1e-11 inside the table; exact formulas outside
+    assert np.all(np.abs(ours - ref) < 1e-11 + 1e-14 * np.abs(ref))
+    assert np.all(np.abs(ours - ref) <= 1e-6 * np.abs(ref) + 1e-300)
+    grid = logh_table.X_LO + logh_table.STEP * np.arange(0, 5376, 7)
+    nodes = np.array([logh_table.logH_table(v, logh_table.TABLE) for v in grid])
+    assert np.allclose(nodes, naive.logH(grid), rtol=1e-13, atol=1e-300)
+
+
+def test_tabulated_tanh_error_is_bounded_absolutely_and_in_the_tails():
+    rng = np.random.default_rng(1)
+    x = np.concatenate([np.linspace(-40, 40, 400001), rng.uniform(-tanh_table.X_HI, tanh_table.X_HI, 100000),
+                        [0.0, -0.0, tanh_table.X_HI, -tanh_table.X_HI, np.nextafter(tanh_table.X_HI, 0.0), 1e300,
+                         -np.inf, np.inf]])
+    ours = np.array([tanh_table.tanh_table(v, tanh_table.TABLE) for v in x])
+    ref = np.tanh(x)
+    # Hermite bound STEP^4 max|d^4 tanh| / 384 < 4e-11; never outside [-1, 1]; odd
+    assert np.all(np.abs(ours - ref) < 4e-11)
+    assert np.all(np.abs(ours) <= 1.0)
+    assert np.array_equal(np.sign(ours), np.sign(ref))
+    # in the tails the error is a small fraction of 1 - tanh^2 (the cavity variance of an edge),
+    # up to the rounding of values next to +-1 (2 ulp at 1) that exact tanh makes too
+    tail = np.abs(x) > 2.0
+    assert np.all(np.abs(ours[tail] - ref[tail]) < 1e-9 * (1.0 - ref[tail] ** 2) + 2.3e-16)
+    assert np.isnan(tanh_table.tanh_table(np.nan, tanh_table.TABLE))
 
 
 def test_GH_is_the_inverse_mills_ratio():
@@ -59,6 +92,33 @@ def test_amp_iteration_matches_twin(gamma, y):
     amp_step(problem.X, problem.XT, problem.y, 0.2, h, g, B, *work, gamma, y, 0.3, 0.0, 1)
     for ours, ref in zip((h, g, B), expected):
         assert np.allclose(ours, ref, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("tree", [True, False])
+@pytest.mark.parametrize("gamma, y", [(math.inf, 1.0), (1.0, 3.0), (math.inf, 2.5)])
+def test_amp_committee_iteration_matches_twin(tree, gamma, y):
+    model = Committee(45 if tree else 15, 3 if tree else 5, tree=tree)
+    problem = storage(model.N, P=20, seed=5)
+    rng = np.random.default_rng(3)
+    K, n = model.shape
+    P = problem.P
+    h, g, B = rng.normal(0, 0.5, (K, n)), rng.normal(0, 0.3, (K, P)), rng.normal(0, 0.5, (K, n))
+    expected = naive.amp_committee_iteration(problem.X, problem.y, tree, h, g, B, gamma, y, 0.3)
+    work = (np.zeros((K, n)), np.zeros((K, P)), np.zeros((K, P)), np.zeros((K, n))) + tuple(
+        np.zeros(K) for _ in range(4))
+    amp_committee_step(problem.X, problem.XT, problem.y, tree, h, g, B, *work, gamma, y, 0.3, 0.0, 1)
+    for ours, ref in zip((h, g, B), expected):
+        assert np.allclose(ours, ref, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("c", [0.0, 1e-300, 1e-3, 0.5, 1e3, 1e300, math.inf])
+def test_mixture_ratio_is_the_log_derivative(c):
+    z = np.linspace(-40, 60, 1001)
+    ours = np.array([mixture_ratio(c, v, np.exp(naive.logH(v))) for v in z])
+    log_G = -0.5 * z ** 2 - 0.5 * np.log(2 * np.pi)
+    ref = np.exp(log_G) / (c + np.exp(naive.logH(z))) if c > 0 else np.exp(log_G - naive.logH(z))
+    assert np.all(np.isfinite(ours))
+    assert np.allclose(ours, ref, rtol=1e-11, atol=1e-300)
 
 
 @pytest.mark.parametrize("sequential", [False, True])

@@ -70,6 +70,30 @@ def test_focusing_bp_solves_small_committees(protocol, tree):
     assert result.w.shape == model.shape
 
 
+@pytest.mark.parametrize("protocol", [StandardReinforcement(0.02), PseudoReinforcement(0.02),
+                                      Scoping(3.0, [0.1 * k for k in range(1, 40)] + [math.inf])], ids=repr)
+@pytest.mark.parametrize("tree", [True, False])
+def test_focusing_amp_solves_small_committees(protocol, tree):
+    # fully connected: at low load AMP's units stay close to each other (README, "Measured"),
+    # so the instance is taken at the load of the benchmark, alpha = P / (K n) = 0.5
+    model = Committee(135 if tree else 101, 3, tree=tree)
+    problem = storage(model.N, P=int((0.2 if tree else 0.5) * model.K * model.n), seed=2 if tree else 0)
+    result = wfm.solve(problem, model, "famp", seed=0, protocol=protocol, init=1.0)
+    assert result.solved and model.errors(problem, result.w) == 0
+    assert result.w.shape == model.shape and result.extra["m"].shape == model.shape
+
+
+def test_committee_amp_and_bp_share_fixed_points():
+    model = Committee(201, 3, tree=False)
+    problem = storage(model.N, P=60, seed=4)
+    bp = wfm.solve(problem, model, "bp", seed=0, init=1.0)
+    amp = wfm.solve(problem, model, "amp", seed=0, init=1.0)
+    assert bp.history["delta"][-1] < 1e-6 and amp.history["delta"][-1] < 1e-6
+    overlaps = np.abs(bp.extra["m"] @ amp.extra["m"].T) / model.n
+    assert np.mean(bp.extra["m"] ** 2) > 0.03
+    assert np.max(np.abs(bp.extra["m"] - amp.extra["m"][np.argmax(overlaps, axis=1)])) < 0.1
+
+
 def test_history_errors_are_the_models_errors():
     problem, model = storage(101, 0.8, seed=0), Perceptron(101)
     result = wfm.solve(problem, model, "famp", seed=0, protocol=FreeScoping([(math.inf, 1.0)]))
@@ -111,8 +135,9 @@ def test_extreme_parameters_give_no_nan(damping):
         result = wfm.solve(problem, model, algorithm, seed=0, protocol=steps, damping=damping, init=1e3)
         assert np.all(np.isfinite(result.extra["m"])) and np.all(np.isfinite(result.history["delta"]))
     committee = Committee(51, 3, tree=False)
-    result = wfm.solve(problem, committee, "fbp", seed=0, protocol=steps, damping=damping, init=1e3)
-    assert np.all(np.isfinite(result.extra["m"]))
+    for algorithm in ("fbp", "famp"):
+        result = wfm.solve(problem, committee, algorithm, seed=0, protocol=steps, damping=damping, init=1e3)
+        assert np.all(np.isfinite(result.extra["m"])) and np.all(np.isfinite(result.history["delta"]))
 
 
 @pytest.mark.parametrize("params, message", [
@@ -136,12 +161,26 @@ def test_protocol_objects_and_mismatches():
     pseudo = list(PseudoReinforcement(0.5))
     assert pseudo[0] == (0.0, 2.0) and pseudo[1][0] == pytest.approx(math.atanh(math.sqrt(0.5)))
     problem = storage(21, 0.5, seed=0)
-    with pytest.raises(ValueError, match="AMP"):
-        wfm.solve(problem, Committee(21, 3, tree=False), "famp", seed=0)
+    with pytest.raises(ValueError, match="sign"):
+        wfm.solve(problem, Committee(21, 3, tree=False, activation="relu"), "famp", seed=0)
     with pytest.raises(ValueError, match="binary"):
         wfm.solve(problem, Perceptron(21, weights="spherical"), "fbp", seed=0)
     with pytest.raises(ValueError, match="sign"):
         wfm.solve(problem, Committee(21, 3, tree=False, activation="relu"), "bp", seed=0)
+
+
+def test_undamped_sequential_fbp_solves_a_small_perceptron():
+    problem, model = storage(201, 0.6, seed=5), Perceptron(201)
+    result = wfm.solve(problem, model, "fbp", seed=0, sequential=True, damping=0.0, max_iters=100, init=0.3)
+    assert result.solved and model.errors(problem, result.w) == 0
+
+
+@pytest.mark.slow
+def test_famp_solves_the_benchmark_committee():
+    model = Committee(321, 5, tree=False)
+    problem = storage(321, P=802, seed=3000)
+    result = wfm.solve(problem, model, "famp", seed=0)
+    assert result.solved and model.errors(problem, result.w) == 0
 
 
 @pytest.mark.slow

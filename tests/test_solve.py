@@ -42,7 +42,7 @@ def test_solve_recomputes_errors_with_the_model():
     (lambda p: wfm.solve(p, Perceptron(15), "fbp", seed=0, dampin=0.3), ValueError, "unknown parameter"),
     (lambda p: wfm.solve(p, Perceptron(16), "fbp", seed=0), ValueError, "expects N = 16"),
     (lambda p: wfm.solve(p, Perceptron(15, weights="spherical"), "fbp", seed=0), ValueError, "does not support"),
-    (lambda p: wfm.solve(p, Committee(15, 3), "famp", seed=0), ValueError, "does not support"),
+    (lambda p: wfm.solve(p, Committee(15, 3, activation="relu"), "famp", seed=0), ValueError, "does not support"),
     (lambda p: wfm.solve(p, Perceptron(15), "fbp", seed=-1), ValueError, "seed must be >= 0"),
     (lambda p: wfm.solve(p, Perceptron(15), "fbp", seed=0, protocol={"protocol": "slow"}), ValueError,
      "protocol spec must name"),

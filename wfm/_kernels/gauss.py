@@ -3,7 +3,7 @@
 H(x) = erfc(x / sqrt(2)) / 2 is the Gaussian tail. The kernels below never form inf - inf or
 0 / 0: for large positive x they use the asymptotic (Laplace) expansion
 H(x) = G(x) / x * (1 - 1/x^2 + 3/x^4 - 15/x^6 + ...), G the standard normal density
-(Abramowitz and Stegun 7.1.23), and for negative x the complement 1 - H(-x) through log1p.
+(Abramowitz and Stegun 7.1.23), and for negative x the complement 1 - H(-x) through log1p (relative accuracy where log H ~ 0).
 """
 import math
 
@@ -29,7 +29,7 @@ def logH(x):
     """log H(x), accurate for every finite x (and -inf..inf limits: 0 and -inf)."""
     if x > _BIG:
         return -0.5 * x * x - math.log(x) - _LOG_SQRT_2PI + math.log(_tail_series(x))
-    if x < -5.0:
+    if x < 0.0:  # log1p of the complement keeps the relative accuracy where log H ~ -H(-x)
         return math.log1p(-0.5 * math.erfc(-x / _SQRT2))
     return math.log(0.5 * math.erfc(x / _SQRT2))
 

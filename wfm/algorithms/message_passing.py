@@ -4,9 +4,10 @@ Registered algorithms (SCIENCE.md, "Algorithms"):
 
 - ``"bp"``: plain edge BP (inference); perceptron or binary sign committee (tree or fully
   connected). On a teacher-student problem the uniform +-1 prior is the teacher's prior.
-- ``"amp"``: plain AMP (inference), binary perceptron; O(N + P) state.
+- ``"amp"``: plain AMP (inference), binary perceptron or binary sign committee; O(N + P)
+  state (O(K n + K P) for committees).
 - ``"fbp"``: focusing BP (Baldassi et al., PNAS 2016) on top of edge BP.
-- ``"famp"``: focusing on top of AMP, binary perceptron.
+- ``"famp"``: focusing on top of AMP, binary perceptron or binary sign committee.
 
 Every run iterates, for each focusing step (gamma, y) of the protocol, to convergence
 (largest change of a weight magnetization < ``eps``) or ``max_iters`` iterations, then tests
@@ -19,6 +20,7 @@ test set ``extra["test_error"]`` is the generalization error of sign(m).
 import numpy as np
 
 from wfm import _validate as check
+from wfm._kernels.amp_committee import amp_committee_step
 from wfm._kernels.amp_perceptron import amp_step
 from wfm._kernels.bp_committee import committee_errors, committee_step
 from wfm._kernels.bp_perceptron import bp_step
@@ -42,8 +44,6 @@ def _accepts_bp(model):
 
 
 def _accepts_amp(model):
-    if type(model).__name__ != "Perceptron":
-        return "AMP is implemented for the binary perceptron; use 'bp' or 'fbp' for committees"
     return _accepts_bp(model)
 
 
@@ -122,6 +122,8 @@ def _run_bp(problem, model, rng, steps, damping, eps, max_iters, init, sequentia
 
 
 def _run_amp(problem, model, rng, steps, damping, eps, max_iters, init):
+    if type(model).__name__ == "Committee":
+        return _run_amp_committee(problem, model, rng, steps, damping, eps, max_iters, init)
     N, P = problem.N, problem.P
     h = rng.standard_normal(N) * init
     g, B = np.zeros(P), np.zeros(N)
@@ -138,6 +140,24 @@ def _run_amp(problem, model, rng, steps, damping, eps, max_iters, init):
     return _finish(problem, model, h, history, iterations)
 
 
+def _run_amp_committee(problem, model, rng, steps, damping, eps, max_iters, init):
+    K, n = model.shape
+    P = problem.P
+    h = rng.standard_normal((K, n)) * init
+    g, B = np.zeros((K, P)), np.zeros((K, n))
+    work = (np.zeros((K, n)), np.zeros((K, P)), np.zeros((K, P)), np.zeros((K, n))) + tuple(
+        np.zeros(K) for _ in range(4))
+
+    def run_step(gamma, y):
+        return amp_committee_step(problem.X, problem.XT, problem.y, model.tree, h, g, B, *work, gamma, y,
+                                  damping, eps, max_iters)
+
+    def errors_of():
+        return committee_errors(problem.X, problem.y, model.tree, h)
+    history, iterations = _focus_loop(steps, run_step, errors_of)
+    return _finish(problem, model, h, history, iterations)
+
+
 @register("bp", defaults={"damping": 0.5, "eps": 1e-6, "max_iters": 1000, "init": 0.1, "sequential": False},
           accepts=_accepts_bp,
           summary="belief propagation (inference): marginals m, sign(m), overlap with a teacher")
@@ -149,7 +169,7 @@ def bp(problem, model, rng, *, damping, eps, max_iters, init, sequential):
 
 @register("amp", defaults={"damping": 0.5, "eps": 1e-6, "max_iters": 1000, "init": 0.1},
           accepts=_accepts_amp,
-          summary="AMP/TAP for the binary perceptron (inference): marginals, overlap with a teacher")
+          summary="AMP/TAP for binary perceptrons and sign committees (inference): marginals, overlap")
 def amp(problem, model, rng, *, damping, eps, max_iters, init):
     """Plain AMP to a fixed point; returns the marginal magnetizations in ``extra["m"]``."""
     damping, eps, max_iters, init = _common(damping, eps, max_iters, init)
@@ -173,7 +193,7 @@ def fbp(problem, model, rng, *, protocol, damping, eps, max_iters, init, sequent
 @register("famp", defaults={"protocol": StandardReinforcement(0.01), "damping": 0.8, "eps": 1e-3,
                             "max_iters": 5, "init": 0.1},
           accepts=_accepts_amp,
-          summary="focusing AMP for the binary perceptron: the fast path to solutions at large N")
+          summary="focusing AMP for binary perceptrons and sign committees: the fast path to solutions")
 def famp(problem, model, rng, *, protocol, damping, eps, max_iters, init):
     """Focusing AMP along ``protocol`` (a Protocol, "standard", "pseudo" or (gamma, y) pairs)."""
     steps = resolve(protocol)
