@@ -7,7 +7,11 @@ benchmark that prints no such line is listed as not reporting; one that fails or
 listed with its exit status. With --write-readme the table replaces the text between the
 markers ``<!-- performance-table:start -->`` and ``<!-- performance-table:end -->`` in README.md.
 
-    python benchmarks/run_all.py [--only bench_measures] [--timeout 1800] [--write-readme]
+    python benchmarks/run_all.py [--only bench_measures] [--timeout 1800] [--quick] [--write-readme]
+
+--quick passes the options of :data:`QUICK` to the benchmarks that have slow parts (about 10
+minutes in all instead of about an hour: the edge-fBP runs at alpha = 0.75 that fail take
+minutes each).
 """
 import argparse
 import os
@@ -21,6 +25,8 @@ sys.path.insert(0, str(HERE))
 from _report import parse  # noqa: E402
 
 START, END = "<!-- performance-table:start -->", "<!-- performance-table:end -->"
+#: benchmark -> options that leave out its slowest part, for --quick.
+QUICK = {"bench_message_passing": ["--fbp-instances", "0"]}
 THREADS = ("NUMBA_NUM_THREADS", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
@@ -36,13 +42,13 @@ def benchmarks(only=None):
     return found
 
 
-def run(path, timeout):
-    """Run one benchmark; returns (rows, status text, seconds)."""
+def run(path, timeout, options=()):
+    """Run one benchmark with command-line ``options``; returns (rows, status text, seconds)."""
     env = dict(os.environ, **{name: "1" for name in THREADS})
     env["PYTHONPATH"] = os.pathsep.join([str(HERE.parent)] + [p for p in [env.get("PYTHONPATH")] if p])
     start = time.perf_counter()
     try:
-        done = subprocess.run([sys.executable, str(path)], env=env, capture_output=True, text=True,
+        done = subprocess.run([sys.executable, str(path), *options], env=env, capture_output=True, text=True,
                               timeout=timeout, cwd=HERE.parent)
     except subprocess.TimeoutExpired as error:
         out = error.stdout.decode() if isinstance(error.stdout, bytes) else (error.stdout or "")
@@ -83,6 +89,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", action="append", metavar="NAME", help="run only this benchmark (repeatable)")
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per benchmark (default 1800)")
+    parser.add_argument("--quick", action="store_true", help="leave out the slowest parts (see QUICK)")
     parser.add_argument("--write-readme", action="store_true", help="put the table into README.md")
     parser.add_argument("--readme", default=str(HERE.parent / "README.md"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -94,7 +101,7 @@ def main(argv=None):
     results = []
     for path in paths:
         print(f"running {path.name} ...", file=sys.stderr, flush=True)
-        rows, status, seconds = run(path, args.timeout)
+        rows, status, seconds = run(path, args.timeout, QUICK.get(path.stem, []) if args.quick else [])
         print(f"  {status}, {len(rows)} results, {seconds:.1f} s", file=sys.stderr, flush=True)
         results.append((path.stem, rows, status, seconds))
     text = table(results)

@@ -63,3 +63,12 @@ def test_unknown_benchmark_is_refused(capsys):
 def test_the_repository_readme_has_the_markers():
     text = (ROOT / "README.md").read_text()
     assert text.count(run_all.START) == 1 and text.count(run_all.END) == 1
+
+
+def test_options_reach_the_benchmark(tmp_path):
+    path = tmp_path / "bench_args.py"
+    path.write_text(f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r}); from _report import result\n"
+                    "result('argv', ' '.join(sys.argv[1:]))\n")
+    rows, status, _ = run_all.run(path, timeout=60, options=["--fbp-instances", "0"])
+    assert (rows, status) == ([("argv", "--fbp-instances 0", "")], "ok")
+    assert set(run_all.QUICK) <= {p.stem for p in run_all.benchmarks()}
