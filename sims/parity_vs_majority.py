@@ -8,16 +8,20 @@ moves per weight (sa: S sweeps; rsa: 3 replicas x S/3 sweeps). At each run's fin
 local energy (training-error increase when each weight flips with probability p) is measured
 inside the sweep; at N <= 25 the exact local entropy S(d) around the solution is counted by
 enumeration (wfm.measures.local_entropy_exact), and the "exact" algorithm (a uniformly random
-solution) gives typical solutions and the solvable fraction of the instances.
+solution) gives typical solutions and, also on a grid of higher loads (--capacity-alpha), the
+fraction of instances that have a solution at all: the small-N capacity of each machine.
 
-Loads: both machines run on the same alpha grid, on the same instances. The exact counts at
-N = 21 (the total entropy log(#solutions)/N, gamma = 0 of the exact local entropy) show that
-the parity machine has as many solutions as the majority machine (equal within errors up to
-alpha = 0.5) or more (alpha = 0.6, 0.7; at alpha = 0.8-1 more instances have a solution at
-all): at equal alpha the parity machine is at an equal or lower load relative to its
-capacity, so comparing at equal alpha favours it. Expected (SCIENCE.md claim 4): on the majority machine
-rsa finds flatter solutions and reaches higher alpha than sa; on the parity machine the
-solutions are sharp whatever the algorithm and rsa's edge shrinks or vanishes.
+Loads: both machines run on the same alpha grid, on the same instances. At N = 21 the exact
+enumeration gives both capacities (alpha where half the instances have a solution; quick data:
+about 0.97 majority, 0.93 parity, equal within the resolution of 10 instances) and the total
+entropy log(#solutions)/N, which for the parity machine is as large as for the majority
+machine (equal within errors up to alpha = 0.5) or larger (alpha 0.6-0.8): at equal alpha the
+parity machine is at a comparable load relative to its capacity and its solution space is not
+smaller, so comparing at equal alpha does not handicap it.
+
+Expected (SCIENCE.md claim 4): on the majority machine rsa finds flatter solutions and reaches
+higher alpha than sa; on the parity machine the solutions are sharp whatever the algorithm and
+rsa's edge shrinks or vanishes.
 
 Examples
 --------
@@ -42,9 +46,9 @@ SIZES = [0.0, 0.01, 0.02, 0.05, 0.1]
 GAMMAS = [0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0]
 PRESETS = {
     "quick": {"N": [21, 99], "alpha": "0.2:0.7:0.1", "seeds": 10, "sweeps": 6000, "samples": 200,
-              "curve_alpha": 0.4},
+              "curve_alpha": 0.4, "capacity_alpha": "0.8:1.2:0.1"},
     "paper": {"N": [21, 999], "alpha": "0.2:0.8:0.05", "seeds": 50, "sweeps": 21000, "samples": 1000,
-              "curve_alpha": 0.4},
+              "curve_alpha": 0.4, "capacity_alpha": "0.85:1.3:0.05"},
 }
 
 
@@ -59,12 +63,14 @@ def build_parser():
                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=f"""
 presets (explicit options override them):
   quick  K = 3, N = 21 99, alpha 0.2:0.7:0.1, 10 seeds, sa 6000 sweeps / rsa 3 x 2000, 200
-         perturbations per flip probability (600 runs): measured 140 s on 2 cores shared
-         with other jobs (load average 5), 85 s of CPU.
+         perturbations per flip probability, exact sampling at N = 21 also at alpha
+         0.8:1.2:0.1 (700 runs): measured 84 s on 2 cores shared with other jobs
+         (load average 5), 94 s of CPU.
   paper  N = 21 999, alpha 0.2:0.8:0.05, 50 seeds, sa 21000 sweeps / rsa 3 x 7000, 1000
          perturbations: estimated 6-10 hours on 2 cores (not measured; the unsolved runs at
          N = 999 dominate).
-At N <= {EXACT_MAX} every run also gets the exact local entropy and the "exact" algorithm runs.""")
+At N <= {EXACT_MAX} every run also gets the exact local entropy, and the "exact" algorithm runs on the
+alpha grid and on the capacity grid (quick 0.8:1.2:0.1, paper 0.85:1.3:0.05).""")
     parser.add_argument("--preset", choices=sorted(PRESETS), help="default grid, see below")
     parser.add_argument("--N", nargs="+", metavar="N", help=f"input sizes, multiples of K = {K}")
     parser.add_argument("--alpha", nargs="+", metavar="A", help="loads P / N (list or start:stop:step)")
@@ -74,6 +80,8 @@ At N <= {EXACT_MAX} every run also gets the exact local entropy and the "exact" 
     parser.add_argument("--sizes", nargs="+", metavar="P", help="flip probabilities of the local energy "
                         "(default: " + " ".join(map(str, SIZES)) + ")")
     parser.add_argument("--samples", type=int, help="perturbations per flip probability and solution")
+    parser.add_argument("--capacity-alpha", nargs="+", metavar="A", help=f"further loads of the exact "
+                        f"sampling at N <= {EXACT_MAX} (solvable fraction; default: the preset's, else none)")
     parser.add_argument("--curve-alpha", type=float, help="load of the drawn local energy / entropy curves "
                         "(default: 0.4, or the grid's alpha nearest to it)")
     parser.add_argument("--seed", type=int, default=0, help="sweep seed (default 0)")
@@ -108,14 +116,20 @@ def settings(args):
                          f"got {seeds}, {samples} and {sweeps}")
     if any(not 0 <= p <= 1 for p in sizes):
         raise ValueError(f"--sizes are flip probabilities in [0, 1], got {sizes}")
+    capacity = _options.numbers("--capacity-alpha", args.capacity_alpha or [preset["capacity_alpha"]]) \
+        if args.capacity_alpha or preset else []
+    if capacity and min(capacity) <= 0:
+        raise ValueError(f"--capacity-alpha must be > 0, got {min(capacity):g}")
     wanted = args.curve_alpha if args.curve_alpha is not None else fallback["curve_alpha"]
     curve_alpha = min(alphas, key=lambda a: abs(a - wanted))
     return {"N": sorted(set(Ns)), "alpha": alphas, "seeds": seeds, "sweeps": sweeps, "sizes": sizes,
-            "samples": samples, "curve_alpha": curve_alpha}
+            "samples": samples, "curve_alpha": curve_alpha,
+            "capacity_alpha": sorted(set(capacity) - set(alphas))}
 
 
 def sweeps(grid, seed=0):
-    """The :class:`wfm.sweep.Sweep` objects: (output, algorithm) at every N; exact only at small N."""
+    """The :class:`wfm.sweep.Sweep` objects: (output, algorithm) at every N; exact only at small N,
+    where it also runs on the capacity grid."""
     budget = {"sa": {"sweeps": grid["sweeps"]},
               "rsa": {"sweeps": grid["sweeps"] // REPLICAS, "replicas": REPLICAS}}
     energy = {"local_energy": {"noise": "flip", "sizes": grid["sizes"], "samples": grid["samples"]}}
@@ -132,6 +146,10 @@ def sweeps(grid, seed=0):
                                      algorithm=name, params=budget.get(name, {}),
                                      product={"N": Ns, "alpha": grid["alpha"]}, seeds=grid["seeds"],
                                      seed=seed, measures=measures))
+        if small and grid["capacity_alpha"]:
+            out.append(Sweep(problem={"kind": "storage", "inputs": "pm1"}, model=model, algorithm="exact",
+                             product={"N": small, "alpha": grid["capacity_alpha"]}, seeds=grid["seeds"],
+                             seed=seed, measures=exact))
     return out
 
 

@@ -13,7 +13,7 @@ SCRIPT = ROOT / "sims" / "parity_vs_majority.py"
 def test_script_writes_both_machines(tmp_path):
     out = tmp_path / "pvm.h5"
     result = python(SCRIPT, "--N", "15", "33", "--alpha", "0.2", "0.4", "--seeds", "2", "--sweeps", "600",
-                    "--samples", "20", "--sizes", "0", "0.05", "--workers", "1", "--quiet", "--out", out,
+                    "--samples", "20", "--sizes", "0", "0.05", "--capacity-alpha", "0.4", "1.2", "--workers", "1", "--quiet", "--out", out,
                     timeout=300)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "pvm.png").read_bytes()[:4] == b"\x89PNG"
@@ -21,8 +21,9 @@ def test_script_writes_both_machines(tmp_path):
     assert (runs["status"] == "done").all()
     sizes = runs.groupby(["output", "algorithm", "N"]).size()
     assert sorted(sizes.items()) == sorted(
-        ((o, a, N), 4) for o in ("majority", "parity") for a in ("sa", "rsa", "exact") for N in (15, 33)
-        if not (a == "exact" and N == 33))                                  # exact only at N <= 25
+        ((o, a, N), 6 if a == "exact" else 4) for o in ("majority", "parity") for a in ("sa", "rsa", "exact")
+        for N in (15, 33) if not (a == "exact" and N == 33))      # exact only at N <= 25, also at alpha 1.2
+    assert sorted(runs[runs["algorithm"] == "exact"]["alpha"].unique()) == [0.2, 0.4, 1.2]
     budget = runs.set_index("algorithm")
     assert (budget.loc["sa", "params.sweeps"] == 600).all() and (budget.loc["rsa", "params.sweeps"] == 200).all()
     assert (budget.loc["rsa", "params.replicas"] == 3).all()                       # equal moves per weight
@@ -49,6 +50,7 @@ def test_script_writes_both_machines(tmp_path):
     (["--N", "21", "--alpha", "0.3"], "give --N, --alpha and --seeds"),
     (["--preset", "quick", "--sweeps", "2"], "--sweeps >= 3"),
     (["--preset", "quick", "--sizes", "2"], "flip probabilities in [0, 1]"),
+    (["--preset", "quick", "--capacity-alpha", "0"], "--capacity-alpha must be > 0"),
 ])
 def test_script_refuses_bad_input(tmp_path, args, match):
     result = python(SCRIPT, *args, "--out", tmp_path / "r.h5")

@@ -931,17 +931,24 @@ def parity_data(path, keys=None):
 
 
 def parity_summary(data, alpha, size=0.02):
-    """Per (output, algorithm): threshold (success 1/2) at the largest N, local energy at flip
-    probability ``size`` at ``alpha`` (largest N) and, at the smallest N, the solved fraction at
-    ``alpha``, the fraction of single flips that keep a solution and the total entropy
-    log(#solutions) / N (means and standard errors over the solved runs)."""
+    """Per (output, algorithm): the machine's capacity at the smallest N (alpha where half the
+    instances have a solution, from the "exact" runs), the threshold (success 1/2) at the largest
+    N, the local energy at flip probability ``size`` at ``alpha`` (largest N) and, at the
+    smallest N, the solved fraction at ``alpha``, the fraction of single flips that keep a
+    solution and the total entropy log(#solutions) / N (means and standard errors over the
+    solved runs)."""
     success, energy = data["success"], data["energy"]
     big = success["N"].max()
     limits = analysis.thresholds(success[success["N"] == big], by=("output", "algorithm"))
     limits = limits.set_index(["output", "algorithm"])["alpha_threshold"]
+    low = success["N"].min()
+    capacity = analysis.thresholds(success[(success["N"] == low) & (success["algorithm"] == "exact")], by=("output",))
+    capacity = capacity.set_index("output")["alpha_threshold"]
     rows = []
     for (output, algorithm), group in success.groupby(["output", "algorithm"], sort=True):
         row = {"output": output, "algorithm": algorithm}
+        if output in capacity.index:
+            row[f"capacity N={low}"] = capacity[output]
         if (output, algorithm) in limits.index:
             row[f"threshold N={big}"] = limits[output, algorithm]
         at = energy[(energy["output"] == output) & (energy["algorithm"] == algorithm)
@@ -997,7 +1004,7 @@ def parity_vs_majority(data, alpha, size=0.02):
     ax.set_xlabel("alpha = P / N")
     ax.set_ylabel("success probability")
     ax.set_title(f"(a) K=3 tree committee, N={big}", fontsize="medium")
-    ax.legend(fontsize="x-small")
+    ax.legend(fontsize="x-small", loc="lower left")
 
     ax = axes[1]
     here = energy[energy["N"] == big]
