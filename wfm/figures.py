@@ -1004,7 +1004,8 @@ def parity_vs_majority(data, alpha, size=0.02):
     ax.set_xlabel("alpha = P / N")
     ax.set_ylabel("success probability")
     ax.set_title(f"(a) K=3 tree committee, N={big}", fontsize="medium")
-    ax.legend(fontsize="x-small", loc="lower left")
+    ax.set_ylim(-0.04, 1.5)
+    ax.legend(fontsize="x-small", loc="upper center", ncol=2)
 
     ax = axes[1]
     here = energy[energy["N"] == big]
