@@ -29,6 +29,7 @@ STUDIES = {
     "ce_norm_annealing": ["sims/ce_norm_annealing.py"],
     "flatness_vs_generalization": ["sims/flatness_vs_generalization.py"],
     "reparametrization": ["sims/reparametrization.py"],
+    "parity_vs_majority": ["sims/parity_vs_majority.py"],
 }
 #: study -> array name patterns kept in the compacted quick files (default: none).
 KEEP = {
@@ -37,6 +38,7 @@ KEEP = {
     "ce_norm_annealing": ["measures/local_energy/sizes", "measures/local_energy/train"],
     "flatness_vs_generalization": ["measures/*", "W", "v", "w"],
     "reparametrization": ["measures/local_energy_*/train", "measures/hessian_eigenvalues"],
+    "parity_vs_majority": ["measures/*"],
 }
 
 

@@ -124,3 +124,31 @@ def test_rescaling_changes_hessian_measures_not_the_local_energy():
     assert (errors == 0).all() and (table.loc["local_energy_multiplicative"] == 1.0).all()
     hessian = table.loc[["hessian_top", "hessian_trace", "hessian_frobenius", "sharpness"]]
     assert np.maximum(hessian, 1 / hessian).to_numpy().max() > 1.5
+
+
+def test_parity_machine_is_sharp_and_hard():
+    """Figure 5: on the same instances the parity machine has at least as many solutions as the
+    majority machine and a comparable capacity (N = 21, exact), yet sa and rsa fail on it at lower alpha and its solutions
+    are sharper for both algorithms (local energy at N = 99; single-flip neighbours at N = 21)."""
+    data = figures.parity_data(DATA / "parity_vs_majority.h5")
+    near = data["neighbours"]
+    totals = near[near["algorithm"] == "exact"].groupby(["alpha", "output"])["total"].agg(["mean", "sem"]).unstack()
+    totals = totals.loc[sorted(data["success"].query("N == 99")["alpha"].unique())]
+    gap = totals["mean"]["parity"] - totals["mean"]["majority"]
+    assert (gap > -2 * np.hypot(totals["sem"]["parity"], totals["sem"]["majority"])).all()
+    summary = figures.parity_summary(data, 0.4)
+    capacity = summary["capacity N=21"].groupby("output").first()
+    assert abs(capacity["parity"] - capacity["majority"]) < 0.1 and capacity.min() > 0.8
+    limits = summary["threshold N=99"].dropna()
+    assert len(limits) == 4 and max(limits["parity"]) + 0.1 < min(limits["majority"])
+    energy = data["energy"]
+    at = energy[(energy["N"] == 99) & np.isclose(energy["size"], 0.02) & (energy["runs"] >= 3)]
+    for algorithm in ("sa", "rsa"):
+        here = at[at["algorithm"] == algorithm]
+        both = here[here["output"] == "parity"].merge(here[here["output"] == "majority"], on="alpha",
+                                                      suffixes=("_p", "_m"))
+        assert len(both) >= 3
+        assert (both["energy_p"] - both["energy_m"] > 3 * np.hypot(both["se_p"], both["se_m"])).all(), algorithm
+    for algorithm in ("sa", "rsa", "exact"):
+        m, p = summary.loc[("majority", algorithm)], summary.loc[("parity", algorithm)]
+        assert m["single flips kept"] - p["single flips kept"] > 2 * np.hypot(m["single se"], p["single se"])

@@ -863,3 +863,185 @@ def local_entropy_curves(table, alpha=None, zoom=0.06):
                 ax.legend(fontsize="x-small", title="algorithm, method (solutions)", title_fontsize="x-small")
     figure.tight_layout()
     return figure
+
+
+# --- Figure 5: a device without wide flat minima (parity vs majority output) -----------------
+
+#: Line style per algorithm and colour per output rule in figure 5.
+PARITY_STYLES = {"sa": "--", "rsa": "-", "exact": ":"}
+PARITY_COLORS = {"majority": "C0", "parity": "C3"}
+
+
+def _mean_curves(runs, curves, by, x, y):
+    """Mean and standard error over runs of per-run arrays ``curves[x]``, ``curves[y]`` (and the
+    abscissa array ``curves["grid"]``), per group of ``by``; one row per (group, grid point)."""
+    rows = []
+    for group, frame in runs.groupby(by, sort=True):
+        keys = [k for k in frame["key"] if k in curves[y]]
+        if not keys:
+            continue
+        grid = curves["grid"][keys[0]]
+        xs = np.array([curves[x][k] for k in keys])
+        ys = np.array([curves[y][k] for k in keys])
+        for i, point in enumerate(grid):
+            live = np.isfinite(xs[:, i]) & np.isfinite(ys[:, i])
+            if live.any():
+                rows.append({**dict(zip(by, group)), "grid": float(point), x: float(xs[live, i].mean()),
+                             y: float(ys[live, i].mean()), "se": _standard_error(ys[live, i]),
+                             "runs": int(live.sum())})
+    return pd.DataFrame(rows, columns=list(by) + ["grid", x, y, "se", "runs"])
+
+
+def parity_data(path, keys=None):
+    """Tables of figure 5 from a results file of ``sims/parity_vs_majority.py``.
+
+    Returns
+    -------
+    dict
+        ``success``: :func:`wfm.analysis.success_rates` by (output, algorithm, N, alpha);
+        ``energy``: mean local energy of the solutions by (output, algorithm, N, alpha) and flip
+        probability ``size`` (columns ``distance``, ``energy``, ``se``, ``runs``);
+        ``entropy``: mean exact local entropy of the solutions (N <= 25) by (output, algorithm,
+        N, alpha) and coupling ``gamma`` (columns ``distance``, ``entropy``, ``se``, ``runs``);
+        at gamma = 0 the entropy is the instance's total entropy log(#solutions) / N;
+        ``neighbours``: per solved run with exact counts, ``output``, ``algorithm``, ``N``,
+        ``alpha``, ``single`` (fraction of the single-weight flips that keep zero training
+        error, counts[1] / N) and ``total`` (log(#solutions) / N).
+    """
+    runs = store.load_runs(path)
+    if keys is not None:
+        runs = runs[runs["key"].isin(set(keys))]
+    by = ["output", "algorithm", "N", "alpha"]
+    solved = runs[(runs["status"] == "done") & runs["solved"].eq(True)]
+    energy = {name: store.load_arrays(path, f"measures/local_energy/{name}") for name in ("train", "distance")}
+    energy["grid"] = store.load_arrays(path, "measures/local_energy/sizes")
+    entropy = {name: store.load_arrays(path, f"measures/local_entropy_exact/{name}")
+               for name in ("distance", "entropy")}
+    entropy["grid"] = store.load_arrays(path, "measures/local_entropy_exact/gammas")
+    counts = store.load_arrays(path, "measures/local_entropy_exact/counts")
+    neighbours = pd.DataFrame(
+        [{**dict(zip(by, row[1:])), "single": counts[row[0]][1] / (counts[row[0]].size - 1),
+          "total": np.log(counts[row[0]].sum()) / (counts[row[0]].size - 1)}
+         for row in solved[["key"] + by].itertuples(index=False) if row[0] in counts],
+        columns=by + ["single", "total"])
+    return {"success": analysis.success_rates(runs, by=by), "neighbours": neighbours,
+            "energy": _mean_curves(solved, energy, by, "distance", "train").rename(
+                columns={"grid": "size", "train": "energy"}),
+            "entropy": _mean_curves(solved, entropy, by, "distance", "entropy").rename(columns={"grid": "gamma"})}
+
+
+def parity_summary(data, alpha, size=0.02):
+    """Per (output, algorithm): the machine's capacity at the smallest N (alpha where half the
+    instances have a solution, from the "exact" runs), the threshold (success 1/2) at the largest
+    N, the local energy at flip probability ``size`` at ``alpha`` (largest N) and, at the
+    smallest N, the solved fraction at ``alpha``, the fraction of single flips that keep a
+    solution and the total entropy log(#solutions) / N (means and standard errors over the
+    solved runs)."""
+    success, energy = data["success"], data["energy"]
+    big = success["N"].max()
+    limits = analysis.thresholds(success[success["N"] == big], by=("output", "algorithm"))
+    limits = limits.set_index(["output", "algorithm"])["alpha_threshold"]
+    low = success["N"].min()
+    capacity = analysis.thresholds(success[(success["N"] == low) & (success["algorithm"] == "exact")], by=("output",))
+    capacity = capacity.set_index("output")["alpha_threshold"]
+    rows = []
+    for (output, algorithm), group in success.groupby(["output", "algorithm"], sort=True):
+        row = {"output": output, "algorithm": algorithm}
+        if output in capacity.index:
+            row[f"capacity N={low}"] = capacity[output]
+        if (output, algorithm) in limits.index:
+            row[f"threshold N={big}"] = limits[output, algorithm]
+        at = energy[(energy["output"] == output) & (energy["algorithm"] == algorithm)
+                    & (energy["N"] == big) & np.isclose(energy["alpha"], alpha)]
+        at = at.iloc[(at["size"] - size).abs().argsort()[:1]] if len(at) else at
+        if len(at):
+            row[f"energy p={at['size'].iloc[0]:g}"] = at["energy"].iloc[0]
+            row["energy se"] = at["se"].iloc[0]
+        small = success[(success["output"] == output) & (success["algorithm"] == algorithm)
+                        & (success["N"] == success["N"].min()) & np.isclose(success["alpha"], alpha)]
+        if len(small):
+            row[f"solved N={small['N'].iloc[0]}"] = small["p"].iloc[0]
+        near = data["neighbours"]
+        near = near[(near["output"] == output) & (near["algorithm"] == algorithm) & np.isclose(near["alpha"], alpha)]
+        if len(near):
+            row["single flips kept"], row["single se"] = near["single"].mean(), _standard_error(near["single"])
+            row["total entropy"] = near["total"].mean()
+        rows.append(row)
+    return pd.DataFrame(rows).set_index(["output", "algorithm"])
+
+
+def parity_vs_majority(data, alpha, size=0.02):
+    """Figure 5: majority vs parity output of a binary tree committee, sa vs rsa.
+
+    Panels: (a) success probability against alpha at the largest N, with the fraction of
+    instances that have a solution at the smallest N (exact enumeration, dotted); (b) local
+    energy at flip probability ``size`` against alpha (largest N, solutions only); (c) local
+    energy curves at ``alpha`` (largest N); (d) exact local entropy S(d) around the solutions
+    at ``alpha`` (smallest N, when measured), with the bound H(d) and typical solutions.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from wfm.theory import binary_entropy
+
+    success, energy, entropy = data["success"], data["energy"], data["entropy"]
+    big, small = success["N"].max(), success["N"].min()
+    figure, axes = _figure(4, width=4.6, height=4.0)
+
+    def style(output, algorithm):
+        return {"color": PARITY_COLORS.get(output, "k"), "ls": PARITY_STYLES.get(algorithm, "-.")}
+
+    ax = axes[0]
+    for (output, algorithm, N), curve in success.groupby(["output", "algorithm", "N"], sort=True):
+        if N == big and algorithm != "exact":
+            ax.errorbar(curve["alpha"], curve["p"], yerr=[(curve["p"] - curve["lo"]).clip(lower=0.0),
+                                                      (curve["hi"] - curve["p"]).clip(lower=0.0)],
+                        marker="o", ms=3, capsize=2, label=f"{output}, {algorithm}", **style(output, algorithm))
+        elif algorithm == "exact" and N == small:
+            ax.plot(curve["alpha"], curve["p"], marker=".", label=f"{output}, solvable (N={N})",
+                    **style(output, algorithm))
+    ax.set_xlabel("alpha = P / N")
+    ax.set_ylabel("success probability")
+    ax.set_title(f"(a) K=3 tree committee, N={big}", fontsize="medium")
+    ax.set_ylim(-0.04, 1.5)
+    ax.legend(fontsize="x-small", loc="upper center", ncol=2)
+
+    ax = axes[1]
+    here = energy[energy["N"] == big]
+    if len(here):
+        chosen = here["size"].unique()[np.abs(here["size"].unique() - size).argmin()]
+        for (output, algorithm), curve in here[here["size"] == chosen].groupby(["output", "algorithm"], sort=True):
+            ax.errorbar(curve["alpha"], curve["energy"], yerr=curve["se"].fillna(0.0), marker="o", ms=3,
+                        capsize=2, label=f"{output}, {algorithm}", **style(output, algorithm))
+        ax.set_title(f"(b) local energy at p={chosen:g}, N={big}", fontsize="medium")
+    ax.set_xlabel("alpha = P / N")
+    ax.set_ylabel("local energy of the solutions")
+    ax.legend(fontsize="x-small")
+
+    ax = axes[2]
+    here = energy[(energy["N"] == big) & np.isclose(energy["alpha"], alpha)]
+    for (output, algorithm), curve in here.groupby(["output", "algorithm"], sort=True):
+        ax.errorbar(curve["distance"], curve["energy"], yerr=curve["se"].fillna(0.0), marker="o", ms=3,
+                    capsize=2, label=f"{output}, {algorithm} ({curve['runs'].min()})", **style(output, algorithm))
+    ax.set_xlabel("fraction of flipped weights d")
+    ax.set_ylabel("local energy (training-error increase)")
+    ax.set_title(f"(c) local energy, N={big}, alpha={alpha:g}", fontsize="medium")
+    ax.legend(fontsize="x-small", title="(solutions)", title_fontsize="x-small")
+
+    ax = axes[3]
+    here = entropy[np.isclose(entropy["alpha"], alpha)]
+    d = np.linspace(0.0, 0.5, 201)
+    ax.plot(d, binary_entropy(d), color="k", lw=1.0, label="bound H(d)")
+    for (output, algorithm, N), curve in here.groupby(["output", "algorithm", "N"], sort=True):
+        name = "typical" if algorithm == "exact" else algorithm
+        ax.errorbar(curve["distance"], curve["entropy"], yerr=curve["se"].fillna(0.0), marker="s", ms=3,
+                    capsize=2, label=f"{output}, {name} ({curve['runs'].min()})", **style(output, algorithm))
+    ax.axhline(0.0, color="0.6", lw=0.8)
+    ax.set_xlim(0.0, 0.5)
+    ax.set_xlabel("distance d from the solution")
+    ax.set_ylabel("exact local entropy S(d) (nats per weight)")
+    ax.set_title(f"(d) exact local entropy, N={small}, alpha={alpha:g}", fontsize="medium")
+    ax.legend(fontsize="x-small", title="(solutions)", title_fontsize="x-small")
+    figure.tight_layout()
+    return figure
