@@ -242,6 +242,13 @@ def _committee_delta(XT, y, H, S, v, rule, k, col, change):
             out = S[mu] + vk * (_activation(new, rule) - _activation(old, rule))
             dE += np.int64(y[mu] * out <= 0) - np.int64(y[mu] * S[mu] <= 0)
         return dE
+    if rule == PARITY:  # inline too: the output flips sign when unit k's sign flips
+        for mu in range(S.shape[0]):
+            old = fields[mu]
+            new = old + change * row[mu]
+            out = S[mu] if (new > 0) == (old > 0) else -S[mu]
+            dE += np.int64(y[mu] * out <= 0) - np.int64(y[mu] * S[mu] <= 0)
+        return dE
     for mu in range(S.shape[0]):
         old = fields[mu]
         new = old + change * row[mu]
@@ -260,6 +267,14 @@ def _committee_apply(XT, H, S, v, rule, k, col, change):
             old = fields[mu]
             new = old + change * row[mu]
             S[mu] = S[mu] + vk * (_activation(new, rule) - _activation(old, rule))
+            fields[mu] = new
+        return
+    if rule == PARITY:  # inline, as in _committee_delta
+        for mu in range(S.shape[0]):
+            old = fields[mu]
+            new = old + change * row[mu]
+            if (new > 0) != (old > 0):
+                S[mu] = -S[mu]
             fields[mu] = new
         return
     for mu in range(S.shape[0]):
