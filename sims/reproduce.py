@@ -21,8 +21,17 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 #: study -> command (script and options; --preset, --out and --plot are added). To add a study,
 #: add a line here and, if its figure needs arrays of the runs, its patterns to KEEP.
 STUDIES = {
+    # sa/rsa at a third of their default budgets (equal moves per weight: 6000 = 3 replicas x 2000)
+    # to keep the quick preset to minutes; the paper preset uses the same options.
     "phase_diagram": ["sims/phase_diagram.py", "--algorithm", "famp", "--algorithm", "fbp",
-                      "--algorithm", "perceptron"],
+                      "--algorithm", "perceptron", "--algorithm", "sa", "--algorithm", "rsa",
+                      "--param", "sa.sweeps=6000", "--param", "rsa.sweeps=2000"],
+    "phase_diagram_committee": ["sims/phase_diagram.py", "--model", "committee", "--model-param", "K=3",
+                                "--model-param", "tree=true", "--N", "99", "201", "--alpha", "0.4:0.8:0.1",
+                                "--seeds", "10", *[arg for name in ("fbp", "sa", "rsa", "lal", "elal")
+                                                   for arg in ("--algorithm", name)],
+                                "--param", "sa.sweeps=6000", "--param", "rsa.sweeps=2000"],
+    "greedy_vs_entropic": ["sims/greedy_vs_entropic.py"],
     "local_energy_curves": ["sims/local_energy_curves.py"],
     "teacher_student": ["sims/teacher_student.py"],
     "local_entropy_curves": ["sims/local_entropy_curves.py"],
