@@ -83,16 +83,20 @@ def test_local_energy_ordering():
 def test_local_entropy_ordering():
     """Figure 2, at d = 0.02 (each solution's curve interpolated): focusing solutions lie in
     denser regions than typical ones (N = 21, exact counts and BP) and than the perceptron
-    rule's (N = 201, BP); mean S <= H(d), strictly for the exact counts."""
+    rule's (N = 201, BP); RSA's than SA's (N = 201, BP); mean S <= H(d), strictly for the exact
+    counts."""
     path = DATA / "local_entropy_curves.h5"
     at = figures.local_entropy_at(path, 0.02).set_index(["N", "method", "algorithm"])
-    assert (at["runs"] >= 15).all()
+    assert (at.drop(["sa", "rsa"], level="algorithm")["runs"] >= 15).all()
+    assert (at["runs"] >= 9).all()                                      # SA solves 9 of 20 at N = 201
     assert (at.xs("exact", level="method")["entropy"] < at.xs("exact", level="method")["bound"]).all()
     assert (at["entropy"] < at["bound"] + 1 / 21).all()
     for N, method, low in [(21, "exact", "exact"), (21, "bp", "exact"), (201, "bp", "perceptron")]:
         for name in ("famp", "fbp"):
             high, base = at.loc[(N, method, name)], at.loc[(N, method, low)]
             assert high["entropy"] - base["entropy"] > 3 * np.hypot(high["se"], base["se"]), (N, method, name)
+    rsa, sa = at.loc[(201, "bp", "rsa")], at.loc[(201, "bp", "sa")]      # RSA: denser regions than SA
+    assert rsa["entropy"] - sa["entropy"] > 2 * np.hypot(rsa["se"], sa["se"])
     table = figures.load_local_entropy(path)
     exact = table[table["method"] == "exact"]
     assert (exact["entropy"] <= exact["bound"] + 1e-12).all()
