@@ -22,7 +22,10 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 #: add a line here and, if its figure needs arrays of the runs, its patterns to KEEP.
 STUDIES = {
     # sa/rsa at a third of their default budgets (equal moves per weight: 6000 = 3 replicas x 2000)
-    # to keep the quick preset to minutes; the paper preset uses the same options.
+    # to keep the quick preset to minutes (quick: 93 s for the 720 sa/rsa runs, 2 shared cores);
+    # the paper preset uses the same budgets. phase_diagram_committee fixes N, alpha and seeds
+    # (quick: 158 s, 500 runs), so its paper run is the quick one unless options after -- change
+    # them (a later --N/--alpha/--seeds overrides).
     "phase_diagram": ["sims/phase_diagram.py", "--algorithm", "famp", "--algorithm", "fbp",
                       "--algorithm", "perceptron", "--algorithm", "sa", "--algorithm", "rsa",
                       "--param", "sa.sweeps=6000", "--param", "rsa.sweeps=2000"],
