@@ -23,6 +23,7 @@
 #   (`sims/phase_diagram.py`);
 # - `phase_diagram_committee`: binary tree committee with $K = 3$ sign units and a majority
 #   output, fBP, SA, RSA, LAL and eLAL;
+# - `phase_diagram_committee_continuous`: continuous tree committee, $K = 3$, CE-SGD and LAL;
 # - `greedy_vs_entropic`: energy-only searches against their local-entropy twins at equal
 #   numbers of moves per weight (`sims/greedy_vs_entropic.py`).
 #
@@ -112,6 +113,33 @@ for N in Ns:
     assert limits["rsa", N] >= limits["sa", N], N
     for name in ("lal", "elal"):
         assert limits[name, N] > limits["sa", N], (name, N)
+
+# %% [markdown]
+# ## Continuous tree committee, $K = 3$: cross-entropy SGD against least-action learning
+#
+# Sign units, majority output, continuous weights. CE-SGD with the slow norm reduction of
+# `sims/ce_norm_annealing.py` (per-unit norm 2 -> 0.5 in 300 epochs, learning rate 0.3, batch
+# 10, at most 3000 epochs) against LAL (at most 3000 epochs).
+
+# %%
+continuous, mode = load("phase_diagram_committee_continuous")
+tree = {label: "continuous tree committee, K = 3, sign units, majority output"
+        for label in figures.model_labels(continuous).unique()}
+figure, continuous_thresholds = figures.phase_diagrams(continuous, titles=tree)
+figures.save(figure, figures.figure_path("phase_diagram_committee_continuous", mode))
+figure
+
+# %%
+continuous_thresholds.pivot_table(index="algorithm", columns="N", values="alpha_threshold")
+
+# %% [markdown]
+# Expected: least-action learning stores many more patterns than cross-entropy SGD at these
+# settings (the SGD budget and schedule are those of figure 4, not tuned for capacity).
+
+# %%
+limits = by_algorithm(continuous_thresholds)
+for N in continuous_thresholds["N"].unique():
+    assert limits["lal", N] > 2 * limits["sgd", N], N
 
 # %% [markdown]
 # ## Energy-only searches against their local-entropy twins

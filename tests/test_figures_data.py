@@ -39,6 +39,15 @@ def test_committee_phase_diagram_thresholds():
         assert limits["lal", N] > limits["sa", N] and limits["elal", N] > limits["sa", N]
 
 
+def test_continuous_committee_lal_beyond_ce_sgd():
+    runs = store.load_runs(DATA / "phase_diagram_committee_continuous.h5")
+    assert (runs["status"] == "done").all() and (runs["weights"] == "continuous").all()
+    limits = analysis.thresholds(analysis.success_rates(runs)).set_index(["algorithm", "N"])["alpha_threshold"]
+    assert set(limits.index) == {(a, N) for a in ("sgd", "lal") for N in (99, 201)}
+    for N in (99, 201):
+        assert limits["lal", N] > 2 * limits["sgd", N]
+
+
 def test_local_entropy_twins_reach_higher_loads():
     runs = store.load_runs(DATA / "greedy_vs_entropic.h5")
     assert (runs["status"] == "done").all()
