@@ -54,8 +54,8 @@ def build_parser():
                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=f"""
 presets (explicit options override them):
   quick  alpha = 0.5, N = 21 201 (exact algorithm and exact local entropy at N = 21 only),
-         20 seeds (140 runs): measured 109 s on 2 cores shared with other jobs (load
-         average 5-7).
+         20 seeds (220 runs with sa and rsa): measured 220 s on 2 cores shared with other
+         jobs (109 s for the 140 runs without sa and rsa, 111 s for the 80 sa/rsa runs).
   paper  alpha = 0.5, N = 25 1001 (exact at N = 25), 100 seeds (700 runs): estimated 2 hours
          on 2 cores (one run at N = 1001, one core: fAMP 19 s, fBP 33 s, an unsolved
          perceptron-rule run up to 50 s; N = 25 runs 1-2 s).

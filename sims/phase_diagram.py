@@ -28,6 +28,8 @@ ALPHAS = {
     "fbp": ("0.5:0.9:0.05", "0.5:0.9:0.01"),
     "famp": ("0.5:0.9:0.05", "0.5:0.9:0.01"),
     "perceptron": ("0.3:0.8:0.05", "0.3:0.8:0.01"),
+    "sa": ("0.3:0.7:0.05", "0.3:0.7:0.01"),
+    "rsa": ("0.3:0.7:0.05", "0.3:0.7:0.01"),
 }
 DEFAULT_ALPHAS = ("0.1:0.9:0.1", "0.1:0.9:0.02")
 PRESETS = {
@@ -48,7 +50,8 @@ def build_parser():
                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog="""
 presets (explicit options override them):
   quick  best registered solver (famp, else fbp, else perceptron), binary perceptron,
-         N = 101 201, its alpha grid (perceptron: 0.3:0.8:0.05), 20 seeds;
+         N = 101 201, its alpha grid (fbp, famp: 0.5:0.9:0.05; perceptron: 0.3:0.8:0.05;
+         sa, rsa: 0.3:0.7:0.05; others 0.1:0.9:0.1), 20 seeds;
          under 2 minutes on 2 cores (about 20 s with the perceptron rule).
   paper  same solver and model, N = 1001 2001, alpha step 0.01, 100 seeds: several hours
          on 2 cores (perceptron rule: about 2 hours, most of it in the unsolvable runs that

@@ -21,8 +21,29 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 #: study -> command (script and options; --preset, --out and --plot are added). To add a study,
 #: add a line here and, if its figure needs arrays of the runs, its patterns to KEEP.
 STUDIES = {
+    # sa/rsa at a third of their default budgets (equal moves per weight: 6000 = 3 replicas x 2000)
+    # to keep the quick preset to minutes (quick: 93 s for the 720 sa/rsa runs, 2 shared cores);
+    # the paper preset uses the same budgets. phase_diagram_committee fixes N, alpha and seeds
+    # (quick: 158 s, 500 runs), so its paper run is the quick one unless options after -- change
+    # them (a later --N/--alpha/--seeds overrides).
     "phase_diagram": ["sims/phase_diagram.py", "--algorithm", "famp", "--algorithm", "fbp",
-                      "--algorithm", "perceptron"],
+                      "--algorithm", "perceptron", "--algorithm", "sa", "--algorithm", "rsa",
+                      "--param", "sa.sweeps=6000", "--param", "rsa.sweeps=2000"],
+    "phase_diagram_committee": ["sims/phase_diagram.py", "--model", "committee", "--model-param", "K=3",
+                                "--model-param", "tree=true", "--N", "99", "201", "--alpha", "0.4:0.8:0.1",
+                                "--seeds", "10", *[arg for name in ("fbp", "sa", "rsa", "lal", "elal")
+                                                   for arg in ("--algorithm", name)],
+                                "--param", "sa.sweeps=6000", "--param", "rsa.sweeps=2000"],
+    # CE-SGD with the slow norm reduction of ce_norm_annealing (per-unit norm 2 -> 0.5 in 300
+    # epochs, lr 0.3, batch 10, at most 3000 epochs) against LAL, continuous weights (quick:
+    # 176 s, 720 runs; fixed grid as for phase_diagram_committee).
+    "phase_diagram_committee_continuous": [
+        "sims/phase_diagram.py", "--model", "committee", "--model-param", "K=3", "--model-param", "tree=true",
+        "--model-param", "weights=continuous", "--N", "99", "201", "--alpha", "0.2:3.6:0.2", "--seeds", "10",
+        "--algorithm", "sgd", "--algorithm", "lal", "--param", "sgd.lr=0.3", "--param", "sgd.batch_size=10",
+        "--param", "sgd.norm=2", "--param", "sgd.norm_final=0.5", "--param", "sgd.schedule=slow",
+        "--param", "sgd.slow_epochs=300", "--param", "sgd.epochs=3000"],
+    "greedy_vs_entropic": ["sims/greedy_vs_entropic.py"],
     "local_energy_curves": ["sims/local_energy_curves.py"],
     "teacher_student": ["sims/teacher_student.py"],
     "local_entropy_curves": ["sims/local_entropy_curves.py"],

@@ -43,6 +43,8 @@ def test_model_labels_name_what_varies():
     assert list(figures.model_labels(runs)) == ["perceptron (binary weights)",
                                                "committee, K=3 (binary weights)",
                                                "committee, K=5 (binary weights)"]
+    runs["tree"] = [np.nan, True, True]           # defined for the committees only, one value: not shown
+    assert list(figures.model_labels(runs))[1] == "committee, K=3 (binary weights)"
 
 
 def test_reproduce_refuses_unknown_study():

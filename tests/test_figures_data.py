@@ -16,12 +16,46 @@ def test_phase_diagram_thresholds():
     runs = store.load_runs(DATA / "phase_diagram.h5")
     assert (runs["status"] == "done").all()
     limits = analysis.thresholds(analysis.success_rates(runs)).set_index(["algorithm", "N"])["alpha_threshold"]
-    assert set(limits.index) == {(a, N) for a in ("famp", "fbp", "perceptron") for N in (101, 201)}
+    names = ("famp", "fbp", "perceptron", "sa", "rsa")
+    assert set(limits.index) == {(a, N) for a in names for N in (101, 201)}
     for N in (101, 201):
         for name in ("famp", "fbp"):
-            assert limits[name, N] > limits["perceptron", N] + 0.05       # focusing reaches higher loads
+            for weaker in ("perceptron", "sa"):
+                assert limits[name, N] > limits[weaker, N] + 0.05     # focusing reaches higher loads
+        assert limits["rsa", N] >= limits["sa", N]                    # local entropy helps SA
     assert (limits < theory.krauth_mezard_capacity()).all()              # below the capacity 0.833
     assert limits["perceptron", 201] < limits["perceptron", 101]         # the perceptron rule degrades with N
+
+
+def test_committee_phase_diagram_thresholds():
+    runs = store.load_runs(DATA / "phase_diagram_committee.h5")
+    assert (runs["status"] == "done").all() and (runs["model"] == "committee").all()
+    limits = analysis.thresholds(analysis.success_rates(runs)).set_index(["algorithm", "N"])["alpha_threshold"]
+    assert set(limits.index) == {(a, N) for a in ("fbp", "sa", "rsa", "lal", "elal") for N in (99, 201)}
+    for N in (99, 201):
+        for weaker in ("sa", "rsa") + (("lal", "elal") if N == 201 else ()):
+            assert limits["fbp", N] > limits[weaker, N]                # LAL: as high as fBP at N = 99
+        assert limits["rsa", N] >= limits["sa", N]
+        assert limits["lal", N] > limits["sa", N] and limits["elal", N] > limits["sa", N]
+
+
+def test_continuous_committee_lal_beyond_ce_sgd():
+    runs = store.load_runs(DATA / "phase_diagram_committee_continuous.h5")
+    assert (runs["status"] == "done").all() and (runs["weights"] == "continuous").all()
+    limits = analysis.thresholds(analysis.success_rates(runs)).set_index(["algorithm", "N"])["alpha_threshold"]
+    assert set(limits.index) == {(a, N) for a in ("sgd", "lal") for N in (99, 201)}
+    for N in (99, 201):
+        assert limits["lal", N] > 2 * limits["sgd", N]
+
+
+def test_local_entropy_twins_reach_higher_loads():
+    runs = store.load_runs(DATA / "greedy_vs_entropic.h5")
+    assert (runs["status"] == "done").all()
+    limits = analysis.thresholds(analysis.success_rates(runs, by=("model", "algorithm", "alpha")),
+                                 by=("model", "algorithm")).set_index(["model", "algorithm"])["alpha_threshold"]
+    for model in ("perceptron", "committee"):
+        assert limits[model, "rsa"] >= limits[model, "sa"]
+        assert limits[model, "rgreedy"] > limits[model, "greedy"] + 0.03
 
 
 def test_teacher_student_follows_rs_theory():
@@ -42,13 +76,15 @@ def test_local_energy_ordering():
     assert (table[table["size"] == 0]["energy"] == 0).all()
     at = table[np.isclose(table["size"], 0.05)].set_index(["N", "algorithm"])
     small = at.loc[21]
-    others = small.drop("exact")
+    others = small.loc[["famp", "fbp", "perceptron"]]
     se = np.hypot(small.loc["exact", "se"], others["se"])
     assert (small.loc["exact", "energy"] - others["energy"] > 2 * se).all()   # typical: sharpest
     large = at.loc[201]
     for name in ("famp", "fbp"):
         gap = large.loc["perceptron", "energy"] - large.loc[name, "energy"]
         assert gap > 3 * np.hypot(large.loc["perceptron", "se"], large.loc[name, "se"])
+    gap = large.loc["sa", "energy"] - large.loc["rsa", "energy"]          # RSA: flatter than SA
+    assert gap > 2 * np.hypot(large.loc["sa", "se"], large.loc["rsa", "se"])
     for N, curve in table.groupby(["N", "algorithm"]):
         assert np.all(np.diff(curve.sort_values("size")["energy"]) > 0), N   # rises with size
 
@@ -56,16 +92,20 @@ def test_local_energy_ordering():
 def test_local_entropy_ordering():
     """Figure 2, at d = 0.02 (each solution's curve interpolated): focusing solutions lie in
     denser regions than typical ones (N = 21, exact counts and BP) and than the perceptron
-    rule's (N = 201, BP); mean S <= H(d), strictly for the exact counts."""
+    rule's (N = 201, BP); RSA's than SA's (N = 201, BP); mean S <= H(d), strictly for the exact
+    counts."""
     path = DATA / "local_entropy_curves.h5"
     at = figures.local_entropy_at(path, 0.02).set_index(["N", "method", "algorithm"])
-    assert (at["runs"] >= 15).all()
+    assert (at.drop(["sa", "rsa"], level="algorithm")["runs"] >= 15).all()
+    assert (at["runs"] >= 9).all()                                      # SA solves 9 of 20 at N = 201
     assert (at.xs("exact", level="method")["entropy"] < at.xs("exact", level="method")["bound"]).all()
     assert (at["entropy"] < at["bound"] + 1 / 21).all()
     for N, method, low in [(21, "exact", "exact"), (21, "bp", "exact"), (201, "bp", "perceptron")]:
         for name in ("famp", "fbp"):
             high, base = at.loc[(N, method, name)], at.loc[(N, method, low)]
             assert high["entropy"] - base["entropy"] > 3 * np.hypot(high["se"], base["se"]), (N, method, name)
+    rsa, sa = at.loc[(201, "bp", "rsa")], at.loc[(201, "bp", "sa")]      # RSA: denser regions than SA
+    assert rsa["entropy"] - sa["entropy"] > 2 * np.hypot(rsa["se"], sa["se"])
     table = figures.load_local_entropy(path)
     exact = table[table["method"] == "exact"]
     assert (exact["entropy"] <= exact["bound"] + 1e-12).all()

@@ -104,10 +104,11 @@ def _text(value):
 
 
 def model_labels(runs):
-    """A short text per run naming its model: the kind, then the model columns that vary
-    (missing values, e.g. K of a perceptron, left out), then the weights when they do not vary."""
+    """A short text per run naming its model: the kind, then the model columns that take more
+    than one value (missing values, e.g. K of a perceptron, neither counted nor shown), then the
+    weights when they do not vary."""
     present = [c for c in MODEL_COLUMNS if c in runs.columns]
-    varying = [c for c in present[1:] if runs[c].nunique(dropna=False) > 1]
+    varying = [c for c in present[1:] if runs[c].nunique() > 1]
     fixed_weights = "weights" in present and "weights" not in varying
 
     def label(row):
@@ -119,11 +120,12 @@ def model_labels(runs):
 
 # --- Figure 1: phase diagrams ----------------------------------------------------------------
 
-def phase_diagrams(runs, level=0.5, capacities=None):
+def phase_diagrams(runs, level=0.5, capacities=None, titles=None):
     """Success probability against alpha, one panel per model, one curve per (algorithm, N).
 
     ``capacities`` (optional) maps a model label (:func:`model_labels`) to a theoretical
-    capacity drawn as a vertical line in its panel.
+    capacity drawn as a vertical line in its panel; ``titles`` (optional) maps a model label
+    to its panel's title (default: the label).
 
     Returns
     -------
@@ -133,8 +135,11 @@ def phase_diagrams(runs, level=0.5, capacities=None):
     """
     runs = runs.assign(model_label=model_labels(runs))
     labels = sorted(runs["model_label"].unique())
-    figure, axes = _figure(len(labels))
+    figure, axes = _figure(len(labels), width=7.0)
     tables = []
+    # one colour per algorithm, one line style per N (largest N solid)
+    colors = {name: f"C{i}" for i, name in enumerate(sorted(runs["algorithm"].unique()))}
+    styles = dict(zip(sorted(runs["N"].unique(), reverse=True), ("-", "--", ":", "-.")))
     for ax, label in zip(axes, labels):
         part = runs[runs["model_label"] == label]
         rates = analysis.success_rates(part, by=("algorithm", "N", "alpha"))
@@ -144,19 +149,22 @@ def phase_diagrams(runs, level=0.5, capacities=None):
             text = f"{algorithm}, N={N}" + ("" if np.isnan(at) else f": {at:.3f}")
             line = ax.errorbar(curve["alpha"], curve["p"],
                                yerr=np.maximum([curve["p"] - curve["lo"], curve["hi"] - curve["p"]], 0.0),
-                               marker="o", ms=3, capsize=2, label=text)
+                               marker="o", ms=3, capsize=2, label=text, color=colors[algorithm],
+                               ls=styles.get(N, "-"))
             if not np.isnan(at):
                 ax.plot([at], [level], marker="x", ms=9, mew=2, color=line[0].get_color())
         ax.axhline(level, color="0.6", lw=0.8, ls="--")
         if capacities and label in capacities:
             ax.axvline(capacities[label], color="k", lw=1.0, ls=":",
                        label=rf"capacity $\alpha_c$ = {capacities[label]:.3f}")
-        ax.set_title(label, fontsize="medium")
+        ax.set_title((titles or {}).get(label, label), fontsize="medium")
         ax.set_xlabel(r"$\alpha = P / N$")
         ax.set_ylabel("success probability")
         ax.set_ylim(-0.03, 1.03)
-        ax.legend(fontsize="small", title=r"algorithm, N: $\alpha$ at 1/2", title_fontsize="small")
+        ax.legend(fontsize="x-small", title=r"algorithm, N: $\alpha$ at 1/2", title_fontsize="x-small",
+                  loc="upper left", bbox_to_anchor=(1.01, 1.0))
         tables.append(limits.assign(model=label))
+    figure.tight_layout()
     table = pd.concat(tables, ignore_index=True)[["model", "algorithm", "N", "alpha_threshold"]]
     return figure, table
 
