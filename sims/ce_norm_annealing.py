@@ -31,12 +31,10 @@ python sims/ce_norm_annealing.py --preset quick --norm 0.5 --norm-final 2 --out 
 python sims/ce_norm_annealing.py --preset paper --out ce_paper.h5
 """
 import argparse
-import os
-import shlex
 import sys
 
-from wfm import _options, figures, plots, store
-from wfm.sweep import Sweep, run, task_key
+from wfm import _options, figures
+from wfm.sweep import Sweep, script, task_key
 
 #: Presets; every entry can be overridden on the command line.
 PRESETS = {
@@ -64,15 +62,10 @@ def methods(slow_epochs):
     }
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
 def build_parser():
     """The argument parser of the script."""
-    parser = _Parser(prog="ce_norm_annealing.py", description=__doc__.split("\n\n")[0],
-                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog="""
+    parser = script.Parser(prog="ce_norm_annealing.py", description=__doc__.split("\n\n")[0],
+                           formatter_class=argparse.RawDescriptionHelpFormatter, epilog="""
 presets (explicit options override them):
   quick  sign committee K=5 fully connected, N=100, alpha=0.4 (P = alpha N = 40), 8
          instances, 3000 epochs at most, 200 perturbations per sigma (56 runs): measured
@@ -98,13 +91,7 @@ growing 1% per epoch) at the constant norm r0.""")
                                                          f"(default {TRAINING['norm_final']})")
     parser.add_argument("--slow-epochs", type=int, help=f"length of the slow schedule (default {TRAINING['slow_epochs']})")
     parser.add_argument("--seed", type=int, default=0, help="sweep seed of instances, runs and noise (default 0)")
-    parser.add_argument("--out", default="ce_norm_annealing.h5", help="results file (default ce_norm_annealing.h5)")
-    parser.add_argument("--plot", help="figure file (default: --out with .png)")
-    parser.add_argument("--executor", choices=("process", "dask"), default="process",
-                        help="local process pool (default) or Dask distributed")
-    parser.add_argument("--workers", type=int, help="processes of the local pool (default: one per core)")
-    parser.add_argument("--scheduler-address", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    script.add_run_options(parser, "ce_norm_annealing.h5")
     return parser
 
 
@@ -192,23 +179,14 @@ def main(argv=None):
     try:
         cfg = config(args)
         grids = sweeps(cfg)
-        out = store.check_writable(args.out)
-        figure = plots.check_output(args.plot or os.path.splitext(args.out)[0] + ".png")
-        command = shlex.join([os.path.basename(sys.argv[0])] + list(sys.argv[1:] if argv is None else argv))
-        result = run(list(grids.values()), out, executor=args.executor, workers=args.workers,
-                     scheduler_address=args.scheduler_address,
-                     progress=False if args.quiet else None, command=command)
-        print(f"{out}: {result.done} runs done ({result.solved} solved), {result.failed} failed, "
-              f"{result.skipped} already done, in {result.seconds:.1f} s")
-        if result.interrupted:
-            print(f"interrupted: {result.remaining} runs left; run the same command again to resume",
-                  file=sys.stderr)
-            return 130
+        ran = script.run_study(args, list(grids.values()), argv)
+        if ran is None:
+            return script.INTERRUPTED
+        out, figure, _ = ran
         summary = summarise(out, grids)
         plot(figure, cfg, summary)
-    except (ValueError, TypeError, OSError, RuntimeError) as error:
-        print(f"ce_norm_annealing.py: error: {error}".replace("\n", " "), file=sys.stderr)
-        return 2
+    except script.ERRORS as error:
+        return script.fail("ce_norm_annealing.py", error)
     print(f"{figure}: local energy against sigma")
     print(table(cfg, summary))
     return 0

@@ -29,12 +29,10 @@ python sims/flatness_vs_generalization.py --preset paper --out flat_paper.h5 --w
 python sims/flatness_vs_generalization.py --attack 0 200 --seeds 1 --schedule b50 --out one.h5
 """
 import argparse
-import os
-import shlex
 import sys
 
-from wfm import _options, figures, plots, problems, store
-from wfm.sweep import Sweep, run, task_key
+from wfm import _options, figures, problems
+from wfm.sweep import Sweep, script, task_key
 
 #: Presets; explicit options override them.
 PRESETS = {
@@ -57,15 +55,10 @@ NORM = figures.FLATNESS_NORM
 LOG_VOLUME_K = 20
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
 def build_parser():
     """The argument parser of the script."""
-    parser = _Parser(prog="flatness_vs_generalization.py", description=__doc__.split("\n\n")[0],
-                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog="""
+    parser = script.Parser(prog="flatness_vs_generalization.py", description=__doc__.split("\n\n")[0],
+                           formatter_class=argparse.RawDescriptionHelpFormatter, epilog="""
 presets (explicit options override them):
   quick  ReLU committee K=20 with trainable readout, 400 clean training images, attack
          sizes 0 100 200 400, schedules b50 b20 b10, 6 seeds, at most 1500 epochs,
@@ -95,13 +88,7 @@ probes), hessian_frobenius (100 directions, eps=1e-3), sharpness (eps=1e-3).""")
     parser.add_argument("--samples", type=int, help="perturbations per sigma of the local energy")
     parser.add_argument("--seed", type=int, default=0,
                         help="sweep seed from which every seed derives (default 0)")
-    parser.add_argument("--out", default="flatness_vs_generalization.h5", help="results file")
-    parser.add_argument("--plot", help="figure file (default: --out with .png)")
-    parser.add_argument("--executor", choices=("process", "dask"), default="process",
-                        help="local process pool (default) or Dask distributed")
-    parser.add_argument("--workers", type=int, help="processes of the local pool (default: one per core)")
-    parser.add_argument("--scheduler-address", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    script.add_run_options(parser, "flatness_vs_generalization.h5")
     return parser
 
 
@@ -203,26 +190,17 @@ def main(argv=None):
     try:
         cfg = config(args)
         grids = sweeps(cfg, args.seed)
-        out = store.check_writable(args.out)
-        figure = plots.check_output(args.plot or os.path.splitext(args.out)[0] + ".png")
-        summary = run([grid for _, grid in grids], out, executor=args.executor, workers=args.workers,
-                      scheduler_address=args.scheduler_address, progress=False if args.quiet else None,
-                      command=shlex.join([os.path.basename(sys.argv[0])]
-                                         + list(sys.argv[1:] if argv is None else argv)))
-        print(f"{out}: {summary.done} runs done ({summary.solved} at zero training error), "
-              f"{summary.failed} failed, {summary.skipped} already done, in {summary.seconds:.1f} s")
-        if summary.interrupted:
-            print(f"interrupted: {summary.remaining} runs left; run the same command again to resume",
-                  file=sys.stderr)
-            return 130
+        ran = script.run_study(args, [grid for _, grid in grids], argv)
+        if ran is None:
+            return script.INTERRUPTED
+        out, figure, _ = ran
         labels = {task_key(task): label for label, grid in grids for task in grid.tasks()}
         runs = table(out, labels)
         minima = runs[_at_zero(runs)]
         rows = correlations(minima)
         plot(minima, rows, figure)
-    except (ValueError, TypeError, OSError, RuntimeError) as error:
-        print(f"flatness_vs_generalization.py: error: {error}".replace("\n", " "), file=sys.stderr)
-        return 2
+    except script.ERRORS as error:
+        return script.fail("flatness_vs_generalization.py", error)
     print(report(runs, rows))
     print(f"{figure}: each measure against the test error, coloured by attack size")
     return 0

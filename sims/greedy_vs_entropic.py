@@ -27,13 +27,12 @@ python sims/greedy_vs_entropic.py --model perceptron --N 101 --alpha 0.2:0.6:0.1
 """
 import argparse
 import os
-import shlex
 import sys
 
 import numpy as np
 
-from wfm import _options, algorithms, analysis, plots, store
-from wfm.sweep import Sweep, run, task_key
+from wfm import _options, algorithms, analysis, store
+from wfm.sweep import Sweep, script
 
 MODELS = ("perceptron", "committee")
 LOCAL_ENERGY_SAMPLES = 100
@@ -73,15 +72,10 @@ budget: every algorithm's sweeps/epochs are set from --moves, --greedy-moves and
   set with --param ALGORITHM.NAME=VALUE."""
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
 def build_parser():
     """The argument parser of the script."""
-    parser = _Parser(prog="greedy_vs_entropic.py", description=__doc__.split("\n\n")[0],
-                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG)
+    parser = script.Parser(prog="greedy_vs_entropic.py", description=__doc__.split("\n\n")[0],
+                           formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG)
     parser.add_argument("--preset", choices=sorted(PRESETS), help="default grid and budgets, see below")
     parser.add_argument("--model", action="append", choices=MODELS,
                         help="model, repeatable (default: both)")
@@ -104,13 +98,7 @@ def build_parser():
                              "the mean over solved runs is printed")
     parser.add_argument("--param", action="append", default=[], metavar="ALGORITHM.NAME=VALUE",
                         help="hyperparameter of one algorithm, repeatable")
-    parser.add_argument("--out", default="greedy_vs_entropic.h5", help="results file (default greedy_vs_entropic.h5)")
-    parser.add_argument("--plot", help="figure file (default: --out with .png)")
-    parser.add_argument("--executor", choices=("process", "dask"), default="process",
-                        help="local process pool (default) or Dask distributed")
-    parser.add_argument("--workers", type=int, help="processes of the local pool (default: one per core)")
-    parser.add_argument("--scheduler-address", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    script.add_run_options(parser, "greedy_vs_entropic.h5")
     return parser
 
 
@@ -295,25 +283,15 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
         grids = sweeps(args)
-        out = store.check_writable(args.out)
-        figure = plots.check_output(args.plot or os.path.splitext(args.out)[0] + ".png")
-        command = shlex.join([os.path.basename(sys.argv[0])] + list(sys.argv[1:] if argv is None else argv))
-        summary = run(grids, out, executor=args.executor, workers=args.workers,
-                      scheduler_address=args.scheduler_address, progress=False if args.quiet else None,
-                      command=command)
-        print(f"{out}: {summary.done} runs done ({summary.solved} solved), {summary.failed} failed, "
-              f"{summary.skipped} already done, in {summary.seconds:.1f} s")
-        if summary.interrupted:
-            print(f"interrupted: {summary.remaining} runs left; run the same command again to resume",
-                  file=sys.stderr)
-            return 130
-        keys = {task_key(task) for grid in grids for task in grid.tasks()}
+        ran = script.run_study(args, grids, argv)
+        if ran is None:
+            return script.INTERRUPTED
+        out, figure, keys = ran
         runs = store.load_runs(out)
         rates, limits = curves(runs[runs["key"].isin(keys)])
         plot(rates, limits, figure)
-    except (ValueError, TypeError, OSError, RuntimeError) as error:
-        print(f"greedy_vs_entropic.py: error: {error}".replace("\n", " "), file=sys.stderr)
-        return 2
+    except script.ERRORS as error:
+        return script.fail("greedy_vs_entropic.py", error)
     print(f"{figure}: success probability against alpha (alpha at success 1/2; nan: not crossed on the grid)")
     for model, table in limits.groupby("model", sort=False):
         for pair, (energy, entropic, _, _) in PAIRS.items():

@@ -15,12 +15,10 @@ python sims/local_energy_curves.py --preset quick --out le.h5 --plot le.png
 python sims/local_energy_curves.py --algorithm famp --algorithm perceptron --N 401 --alpha 0.5 --seeds 20 --out le.h5
 """
 import argparse
-import os
-import shlex
 import sys
 
-from wfm import _options, algorithms, figures, plots, store
-from wfm.sweep import Sweep, run, task_key
+from wfm import _options, algorithms, figures
+from wfm.sweep import Sweep, script
 
 #: Algorithms of the default comparison, in this order, when registered.
 DEFAULT = ("famp", "fbp", "perceptron", "sa", "rsa", "greedy", "rgreedy", "exact")
@@ -33,15 +31,10 @@ PRESETS = {
 }
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
 def build_parser():
     """The argument parser of the script."""
-    parser = _Parser(prog="local_energy_curves.py", description=__doc__.split("\n\n")[0],
-                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=f"""
+    parser = script.Parser(prog="local_energy_curves.py", description=__doc__.split("\n\n")[0],
+                           formatter_class=argparse.RawDescriptionHelpFormatter, epilog=f"""
 presets (explicit options override them):
   quick  alpha = 0.5, N = 21 201 (exact at N = 21 only), 20 seeds, 200 perturbations per size
          (300 runs with sa, rsa, greedy, rgreedy): measured 64 s on 2 cores shared with
@@ -61,13 +54,7 @@ default algorithms: the registered ones among {', '.join(DEFAULT)}; exact only a
     parser.add_argument("--seed", type=int, default=0, help="sweep seed (default 0)")
     parser.add_argument("--param", action="append", default=[], metavar="ALGORITHM.NAME=VALUE",
                         help="hyperparameter of one algorithm, repeatable")
-    parser.add_argument("--out", default="local_energy_curves.h5", help="results file")
-    parser.add_argument("--plot", help="figure file (default: --out with .png)")
-    parser.add_argument("--executor", choices=("process", "dask"), default="process",
-                        help="local process pool (default) or Dask distributed")
-    parser.add_argument("--workers", type=int, help="processes of the local pool (default: one per core)")
-    parser.add_argument("--scheduler-address", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    script.add_run_options(parser, "local_energy_curves.h5")
     return parser
 
 
@@ -115,23 +102,14 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
         grids = sweeps(args)
-        out = store.check_writable(args.out)
-        plot = plots.check_output(args.plot or os.path.splitext(args.out)[0] + ".png")
-        summary = run(grids, out, executor=args.executor, workers=args.workers,
-                      scheduler_address=args.scheduler_address, progress=False if args.quiet else None,
-                      command=shlex.join([os.path.basename(sys.argv[0])] + list(sys.argv[1:] if argv is None else argv)))
-        print(f"{out}: {summary.done} runs done ({summary.solved} solved), {summary.failed} failed, "
-              f"{summary.skipped} already done, in {summary.seconds:.1f} s")
-        if summary.interrupted:
-            print(f"interrupted: {summary.remaining} runs left; run the same command again to resume",
-                  file=sys.stderr)
-            return 130
-        keys = {task_key(task) for grid in grids for task in grid.tasks()}
+        ran = script.run_study(args, grids, argv)
+        if ran is None:
+            return script.INTERRUPTED
+        out, plot, keys = ran
         table = figures.load_local_energy(out, keys)
         figures.save(figures.local_energy_curves(table, alpha=args.alpha), plot)
-    except (ValueError, TypeError, OSError, RuntimeError) as error:
-        print(f"local_energy_curves.py: error: {error}".replace("\n", " "), file=sys.stderr)
-        return 2
+    except script.ERRORS as error:
+        return script.fail("local_energy_curves.py", error)
     print(f"{plot}: local energy against the fraction of flipped weights")
     for (algorithm, N), curve in table.groupby(["algorithm", "N"], sort=True):
         row = curve.iloc[(curve["size"] - 0.05).abs().argmin()]

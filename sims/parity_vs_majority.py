@@ -29,12 +29,10 @@ python sims/parity_vs_majority.py --preset quick --out pvm.h5 --plot pvm.png
 python sims/parity_vs_majority.py --N 21 201 --alpha 0.3:0.6:0.1 --seeds 20 --sweeps 9000 --out pvm.h5
 """
 import argparse
-import os
-import shlex
 import sys
 
-from wfm import _options, figures, plots, store
-from wfm.sweep import Sweep, run, task_key
+from wfm import _options, figures
+from wfm.sweep import Sweep, script
 
 OUTPUTS = ("majority", "parity")
 ALGORITHMS = ("sa", "rsa")
@@ -52,15 +50,10 @@ PRESETS = {
 }
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
 def build_parser():
     """The argument parser of the script."""
-    parser = _Parser(prog="parity_vs_majority.py", description=__doc__.split("\n\n")[0],
-                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=f"""
+    parser = script.Parser(prog="parity_vs_majority.py", description=__doc__.split("\n\n")[0],
+                           formatter_class=argparse.RawDescriptionHelpFormatter, epilog=f"""
 presets (explicit options override them):
   quick  K = 3, N = 21 99, alpha 0.2:0.7:0.1, 10 seeds, sa 6000 sweeps / rsa 3 x 2000, 200
          perturbations per flip probability, exact sampling at N = 21 also at alpha
@@ -87,13 +80,7 @@ alpha grid and on the capacity grid (quick 0.8:1.2:0.1, paper 0.85:1.3:0.05)."""
     parser.add_argument("--curve-alpha", type=float, help="load of the drawn local energy / entropy curves "
                         "(default: 0.4, or the grid's alpha nearest to it)")
     parser.add_argument("--seed", type=int, default=0, help="sweep seed (default 0)")
-    parser.add_argument("--out", default="parity_vs_majority.h5", help="results file")
-    parser.add_argument("--plot", help="figure file (default: --out with .png)")
-    parser.add_argument("--executor", choices=("process", "dask"), default="process",
-                        help="local process pool (default) or Dask distributed")
-    parser.add_argument("--workers", type=int, help="processes of the local pool (default: one per core)")
-    parser.add_argument("--scheduler-address", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    script.add_run_options(parser, "parity_vs_majority.h5")
     return parser
 
 
@@ -161,23 +148,14 @@ def main(argv=None):
     try:
         grid = settings(args)
         grids = sweeps(grid, args.seed)
-        out = store.check_writable(args.out)
-        plot = plots.check_output(args.plot or os.path.splitext(args.out)[0] + ".png")
-        summary = run(grids, out, executor=args.executor, workers=args.workers,
-                      scheduler_address=args.scheduler_address, progress=False if args.quiet else None,
-                      command=shlex.join([os.path.basename(sys.argv[0])] + list(sys.argv[1:] if argv is None else argv)))
-        print(f"{out}: {summary.done} runs done ({summary.solved} solved), {summary.failed} failed, "
-              f"{summary.skipped} already done, in {summary.seconds:.1f} s")
-        if summary.interrupted:
-            print(f"interrupted: {summary.remaining} runs left; run the same command again to resume",
-                  file=sys.stderr)
-            return 130
-        keys = {task_key(task) for g in grids for task in g.tasks()}
+        ran = script.run_study(args, grids, argv)
+        if ran is None:
+            return script.INTERRUPTED
+        out, plot, keys = ran
         data = figures.parity_data(out, keys)
         figures.save(figures.parity_vs_majority(data, grid["curve_alpha"]), plot)
-    except (ValueError, TypeError, OSError, RuntimeError) as error:
-        print(f"parity_vs_majority.py: error: {error}".replace("\n", " "), file=sys.stderr)
-        return 2
+    except script.ERRORS as error:
+        return script.fail("parity_vs_majority.py", error)
     print(f"{plot}: success rates, local energy and exact local entropy, majority vs parity output")
     print(figures.parity_summary(data, grid["curve_alpha"]).to_string())
     return 0

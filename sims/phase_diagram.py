@@ -14,12 +14,10 @@ python sims/phase_diagram.py --algorithm perceptron --N 101 201 --alpha 0.3:0.8:
 python sims/phase_diagram.py --preset paper --executor dask --scheduler-address tcp://host:8786 --out paper.h5
 """
 import argparse
-import os
-import shlex
 import sys
 
 from wfm import _options, algorithms, plots, store
-from wfm.sweep import Sweep, run, task_key
+from wfm.sweep import Sweep, script
 
 #: Solvers in order of preference for the presets: the best one registered is used.
 BEST = ("famp", "fbp", "perceptron")
@@ -39,15 +37,10 @@ PRESETS = {
 MODELS = ("perceptron", "committee")
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
 def build_parser():
     """The argument parser of the script."""
-    parser = _Parser(prog="phase_diagram.py", description=__doc__.split("\n\n")[0] + ".",
-                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog="""
+    parser = script.Parser(prog="phase_diagram.py", description=__doc__.split("\n\n")[0] + ".",
+                           formatter_class=argparse.RawDescriptionHelpFormatter, epilog="""
 presets (explicit options override them):
   quick  best registered solver (famp, else fbp, else perceptron), binary perceptron,
          N = 101 201, its alpha grid (fbp, famp: 0.5:0.9:0.05; perceptron: 0.3:0.8:0.05;
@@ -77,13 +70,7 @@ models:
     parser.add_argument("--param", action="append", default=[], metavar="[ALGORITHM.]NAME=VALUE",
                         help="algorithm hyperparameter, repeatable; prefix with the algorithm name to "
                              "set it for one algorithm only")
-    parser.add_argument("--out", default="phase_diagram.h5", help="results file (default phase_diagram.h5)")
-    parser.add_argument("--plot", help="figure file (default: --out with .png)")
-    parser.add_argument("--executor", choices=("process", "dask"), default="process",
-                        help="local process pool (default) or Dask distributed")
-    parser.add_argument("--workers", type=int, help="processes of the local pool (default: one per core)")
-    parser.add_argument("--scheduler-address", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    script.add_run_options(parser, "phase_diagram.h5")
     return parser
 
 
@@ -146,23 +133,14 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
         grids = sweeps(args)
-        out = store.check_writable(args.out)
-        figure = plots.check_output(args.plot or os.path.splitext(args.out)[0] + ".png")
-        summary = run(grids, out, executor=args.executor, workers=args.workers,
-                      scheduler_address=args.scheduler_address, progress=False if args.quiet else None,
-                      command=shlex.join([os.path.basename(sys.argv[0])] + list(sys.argv[1:] if argv is None else argv)))
-        print(f"{out}: {summary.done} runs done ({summary.solved} solved), {summary.failed} failed, "
-              f"{summary.skipped} already done, in {summary.seconds:.1f} s")
-        if summary.interrupted:
-            print(f"interrupted: {summary.remaining} runs left; run the same command again to resume",
-                  file=sys.stderr)
-            return 130
-        keys = {task_key(task) for grid in grids for task in grid.tasks()}
+        ran = script.run_study(args, grids, argv)
+        if ran is None:
+            return script.INTERRUPTED
+        out, figure, keys = ran
         runs = store.load_runs(out)
         _, limits = plots.plot_phase_diagram(runs[runs["key"].isin(keys)], out=figure)
-    except (ValueError, TypeError, OSError, RuntimeError) as error:
-        print(f"phase_diagram.py: error: {error}".replace("\n", " "), file=sys.stderr)
-        return 2
+    except script.ERRORS as error:
+        return script.fail("phase_diagram.py", error)
     print(f"{figure}: success probability against alpha")
     for row in limits.itertuples(index=False):
         print(f"  {row.algorithm:>12} N={row.N:<6} alpha at success 1/2: {row.alpha_threshold:.4f}")

@@ -14,14 +14,12 @@ python sims/teacher_student.py --preset quick --out ts.h5 --plot ts.png
 python sims/teacher_student.py --algorithm amp --N 1000 4000 --alpha 0.1:2.0:0.1 --seeds 20 --out ts.h5
 """
 import argparse
-import os
-import shlex
 import sys
 
 import numpy as np
 
-from wfm import _options, algorithms, figures, plots, store
-from wfm.sweep import Sweep, run, task_key
+from wfm import _options, algorithms, figures, store
+from wfm.sweep import Sweep, script
 
 PRESETS = {
     "quick": {"N": {"amp": [200, 800], "bp": [200]}, "alpha": "0.25:2.0:0.25", "seeds": 8},
@@ -30,15 +28,10 @@ PRESETS = {
 INFERENCE = ("amp", "bp")
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
 def build_parser():
     """The argument parser of the script."""
-    parser = _Parser(prog="teacher_student.py", description=__doc__.split("\n\n")[0],
-                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog="""
+    parser = script.Parser(prog="teacher_student.py", description=__doc__.split("\n\n")[0],
+                           formatter_class=argparse.RawDescriptionHelpFormatter, epilog="""
 presets (explicit options override them):
   quick  amp at N = 200 800 and bp at N = 200, alpha = 0.25:2.0:0.25, 8 seeds (192 runs):
          measured 97 s on 2 cores shared with other jobs (load average 13), 30 s of CPU.
@@ -55,13 +48,7 @@ presets (explicit options override them):
     parser.add_argument("--seed", type=int, default=0, help="sweep seed (default 0)")
     parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                         help="algorithm hyperparameter, repeatable (e.g. damping=0.5)")
-    parser.add_argument("--out", default="teacher_student.h5", help="results file (default teacher_student.h5)")
-    parser.add_argument("--plot", help="figure file (default: --out with .png)")
-    parser.add_argument("--executor", choices=("process", "dask"), default="process",
-                        help="local process pool (default) or Dask distributed")
-    parser.add_argument("--workers", type=int, help="processes of the local pool (default: one per core)")
-    parser.add_argument("--scheduler-address", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    script.add_run_options(parser, "teacher_student.h5")
     return parser
 
 
@@ -110,23 +97,14 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
         grids = sweeps(args)
-        out = store.check_writable(args.out)
-        plot = plots.check_output(args.plot or os.path.splitext(args.out)[0] + ".png")
-        summary = run(grids, out, executor=args.executor, workers=args.workers,
-                      scheduler_address=args.scheduler_address, progress=False if args.quiet else None,
-                      command=shlex.join([os.path.basename(sys.argv[0])] + list(sys.argv[1:] if argv is None else argv)))
-        print(f"{out}: {summary.done} runs done, {summary.failed} failed, {summary.skipped} already done, "
-              f"in {summary.seconds:.1f} s")
-        if summary.interrupted:
-            print(f"interrupted: {summary.remaining} runs left; run the same command again to resume",
-                  file=sys.stderr)
-            return 130
-        keys = {task_key(task) for grid in grids for task in grid.tasks()}
+        ran = script.run_study(args, grids, argv)
+        if ran is None:
+            return script.INTERRUPTED
+        out, plot, keys = ran
         runs = store.load_runs(out)
         table, curve, (alpha_it, alpha_sp) = figure(runs[runs["key"].isin(keys)], plot)
-    except (ValueError, TypeError, OSError, RuntimeError) as error:
-        print(f"teacher_student.py: error: {error}".replace("\n", " "), file=sys.stderr)
-        return 2
+    except script.ERRORS as error:
+        return script.fail("teacher_student.py", error)
     theory = dict(zip(curve["alpha"], curve["error"]))
     print(f"{plot}: generalization error against alpha (alpha_IT = {alpha_it:.4f}, alpha_sp = {alpha_sp:.4f})")
     for row in table.itertuples(index=False):
