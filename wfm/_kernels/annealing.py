@@ -50,6 +50,8 @@ CHECK_FIELDS = 1
 CHECK_ENERGY = 2
 CHECK_SUMS = 3
 
+TABLE_DELTA = 32  # energy changes |dE| <= TABLE_DELTA have memoised acceptance probabilities
+
 
 @njit(cache=True)
 def log_cosh(x):
@@ -88,6 +90,64 @@ def accept(dE, dC, beta):
 
 
 @njit(cache=True)
+def coupling_class(mode, replicas, value, centre_value, total):
+    """Index of the coupling change dC of a replica flip among the few values it takes.
+
+    dC (:func:`coupling_gain`) depends on (w, c_f) through w c_f = +-1 (EXPLICIT) and on
+    (w, Sigma_f) with Sigma_f in [-y, y] (TRACED): 2 (2 y + 1) classes at most, 1 for NONE.
+    """
+    if mode == EXPLICIT:
+        return (value * centre_value + 1) // 2
+    if mode == TRACED:
+        return 2 * (total + replicas) + (value + 1) // 2
+    return 0
+
+
+@njit(cache=True)
+def tabulate_coupling(mode, gamma, replicas, gains, probabilities):
+    """Fill ``gains[c]`` with dC of class c (:func:`coupling_class`) for one sweep's gamma.
+
+    ``probabilities`` (classes, 2 TABLE_DELTA + 1) is reset to -1 (not yet computed); it is
+    filled lazily by :func:`accept_tabulated`. Each entry is computed by the same expression as
+    the untabulated :func:`coupling_gain` and :func:`accept`, so the tables change no result.
+    """
+    for c in range(gains.shape[0]):
+        if mode == EXPLICIT:
+            gains[c] = coupling_gain(mode, gamma, 2 * (c % 2) - 1, 1, 0) if c < 2 else 0.0
+        elif mode == TRACED:
+            total = c // 2 - replicas
+            gains[c] = coupling_gain(mode, gamma, 2 * (c % 2) - 1, 0, total)
+        else:
+            gains[c] = 0.0
+    probabilities[:, :] = -1.0
+
+
+@njit(cache=True)
+def accept_tabulated(dE, c, beta, gains, probabilities):
+    """:func:`accept` with dC = ``gains[c]`` and exp(L) memoised per (class, dE) within a sweep.
+
+    beta and gamma are fixed within a sweep and dE is an integer, so L = dC - beta dE takes few
+    values; an entry stores exp(L) when L < 0 and 2 (accept without a draw) otherwise. The
+    random stream and every decision equal those of :func:`accept`; |dE| > TABLE_DELTA falls
+    back to it.
+    """
+    if dE != 0 and np.isinf(beta):
+        return dE < 0
+    if dE < -TABLE_DELTA or dE > TABLE_DELTA:
+        return accept(dE, gains[c], beta)
+    column = dE + TABLE_DELTA
+    p = probabilities[c, column]
+    if p < 0.0:
+        dC = gains[c]
+        gain = dC - beta * dE if dE != 0 else dC
+        p = np.exp(gain) if gain < 0.0 else 2.0
+        probabilities[c, column] = p
+    if p > 1.0:
+        return True
+    return np.random.random() < p
+
+
+@njit(cache=True)
 def band_rebuild(s, threshold, band):
     """Fill ``band`` with the patterns whose stability can change error status under one flip.
 
@@ -114,16 +174,20 @@ def band_flip_delta(row, s, band, count, change, threshold):
     :func:`wfm._kernels.energy.perceptron_flip_delta` only has terms on the band: a step
     change row_mu = +2 removes an error iff s_mu is theta - 1 or theta, a step -2 adds one iff
     s_mu is theta + 1 or theta + 2. Near a solution the band holds a few per cent of P.
+
+    Branch-free form (the signs row_mu are random, so branches on them mispredict): with
+    u_mu = [change row_mu > 0] and e_mu = [s_mu <= theta], each band term is
+    (1 - u_mu)(1 - e_mu) - u_mu e_mu = 1 - u_mu - e_mu, and sum_b u_mu follows from
+    sum_b row_mu since row_mu = +-1.
     """
-    dE = 0
+    row_sum = 0
+    errors = 0
     for b in range(count):
         mu = band[b]
-        if change * row[mu] > 0:
-            if s[mu] <= threshold:
-                dE -= 1
-        elif s[mu] > threshold:
-            dE += 1
-    return dE
+        row_sum += np.int64(row[mu])
+        errors += np.int64(s[mu] <= threshold)
+    up = (count + row_sum) // 2 if change > 0 else (count - row_sum) // 2
+    return count - up - errors
 
 
 @njit(cache=True)
@@ -236,7 +300,7 @@ def verify_state(X, labels, threshold, s, H, S, W, v, rule, tree, committee, ene
 @njit(cache=True)
 def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folded, energies,
            centre, sums, mode, betas, gammas, seed, check_every,
-           work_s, work_H, work_S, centre_buffer, band, band_size, work_band,
+           work_s, work_H, work_S, centre_buffer, band, band_size, work_band, gains, probabilities,
            hist_energy, hist_best, hist_centre, hist_distance, hist_accept):
     """Run replicated single-flip Metropolis sweeps until a zero-energy point appears.
 
@@ -279,6 +343,9 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
     band, band_size, work_band : ndarray (y, P), (y,), (P,) int64
         Folded path: the band of each replica (:func:`band_rebuild`), built here, kept
         through accepted flips, and checked with the other incremental quantities.
+    gains, probabilities : ndarray (2 (2 y + 1),), (2 (2 y + 1), 2 TABLE_DELTA + 1) float64
+        Per-sweep tables of the coupling changes and acceptance probabilities
+        (:func:`tabulate_coupling`, :func:`accept_tabulated`).
     hist_energy, hist_best, hist_centre, hist_distance, hist_accept : ndarray (sweeps,)
         Filled per completed sweep: mean replica energy, smallest replica energy, training
         errors of the centre (-1 for NONE), mean replica-centre distance, acceptance rate of
@@ -305,10 +372,14 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
     for sweep in range(betas.shape[0]):
         beta, gamma = betas[sweep], gammas[sweep]
         accepted = 0
+        tabulate_coupling(mode, gamma, y, gains, probabilities)
         for _ in range(Nw):
             for a in range(y):
                 f = int(np.random.random() * Nw)
-                k, j = f // n, f % n
+                if K == 1:
+                    k, j = 0, f
+                else:
+                    k, j = f // n, f % n
                 value = W[a, k, j]
                 if committee:
                     dE = committee_flip_delta(XT, labels, H[a], S[a], W[a], v, rule, tree, k, j)
@@ -316,8 +387,8 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
                     dE = band_flip_delta(XT[j], s[a], band[a], band_size[a], -2 * value, threshold)
                 else:
                     dE = perceptron_flip_delta(XT, labels, s[a], W[a, 0], j, threshold)
-                dC = coupling_gain(mode, gamma, value, centre[f], sums[f])
-                if accept(dE, dC, beta):
+                c = coupling_class(mode, y, value, centre[f], sums[f])
+                if accept_tabulated(dE, c, beta, gains, probabilities):
                     if committee:
                         committee_flip(XT, H[a], S[a], W[a], v, rule, tree, k, j)
                     elif folded:
