@@ -3,6 +3,7 @@ import itertools
 
 import numpy as np
 import pytest
+from numba import njit
 
 import naive_monte_carlo as naive
 import wfm
@@ -230,3 +231,36 @@ def test_band_delta_equals_full_delta_along_flips(kappa):
     assert 0 < count < 200
     band[0] = (band[0] + 1) % 200
     assert annealing.band_differs(s16, t, band, count, work)
+
+
+@njit
+def _seed_numba(seed):
+    np.random.seed(seed)
+
+
+@njit
+def _uniform():
+    return np.random.random()
+
+
+@pytest.mark.parametrize("mode, replicas, gamma", [(annealing.NONE, 1, 0.0), (annealing.EXPLICIT, 3, 0.7),
+                                                   (annealing.TRACED, 3, 0.5), (annealing.TRACED, 2, 4.0)])
+@pytest.mark.parametrize("beta", [0.3, 2.0, np.inf])
+def test_tabulated_metropolis_equals_direct_test(mode, replicas, gamma, beta):
+    # Same decisions and same random numbers consumed as the untabulated test, inside and
+    # beyond the memoised range of dE, on first use and on reuse of an entry.
+    classes = 2 * (2 * replicas + 1)
+    gains = np.empty(classes)
+    probabilities = np.empty((classes, 2 * annealing.TABLE_DELTA + 1))
+    annealing.tabulate_coupling(mode, gamma, replicas, gains, probabilities)
+    sites = [(value, centre, total) for value in (-1, 1) for centre in (-1, 1)
+             for total in range(-replicas, replicas + 1)]
+    for dE in range(-annealing.TABLE_DELTA - 3, annealing.TABLE_DELTA + 4):
+        for seed, (value, centre, total) in enumerate(sites * 2):
+            dC = annealing.coupling_gain(mode, gamma, value, centre, total)
+            c = annealing.coupling_class(mode, replicas, value, centre, total)
+            assert gains[c] == dC
+            _seed_numba(seed)
+            expected = (annealing.accept(dE, dC, beta), _uniform())
+            _seed_numba(seed)
+            assert (annealing.accept_tabulated(dE, c, beta, gains, probabilities), _uniform()) == expected
