@@ -222,7 +222,8 @@ def test_band_delta_equals_full_delta_along_flips(kappa):
     rng = np.random.default_rng(1)
     for i in rng.integers(0, 301, size=60):
         for j in rng.integers(0, 301, size=5):  # proposals, not applied
-            assert annealing.band_flip_delta(yXT[j], s16, band, count, -2 * state.w[j], t) == \
+            errors = annealing.band_errors(s16, t, band, count)
+            assert annealing.band_flip_delta(yXT[j], band, count, errors, -2 * state.w[j]) == \
                 energy.perceptron_flip_delta(state.XT, state.y, state.s, state.w, j, t)
         count = annealing.band_flip(yXT[i], s16, -2 * state.w[i], t, band)
         energy.perceptron_flip(state.XT, state.y, state.s, state.w, i)

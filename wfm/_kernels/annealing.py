@@ -164,28 +164,35 @@ def band_rebuild(s, threshold, band):
 
 
 @njit(cache=True)
-def band_flip_delta(row, s, band, count, change, threshold):
+def band_errors(s, threshold, band, count):
+    """Number of patterns of ``band[:count]`` with s_mu <= theta (errors inside the band)."""
+    errors = 0
+    for b in range(count):
+        errors += np.int64(s[band[b]] <= threshold)
+    return errors
+
+
+@njit(cache=True)
+def band_flip_delta(row, band, count, errors, change):
     """Energy change of a binary-perceptron flip with labels folded into the patterns, O(band).
 
-    ``row`` is sigma_mu xi_mu,i (int8, row i of the label-folded transposed patterns), ``s``
-    the int16 stabilities (valid while |s| + 2 fits in int16: N <= 32000), ``change`` = -2 w_i,
-    ``threshold`` the integer theta, ``band[:count]`` the band of :func:`band_rebuild`. The
-    full count dE = sum_mu [s_mu + change row_mu <= theta] - [s_mu <= theta] of
+    ``row`` is sigma_mu xi_mu,i (int8, row i of the label-folded transposed patterns),
+    ``change`` = -2 w_i, ``band[:count]`` the band of :func:`band_rebuild` for the int16
+    stabilities s (valid while |s| + 2 fits in int16: N <= 32000) and ``errors`` its number of
+    patterns with s_mu <= theta (:func:`band_errors`). The full count
+    dE = sum_mu [s_mu + change row_mu <= theta] - [s_mu <= theta] of
     :func:`wfm._kernels.energy.perceptron_flip_delta` only has terms on the band: a step
     change row_mu = +2 removes an error iff s_mu is theta - 1 or theta, a step -2 adds one iff
     s_mu is theta + 1 or theta + 2. Near a solution the band holds a few per cent of P.
 
     Branch-free form (the signs row_mu are random, so branches on them mispredict): with
     u_mu = [change row_mu > 0] and e_mu = [s_mu <= theta], each band term is
-    (1 - u_mu)(1 - e_mu) - u_mu e_mu = 1 - u_mu - e_mu, and sum_b u_mu follows from
-    sum_b row_mu since row_mu = +-1.
+    (1 - u_mu)(1 - e_mu) - u_mu e_mu = 1 - u_mu - e_mu; sum_b e_mu is ``errors`` and
+    sum_b u_mu follows from sum_b row_mu since row_mu = +-1. Only the row is read.
     """
     row_sum = 0
-    errors = 0
     for b in range(count):
-        mu = band[b]
-        row_sum += np.int64(row[mu])
-        errors += np.int64(s[mu] <= threshold)
+        row_sum += np.int64(row[band[b]])
     up = (count + row_sum) // 2 if change > 0 else (count - row_sum) // 2
     return count - up - errors
 
@@ -300,8 +307,8 @@ def verify_state(X, labels, threshold, s, H, S, W, v, rule, tree, committee, ene
 @njit(cache=True)
 def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folded, energies,
            centre, sums, mode, betas, gammas, seed, check_every,
-           work_s, work_H, work_S, centre_buffer, band, band_size, work_band, gains, probabilities,
-           hist_energy, hist_best, hist_centre, hist_distance, hist_accept):
+           work_s, work_H, work_S, centre_buffer, band, band_size, band_error, work_band, gains,
+           probabilities, hist_energy, hist_best, hist_centre, hist_distance, hist_accept):
     """Run replicated single-flip Metropolis sweeps until a zero-energy point appears.
 
     Parameters
@@ -340,9 +347,10 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
         ``check_every`` replica moves (:func:`verify_state`).
     work_s, work_H, work_S, centre_buffer
         Work arrays of shapes (P,), (K, P), (P,) and (1, K, n) int8.
-    band, band_size, work_band : ndarray (y, P), (y,), (P,) int64
-        Folded path: the band of each replica (:func:`band_rebuild`), built here, kept
-        through accepted flips, and checked with the other incremental quantities.
+    band, band_size, band_error, work_band : ndarray (y, P), (y,), (y,), (P,) int64
+        Folded path: the band of each replica (:func:`band_rebuild`) and its number of errors
+        (:func:`band_errors`), built here, kept through accepted flips, and checked with the
+        other incremental quantities.
     gains, probabilities : ndarray (2 (2 y + 1),), (2 (2 y + 1), 2 TABLE_DELTA + 1) float64
         Per-sweep tables of the coupling changes and acceptance probabilities
         (:func:`tabulate_coupling`, :func:`accept_tabulated`).
@@ -369,6 +377,7 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
     if folded:
         for a in range(y):
             band_size[a] = band_rebuild(s[a], threshold, band[a])
+            band_error[a] = band_errors(s[a], threshold, band[a], band_size[a])
     for sweep in range(betas.shape[0]):
         beta, gamma = betas[sweep], gammas[sweep]
         accepted = 0
@@ -384,7 +393,7 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
                 if committee:
                     dE = committee_flip_delta(XT, labels, H[a], S[a], W[a], v, rule, tree, k, j)
                 elif folded:
-                    dE = band_flip_delta(XT[j], s[a], band[a], band_size[a], -2 * value, threshold)
+                    dE = band_flip_delta(XT[j], band[a], band_size[a], band_error[a], -2 * value)
                 else:
                     dE = perceptron_flip_delta(XT, labels, s[a], W[a, 0], j, threshold)
                 c = coupling_class(mode, y, value, centre[f], sums[f])
@@ -393,6 +402,7 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
                         committee_flip(XT, H[a], S[a], W[a], v, rule, tree, k, j)
                     elif folded:
                         band_size[a] = band_flip(XT[j], s[a], -2 * value, threshold, band[a])
+                        band_error[a] = band_errors(s[a], threshold, band[a], band_size[a])
                         W[a, 0, j] = -value
                     else:
                         perceptron_flip(XT, labels, s[a], W[a, 0], j)
@@ -409,7 +419,8 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
                                           energies, sums, work_s, work_H, work_S)
                     if folded and status == CHECK_OK:
                         for b in range(y):
-                            if band_differs(s[b], threshold, band[b], band_size[b], work_band):
+                            if band_differs(s[b], threshold, band[b], band_size[b], work_band) or \
+                                    band_error[b] != band_errors(s[b], threshold, band[b], band_size[b]):
                                 status = CHECK_FIELDS
                     if status != CHECK_OK:
                         return sweep + 1, -1, status, moves
