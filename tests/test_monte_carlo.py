@@ -265,3 +265,17 @@ def test_tabulated_metropolis_equals_direct_test(mode, replicas, gamma, beta):
             expected = (annealing.accept(dE, dC, beta), _uniform())
             _seed_numba(seed)
             assert (annealing.accept_tabulated(dE, c, beta, gains, probabilities), _uniform()) == expected
+
+
+def test_centre_stabilities_follow_the_changed_sites():
+    problem = storage(41, P=50, seed=5)
+    yXT = np.ascontiguousarray(problem.XT * problem.y[None, :])
+    rng = np.random.default_rng(2)
+    centre = rng.choice(np.array([-1, 1], dtype=np.int8), size=41)
+    previous, s = np.empty(41, dtype=np.int8), np.empty(50, dtype=np.int16)
+    annealing.centre_stabilities(yXT, centre, previous, s, True)
+    for changes in (0, 1, 5, 41):
+        centre[rng.choice(41, size=changes, replace=False)] *= -1
+        annealing.centre_stabilities(yXT, centre, previous, s, False)
+        np.testing.assert_array_equal(previous, centre)
+        np.testing.assert_array_equal(s, problem.y * (problem.X.astype(np.int64) @ centre))

@@ -255,6 +255,26 @@ def majority_centre(W, centre):
 
 
 @njit(cache=True)
+def centre_stabilities(XT, centre, previous, s, fresh):
+    """Keep the label-folded int16 stabilities s_mu = sum_i c_i sigma_mu xi_mu,i of the centre.
+
+    With ``fresh`` they are computed from scratch (O(N P)); otherwise only the sites where
+    ``centre`` differs from ``previous`` (the centre when s was last updated) are applied, each
+    adding 2 c_i XT[i] (O(P) per changed site). ``previous`` is then set to ``centre``.
+    """
+    P = s.shape[0]
+    if fresh:
+        s[:] = 0
+    for i in range(centre.shape[0]):
+        if fresh or centre[i] != previous[i]:
+            step = np.int16(centre[i] if fresh else 2 * centre[i])
+            row = XT[i]
+            for mu in range(P):
+                s[mu] = np.int16(s[mu] + step * row[mu])
+            previous[i] = centre[i]
+
+
+@njit(cache=True)
 def mean_distance(W, centre):
     """Mean over replicas of the normalised Hamming distance d(w^a, c) = (1 - w^a.c / Nw) / 2."""
     y, K, n = W.shape
@@ -307,8 +327,8 @@ def verify_state(X, labels, threshold, s, H, S, W, v, rule, tree, committee, ene
 @njit(cache=True)
 def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folded, energies,
            centre, sums, mode, betas, gammas, seed, check_every,
-           work_s, work_H, work_S, centre_buffer, band, band_size, band_error, work_band, gains,
-           probabilities, hist_energy, hist_best, hist_centre, hist_distance, hist_accept):
+           work_s, work_H, work_S, centre_buffer, centre_s, band, band_size, band_error, work_band,
+           gains, probabilities, hist_energy, hist_best, hist_centre, hist_distance, hist_accept):
     """Run replicated single-flip Metropolis sweeps until a zero-energy point appears.
 
     Parameters
@@ -347,6 +367,10 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
         ``check_every`` replica moves (:func:`verify_state`).
     work_s, work_H, work_S, centre_buffer
         Work arrays of shapes (P,), (K, P), (P,) and (1, K, n) int8.
+    centre_s : ndarray (P,) int16
+        Folded path with a centre: the centre's stabilities (:func:`centre_stabilities`),
+        with ``centre_buffer`` holding the centre they belong to; checked against
+        recomputation after each sweep when ``check_every`` > 0.
     band, band_size, band_error, work_band : ndarray (y, P), (y,), (y,), (P,) int64
         Folded path: the band of each replica (:func:`band_rebuild`) and its number of errors
         (:func:`band_errors`), built here, kept through accepted flips, and checked with the
@@ -440,10 +464,20 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
             if mode == TRACED:
                 majority_centre(W, centre)
             hist_distance[sweep] = mean_distance(W, centre)
-            for f in range(Nw):
-                centre_buffer[0, f // n, f % n] = centre[f]
-            errors = replica_energy(X, labels, threshold, centre_buffer[0], v, rule, tree, committee,
-                                    work_s, work_H, work_S)
+            if folded:
+                # Centre errors from its stabilities, updated at the sites where it changed.
+                centre_stabilities(XT, centre, centre_buffer[0, 0], centre_s, sweep == 0)
+                errors = count_at_most(centre_s, threshold)
+                if check_every > 0:
+                    fresh = replica_energy(X, labels, threshold, centre_buffer[0], v, rule, tree,
+                                           committee, work_s, work_H, work_S)
+                    if fresh != errors or _fields_differ(centre_s, work_s):
+                        return sweep + 1, -1, CHECK_FIELDS, moves
+            else:
+                for f in range(Nw):
+                    centre_buffer[0, f // n, f % n] = centre[f]
+                errors = replica_energy(X, labels, threshold, centre_buffer[0], v, rule, tree,
+                                        committee, work_s, work_H, work_S)
             hist_centre[sweep] = errors
             if errors == 0:
                 return sweep + 1, y, CHECK_OK, moves
