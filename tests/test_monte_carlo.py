@@ -3,6 +3,7 @@ import itertools
 
 import numpy as np
 import pytest
+from numba import njit
 
 import naive_monte_carlo as naive
 import wfm
@@ -221,7 +222,8 @@ def test_band_delta_equals_full_delta_along_flips(kappa):
     rng = np.random.default_rng(1)
     for i in rng.integers(0, 301, size=60):
         for j in rng.integers(0, 301, size=5):  # proposals, not applied
-            assert annealing.band_flip_delta(yXT[j], s16, band, count, -2 * state.w[j], t) == \
+            errors = annealing.band_errors(s16, t, band, count)
+            assert annealing.band_flip_delta(yXT[j], band, count, errors, -2 * state.w[j]) == \
                 energy.perceptron_flip_delta(state.XT, state.y, state.s, state.w, j, t)
         count = annealing.band_flip(yXT[i], s16, -2 * state.w[i], t, band)
         energy.perceptron_flip(state.XT, state.y, state.s, state.w, i)
@@ -230,3 +232,50 @@ def test_band_delta_equals_full_delta_along_flips(kappa):
     assert 0 < count < 200
     band[0] = (band[0] + 1) % 200
     assert annealing.band_differs(s16, t, band, count, work)
+
+
+@njit
+def _seed_numba(seed):
+    np.random.seed(seed)
+
+
+@njit
+def _uniform():
+    return np.random.random()
+
+
+@pytest.mark.parametrize("mode, replicas, gamma", [(annealing.NONE, 1, 0.0), (annealing.EXPLICIT, 3, 0.7),
+                                                   (annealing.TRACED, 3, 0.5), (annealing.TRACED, 2, 4.0)])
+@pytest.mark.parametrize("beta", [0.3, 2.0, np.inf])
+def test_tabulated_metropolis_equals_direct_test(mode, replicas, gamma, beta):
+    # Same decisions and same random numbers consumed as the untabulated test, inside and
+    # beyond the memoised range of dE, on first use and on reuse of an entry.
+    classes = 2 * (2 * replicas + 1)
+    gains = np.empty(classes)
+    probabilities = np.empty((classes, 2 * annealing.TABLE_DELTA + 1))
+    annealing.tabulate_coupling(mode, gamma, replicas, gains, probabilities)
+    sites = [(value, centre, total) for value in (-1, 1) for centre in (-1, 1)
+             for total in range(-replicas, replicas + 1)]
+    for dE in range(-annealing.TABLE_DELTA - 3, annealing.TABLE_DELTA + 4):
+        for seed, (value, centre, total) in enumerate(sites * 2):
+            dC = annealing.coupling_gain(mode, gamma, value, centre, total)
+            c = annealing.coupling_class(mode, replicas, value, centre, total)
+            assert gains[c] == dC
+            _seed_numba(seed)
+            expected = (annealing.accept(dE, dC, beta), _uniform())
+            _seed_numba(seed)
+            assert (annealing.accept_tabulated(dE, c, beta, gains, probabilities), _uniform()) == expected
+
+
+def test_centre_stabilities_follow_the_changed_sites():
+    problem = storage(41, P=50, seed=5)
+    yXT = np.ascontiguousarray(problem.XT * problem.y[None, :])
+    rng = np.random.default_rng(2)
+    centre = rng.choice(np.array([-1, 1], dtype=np.int8), size=41)
+    previous, s = np.empty(41, dtype=np.int8), np.empty(50, dtype=np.int16)
+    annealing.centre_stabilities(yXT, centre, previous, s, True)
+    for changes in (0, 1, 5, 41):
+        centre[rng.choice(41, size=changes, replace=False)] *= -1
+        annealing.centre_stabilities(yXT, centre, previous, s, False)
+        np.testing.assert_array_equal(previous, centre)
+        np.testing.assert_array_equal(s, problem.y * (problem.X.astype(np.int64) @ centre))

@@ -50,6 +50,8 @@ CHECK_FIELDS = 1
 CHECK_ENERGY = 2
 CHECK_SUMS = 3
 
+TABLE_DELTA = 32  # energy changes |dE| <= TABLE_DELTA have memoised acceptance probabilities
+
 
 @njit(cache=True)
 def log_cosh(x):
@@ -88,6 +90,64 @@ def accept(dE, dC, beta):
 
 
 @njit(cache=True)
+def coupling_class(mode, replicas, value, centre_value, total):
+    """Index of the coupling change dC of a replica flip among the few values it takes.
+
+    dC (:func:`coupling_gain`) depends on (w, c_f) through w c_f = +-1 (EXPLICIT) and on
+    (w, Sigma_f) with Sigma_f in [-y, y] (TRACED): 2 (2 y + 1) classes at most, 1 for NONE.
+    """
+    if mode == EXPLICIT:
+        return (value * centre_value + 1) // 2
+    if mode == TRACED:
+        return 2 * (total + replicas) + (value + 1) // 2
+    return 0
+
+
+@njit(cache=True)
+def tabulate_coupling(mode, gamma, replicas, gains, probabilities):
+    """Fill ``gains[c]`` with dC of class c (:func:`coupling_class`) for one sweep's gamma.
+
+    ``probabilities`` (classes, 2 TABLE_DELTA + 1) is reset to -1 (not yet computed); it is
+    filled lazily by :func:`accept_tabulated`. Each entry is computed by the same expression as
+    the untabulated :func:`coupling_gain` and :func:`accept`, so the tables change no result.
+    """
+    for c in range(gains.shape[0]):
+        if mode == EXPLICIT:
+            gains[c] = coupling_gain(mode, gamma, 2 * (c % 2) - 1, 1, 0) if c < 2 else 0.0
+        elif mode == TRACED:
+            total = c // 2 - replicas
+            gains[c] = coupling_gain(mode, gamma, 2 * (c % 2) - 1, 0, total)
+        else:
+            gains[c] = 0.0
+    probabilities[:, :] = -1.0
+
+
+@njit(cache=True)
+def accept_tabulated(dE, c, beta, gains, probabilities):
+    """:func:`accept` with dC = ``gains[c]`` and exp(L) memoised per (class, dE) within a sweep.
+
+    beta and gamma are fixed within a sweep and dE is an integer, so L = dC - beta dE takes few
+    values; an entry stores exp(L) when L < 0 and 2 (accept without a draw) otherwise. The
+    random stream and every decision equal those of :func:`accept`; |dE| > TABLE_DELTA falls
+    back to it.
+    """
+    if dE != 0 and np.isinf(beta):
+        return dE < 0
+    if dE < -TABLE_DELTA or dE > TABLE_DELTA:
+        return accept(dE, gains[c], beta)
+    column = dE + TABLE_DELTA
+    p = probabilities[c, column]
+    if p < 0.0:
+        dC = gains[c]
+        gain = dC - beta * dE if dE != 0 else dC
+        p = np.exp(gain) if gain < 0.0 else 2.0
+        probabilities[c, column] = p
+    if p > 1.0:
+        return True
+    return np.random.random() < p
+
+
+@njit(cache=True)
 def band_rebuild(s, threshold, band):
     """Fill ``band`` with the patterns whose stability can change error status under one flip.
 
@@ -104,26 +164,37 @@ def band_rebuild(s, threshold, band):
 
 
 @njit(cache=True)
-def band_flip_delta(row, s, band, count, change, threshold):
+def band_errors(s, threshold, band, count):
+    """Number of patterns of ``band[:count]`` with s_mu <= theta (errors inside the band)."""
+    errors = 0
+    for b in range(count):
+        errors += np.int64(s[band[b]] <= threshold)
+    return errors
+
+
+@njit(cache=True)
+def band_flip_delta(row, band, count, errors, change):
     """Energy change of a binary-perceptron flip with labels folded into the patterns, O(band).
 
-    ``row`` is sigma_mu xi_mu,i (int8, row i of the label-folded transposed patterns), ``s``
-    the int16 stabilities (valid while |s| + 2 fits in int16: N <= 32000), ``change`` = -2 w_i,
-    ``threshold`` the integer theta, ``band[:count]`` the band of :func:`band_rebuild`. The
-    full count dE = sum_mu [s_mu + change row_mu <= theta] - [s_mu <= theta] of
+    ``row`` is sigma_mu xi_mu,i (int8, row i of the label-folded transposed patterns),
+    ``change`` = -2 w_i, ``band[:count]`` the band of :func:`band_rebuild` for the int16
+    stabilities s (valid while |s| + 2 fits in int16: N <= 32000) and ``errors`` its number of
+    patterns with s_mu <= theta (:func:`band_errors`). The full count
+    dE = sum_mu [s_mu + change row_mu <= theta] - [s_mu <= theta] of
     :func:`wfm._kernels.energy.perceptron_flip_delta` only has terms on the band: a step
     change row_mu = +2 removes an error iff s_mu is theta - 1 or theta, a step -2 adds one iff
     s_mu is theta + 1 or theta + 2. Near a solution the band holds a few per cent of P.
+
+    Branch-free form (the signs row_mu are random, so branches on them mispredict): with
+    u_mu = [change row_mu > 0] and e_mu = [s_mu <= theta], each band term is
+    (1 - u_mu)(1 - e_mu) - u_mu e_mu = 1 - u_mu - e_mu; sum_b e_mu is ``errors`` and
+    sum_b u_mu follows from sum_b row_mu since row_mu = +-1. Only the row is read.
     """
-    dE = 0
+    row_sum = 0
     for b in range(count):
-        mu = band[b]
-        if change * row[mu] > 0:
-            if s[mu] <= threshold:
-                dE -= 1
-        elif s[mu] > threshold:
-            dE += 1
-    return dE
+        row_sum += np.int64(row[band[b]])
+    up = (count + row_sum) // 2 if change > 0 else (count - row_sum) // 2
+    return count - up - errors
 
 
 @njit(cache=True)
@@ -184,6 +255,26 @@ def majority_centre(W, centre):
 
 
 @njit(cache=True)
+def centre_stabilities(XT, centre, previous, s, fresh):
+    """Keep the label-folded int16 stabilities s_mu = sum_i c_i sigma_mu xi_mu,i of the centre.
+
+    With ``fresh`` they are computed from scratch (O(N P)); otherwise only the sites where
+    ``centre`` differs from ``previous`` (the centre when s was last updated) are applied, each
+    adding 2 c_i XT[i] (O(P) per changed site). ``previous`` is then set to ``centre``.
+    """
+    P = s.shape[0]
+    if fresh:
+        s[:] = 0
+    for i in range(centre.shape[0]):
+        if fresh or centre[i] != previous[i]:
+            step = np.int16(centre[i] if fresh else 2 * centre[i])
+            row = XT[i]
+            for mu in range(P):
+                s[mu] = np.int16(s[mu] + step * row[mu])
+            previous[i] = centre[i]
+
+
+@njit(cache=True)
 def mean_distance(W, centre):
     """Mean over replicas of the normalised Hamming distance d(w^a, c) = (1 - w^a.c / Nw) / 2."""
     y, K, n = W.shape
@@ -236,8 +327,8 @@ def verify_state(X, labels, threshold, s, H, S, W, v, rule, tree, committee, ene
 @njit(cache=True)
 def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folded, energies,
            centre, sums, mode, betas, gammas, seed, check_every,
-           work_s, work_H, work_S, centre_buffer, band, band_size, work_band,
-           hist_energy, hist_best, hist_centre, hist_distance, hist_accept):
+           work_s, work_H, work_S, centre_buffer, centre_s, band, band_size, band_error, work_band,
+           gains, probabilities, hist_energy, hist_best, hist_centre, hist_distance, hist_accept):
     """Run replicated single-flip Metropolis sweeps until a zero-energy point appears.
 
     Parameters
@@ -276,9 +367,17 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
         ``check_every`` replica moves (:func:`verify_state`).
     work_s, work_H, work_S, centre_buffer
         Work arrays of shapes (P,), (K, P), (P,) and (1, K, n) int8.
-    band, band_size, work_band : ndarray (y, P), (y,), (P,) int64
-        Folded path: the band of each replica (:func:`band_rebuild`), built here, kept
-        through accepted flips, and checked with the other incremental quantities.
+    centre_s : ndarray (P,) int16
+        Folded path with a centre: the centre's stabilities (:func:`centre_stabilities`),
+        with ``centre_buffer`` holding the centre they belong to; checked against
+        recomputation after each sweep when ``check_every`` > 0.
+    band, band_size, band_error, work_band : ndarray (y, P), (y,), (y,), (P,) int64
+        Folded path: the band of each replica (:func:`band_rebuild`) and its number of errors
+        (:func:`band_errors`), built here, kept through accepted flips, and checked with the
+        other incremental quantities.
+    gains, probabilities : ndarray (2 (2 y + 1),), (2 (2 y + 1), 2 TABLE_DELTA + 1) float64
+        Per-sweep tables of the coupling changes and acceptance probabilities
+        (:func:`tabulate_coupling`, :func:`accept_tabulated`).
     hist_energy, hist_best, hist_centre, hist_distance, hist_accept : ndarray (sweeps,)
         Filled per completed sweep: mean replica energy, smallest replica energy, training
         errors of the centre (-1 for NONE), mean replica-centre distance, acceptance rate of
@@ -302,26 +401,32 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
     if folded:
         for a in range(y):
             band_size[a] = band_rebuild(s[a], threshold, band[a])
+            band_error[a] = band_errors(s[a], threshold, band[a], band_size[a])
     for sweep in range(betas.shape[0]):
         beta, gamma = betas[sweep], gammas[sweep]
         accepted = 0
+        tabulate_coupling(mode, gamma, y, gains, probabilities)
         for _ in range(Nw):
             for a in range(y):
                 f = int(np.random.random() * Nw)
-                k, j = f // n, f % n
+                if K == 1:
+                    k, j = 0, f
+                else:
+                    k, j = f // n, f % n
                 value = W[a, k, j]
                 if committee:
                     dE = committee_flip_delta(XT, labels, H[a], S[a], W[a], v, rule, tree, k, j)
                 elif folded:
-                    dE = band_flip_delta(XT[j], s[a], band[a], band_size[a], -2 * value, threshold)
+                    dE = band_flip_delta(XT[j], band[a], band_size[a], band_error[a], -2 * value)
                 else:
                     dE = perceptron_flip_delta(XT, labels, s[a], W[a, 0], j, threshold)
-                dC = coupling_gain(mode, gamma, value, centre[f], sums[f])
-                if accept(dE, dC, beta):
+                c = coupling_class(mode, y, value, centre[f], sums[f])
+                if accept_tabulated(dE, c, beta, gains, probabilities):
                     if committee:
                         committee_flip(XT, H[a], S[a], W[a], v, rule, tree, k, j)
                     elif folded:
                         band_size[a] = band_flip(XT[j], s[a], -2 * value, threshold, band[a])
+                        band_error[a] = band_errors(s[a], threshold, band[a], band_size[a])
                         W[a, 0, j] = -value
                     else:
                         perceptron_flip(XT, labels, s[a], W[a, 0], j)
@@ -338,7 +443,8 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
                                           energies, sums, work_s, work_H, work_S)
                     if folded and status == CHECK_OK:
                         for b in range(y):
-                            if band_differs(s[b], threshold, band[b], band_size[b], work_band):
+                            if band_differs(s[b], threshold, band[b], band_size[b], work_band) or \
+                                    band_error[b] != band_errors(s[b], threshold, band[b], band_size[b]):
                                 status = CHECK_FIELDS
                     if status != CHECK_OK:
                         return sweep + 1, -1, status, moves
@@ -358,10 +464,20 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
             if mode == TRACED:
                 majority_centre(W, centre)
             hist_distance[sweep] = mean_distance(W, centre)
-            for f in range(Nw):
-                centre_buffer[0, f // n, f % n] = centre[f]
-            errors = replica_energy(X, labels, threshold, centre_buffer[0], v, rule, tree, committee,
-                                    work_s, work_H, work_S)
+            if folded:
+                # Centre errors from its stabilities, updated at the sites where it changed.
+                centre_stabilities(XT, centre, centre_buffer[0, 0], centre_s, sweep == 0)
+                errors = count_at_most(centre_s, threshold)
+                if check_every > 0:
+                    fresh = replica_energy(X, labels, threshold, centre_buffer[0], v, rule, tree,
+                                           committee, work_s, work_H, work_S)
+                    if fresh != errors or _fields_differ(centre_s, work_s):
+                        return sweep + 1, -1, CHECK_FIELDS, moves
+            else:
+                for f in range(Nw):
+                    centre_buffer[0, f // n, f % n] = centre[f]
+                errors = replica_energy(X, labels, threshold, centre_buffer[0], v, rule, tree,
+                                        committee, work_s, work_H, work_S)
             hist_centre[sweep] = errors
             if errors == 0:
                 return sweep + 1, y, CHECK_OK, moves

@@ -162,7 +162,10 @@ def run_replicas(problem, model, rng, *, replicas, mode, betas, gammas, check_ev
     done, answer, status, moves = annealing.anneal(
         problem.X, XT, problem.y, threshold, s, H, S, W, v, rule, tree, committee, folded, energies,
         centre, sums, mode, betas, gammas, seed, check_every, work_s, work_H, work_S,
-        np.empty((1, K, n), dtype=np.int8), band, band_size, np.empty(P, dtype=np.int64),
+        np.empty((1, K, n), dtype=np.int8), np.empty(P if folded else 1, dtype=np.int16), band, band_size,
+        np.zeros(band_rows, dtype=np.int64),
+        np.empty(P, dtype=np.int64),
+        np.empty(2 * (2 * replicas + 1)), np.empty((2 * (2 * replicas + 1), 2 * annealing.TABLE_DELTA + 1)),
         history["energy"], history["best"],
         history["centre_errors"], history["distance"], history["acceptance"])
     if status != annealing.CHECK_OK:
