@@ -24,6 +24,12 @@ replicas and units of (1 - cos(w^a_k, w_c,k)) / 2: the Hamming fraction for bina
 presentations per pattern, all replicas counted). ``extra``: ``answer`` ("replica", "centre"
 or "none"), ``replica_errors``, ``moves`` (presentations).
 
+Measured (README, "Monte Carlo and least-action learning"): at equal presentations per pattern
+eLAL does not reach higher loads than LAL on the tree committee (K = 3, N = 201, binary and
+continuous weights); with these defaults it solves fewer instances near LAL's threshold,
+while y uncoupled replicas (``gamma0 = gamma1 = 0``: y independent LAL runs of 1/y the
+length) solve about as many as LAL.
+
 Reproducibility: the initial replicas are ``model.init`` draws from the run's generator, then
 one integer seeds Numba's generator; ``elal`` with one replica and gamma = 0 follows the
 trajectory of ``lal`` with the same seed.
