@@ -166,7 +166,8 @@ def test_bp_step_uses_orders_row_by_row_cyclically():
         F = naive.focusing_field(gamma, y, expected.sum(axis=0))
     H = u.sum(axis=0)
     work = (np.zeros(N), np.zeros(N), np.zeros(N))
-    it, _ = bp_step(problem.X, problem.y, 0.0, u, H, np.zeros(N), *work, gamma, y, 0.0, True, 0.0, 3, orders)
+    it, _ = bp_step(problem.X, problem.y, 0.0, u, H, np.zeros(N), *work, gamma, y, 0.0, True, 0.0, 3, orders,
+                    problem.XT, np.zeros(N), np.zeros(P), False)
     assert it == 3
     assert np.allclose(u, expected, rtol=1e-8, atol=1e-10)
 
@@ -224,3 +225,28 @@ def test_kernels_stay_finite_under_extreme_inputs():
             for array in (u, H, h, g, B, uc, Hc):
                 assert np.all(np.isfinite(array))
             assert np.isfinite(gauss.focusing_field(gamma, y, 1e300))
+
+
+def test_bp_step_stops_at_the_first_sweep_without_training_errors():
+    problem = storage(41, 0.3, seed=2)
+    P, N = problem.X.shape
+    rng = np.random.default_rng(1)
+    u0 = rng.normal(0, 0.3, (P, N))
+    orders = np.arange(P)[None, :]
+
+    def run(stop, max_iters):
+        u, H, F = u0.copy(), u0.sum(axis=0), np.zeros(N)
+        work = (np.zeros(N), np.zeros(N), np.zeros(N))
+        it, _ = bp_step(problem.X, problem.y, 0.0, u, H, F, *work, math.inf, 2.0, 0.0, True, 0.0, max_iters,
+                        orders, problem.XT, np.zeros(N), np.zeros(P), stop)
+        return it, u, H + F
+
+    it, u, field = run(True, 50)
+    assert it < 50
+    assert count_errors(problem.XT, problem.y, 0.0, field, np.zeros(N), np.zeros(P)) == 0
+    _, u_same, _ = run(False, it)
+    assert np.array_equal(u, u_same)
+    if it > 1:
+        _, _, before = run(False, it - 1)
+        assert count_errors(problem.XT, problem.y, 0.0, before, np.zeros(N), np.zeros(P)) > 0
+    assert run(False, 50)[0] == 50

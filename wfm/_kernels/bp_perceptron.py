@@ -21,6 +21,7 @@ import numpy as np
 from numba import njit
 
 from wfm._kernels.gauss import focusing_field
+from wfm._kernels.linalg import count_errors
 from wfm._kernels.logh_table import TABLE as LOGH_TABLE, logH_table
 from wfm._kernels.tanh_table import TABLE as TANH_TABLE, tanh_table
 
@@ -85,13 +86,16 @@ def bp_sweep(X, sigma, kappa, u, H, F, H_old, mcav, damping, sequential, order):
 
 @njit(cache=True)
 def bp_step(X, sigma, kappa, u, H, F, m_old, H_old, mcav, gamma, y, damping, sequential, eps, max_iters,
-            orders):
+            orders, XT, w_work, field_work, stop_at_zero):
     """Sweep at fixed (gamma, y) until max |delta m_i| < eps or max_iters sweeps.
 
     The focusing fields F (updated in place) are recomputed after every sweep from the cavity
     fields H; m_i = tanh(H_i + F_i) are the marginal magnetizations. ``m_old``, ``H_old`` and
     ``mcav`` are float64 (N,) workspaces. ``orders`` is an int64 (S, P) array of permutations:
-    sweep t (counted from 0) visits the patterns in the order ``orders[t % S]``.
+    sweep t (counted from 0) visits the patterns in the order ``orders[t % S]``. With
+    ``stop_at_zero``, the training errors of sign(H + F) are counted after every sweep (``XT``
+    the (N, P) transpose of X, ``w_work`` (N,) and ``field_work`` (P,) float64 workspaces) and
+    the step ends as soon as there are none.
 
     Returns
     -------
@@ -114,4 +118,9 @@ def bp_step(X, sigma, kappa, u, H, F, m_old, H_old, mcav, gamma, y, damping, seq
                 delta = d
         if delta < eps:
             break
+        if stop_at_zero:
+            for i in range(N):
+                m_old[i] = H[i] + F[i]
+            if count_errors(XT, sigma, kappa, m_old, w_work, field_work) == 0:
+                break
     return it, delta

@@ -11,7 +11,8 @@ Registered algorithms (SCIENCE.md, "Algorithms"):
 
 Every run iterates, for each focusing step (gamma, y) of the protocol, to convergence
 (largest change of a weight magnetization < ``eps``) or ``max_iters`` iterations, then tests
-w = sign(m) and stops at zero training errors. ``history`` records per step: ``gamma``, ``y``,
+w = sign(m) and stops at zero training errors (perceptron ``fbp`` tests sign(m) after every
+sweep and stops there, mid-step). ``history`` records per step: ``gamma``, ``y``,
 ``iterations``, ``delta`` (largest magnetization change in the last iteration) and ``errors``
 (training errors of sign(m)). For the perceptron, ``bp`` and ``fbp`` take ``order``:
 ``"fixed"`` visits the patterns as 0, 1, ..., P - 1 in every sweep, ``"random"`` in a new
@@ -97,7 +98,7 @@ def _check_order(order, model):
     return order
 
 
-def _run_bp(problem, model, rng, steps, damping, eps, max_iters, init, sequential, order):
+def _run_bp(problem, model, rng, steps, damping, eps, max_iters, init, sequential, order, stop_at_zero):
     if not isinstance(sequential, (bool, np.bool_)):
         raise TypeError(f"sequential must be True or False, got {sequential!r}")
     order = _check_order(order, model)
@@ -118,7 +119,7 @@ def _run_bp(problem, model, rng, steps, damping, eps, max_iters, init, sequentia
             orders = identity if order == "fixed" else rng.permuted(np.repeat(identity, max_iters, axis=0),
                                                                    axis=1)
             return bp_step(X, sigma, model.kappa, u, H, F, *work, gamma, y, damping, bool(sequential),
-                           eps, max_iters, orders)
+                           eps, max_iters, orders, problem.XT, w_work, field_work, stop_at_zero)
 
         def errors_of():
             return count_errors(problem.XT, sigma, model.kappa, H + F, w_work, field_work)
@@ -183,7 +184,8 @@ def _run_amp_committee(problem, model, rng, steps, damping, eps, max_iters, init
 def bp(problem, model, rng, *, damping, eps, max_iters, init, sequential, order):
     """Plain edge BP to a fixed point; returns the marginal magnetizations in ``extra["m"]``."""
     damping, eps, max_iters, init = _common(damping, eps, max_iters, init)
-    return _run_bp(problem, model, rng, _INFERENCE_STEP, damping, eps, max_iters, init, sequential, order)
+    return _run_bp(problem, model, rng, _INFERENCE_STEP, damping, eps, max_iters, init, sequential, order,
+                   False)
 
 
 @register("amp", defaults={"damping": 0.5, "eps": 1e-6, "max_iters": 1000, "init": 0.1},
@@ -203,7 +205,7 @@ def fbp(problem, model, rng, *, protocol, damping, eps, max_iters, init, sequent
     """Focusing edge BP along ``protocol`` (a Protocol, "standard", "pseudo" or (gamma, y) pairs)."""
     steps = resolve(protocol)
     damping, eps, max_iters, init = _common(damping, eps, max_iters, init)
-    return _run_bp(problem, model, rng, steps, damping, eps, max_iters, init, sequential, order)
+    return _run_bp(problem, model, rng, steps, damping, eps, max_iters, init, sequential, order, True)
 
 
 # famp damping 0.8: with 0.5 the reinforced AMP iteration oscillates at low load (alpha <= 0.5,
