@@ -85,11 +85,12 @@ def sweep_cost(repeats):
     # the state of fbp after 20 focusing steps (y = 1 / (1 - 0.2)): the arguments it meets
     for step in range(20):
         bp_step(problem.X, problem.y, 0.0, u, H, F, w1, w2, w3, math.inf, 1.0 / (1.0 - 0.01 * step), 0.5,
-                False, 1e-3, 5)
+                False, 1e-3, 5, np.arange(P)[None, :], problem.XT, np.zeros(N), np.zeros(P), False)
     args = _message_arguments(problem.X, problem.y, u, H, F)
     _erfc_per_edge(args)
     state = (u.copy(), H.copy())
-    t_sweep, t_erfc = _best(lambda: bp_sweep(problem.X, problem.y, 0.0, state[0], state[1], F, w1, w2, 0.5, False),
+    t_sweep, t_erfc = _best(lambda: bp_sweep(problem.X, problem.y, 0.0, state[0], state[1], F, w1, w2, 0.5, False,
+                                               np.arange(P)),
                             lambda: _erfc_per_edge(args), repeats=repeats)
     edges = P * N
     print(f"edge-BP sweep, perceptron N={N} P={P}: {t_sweep / edges * 1e9:.1f} ns/edge; "

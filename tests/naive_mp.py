@@ -74,12 +74,15 @@ def amp_committee_iteration(X, sigma, tree, h, g, B, gamma, y, damping):
     return h_new, g_new, B_new
 
 
-def bp_sweep(X, sigma, kappa, u, F, damping, sequential):
-    """One edge-BP sweep for the perceptron (see wfm._kernels.bp_perceptron); returns new u."""
+def bp_sweep(X, sigma, kappa, u, F, damping, sequential, order=None):
+    """One edge-BP sweep for the perceptron (see wfm._kernels.bp_perceptron); returns new u.
+
+    The patterns are visited in ``order`` (default 0, 1, ..., P - 1).
+    """
     P, N = X.shape
     u = u.copy()
     H_old = u.sum(axis=0)
-    for mu in range(P):
+    for mu in (range(P) if order is None else order):
         H = u.sum(axis=0) if sequential else H_old
         m = np.tanh(H + F - u[mu])
         xi = X[mu].astype(float)

@@ -9,7 +9,7 @@ from wfm._kernels import gauss, logh_table, tanh_table
 from wfm._kernels.amp_committee import amp_committee_step, mixture_ratio
 from wfm._kernels.amp_perceptron import amp_step
 from wfm._kernels.bp_committee import committee_errors, committee_sweep
-from wfm._kernels.bp_perceptron import bp_sweep
+from wfm._kernels.bp_perceptron import bp_step, bp_sweep
 from wfm._kernels.linalg import count_errors
 from wfm.models import Committee, Perceptron
 from wfm.problems import storage
@@ -130,9 +130,46 @@ def test_bp_sweep_matches_twin(sequential):
     F = rng.normal(0, 0.5, N)
     expected = naive.bp_sweep(problem.X, problem.y, 0.1, u, F, 0.25, sequential)
     H = u.sum(axis=0)
-    bp_sweep(problem.X, problem.y, 0.1, u, H, F, np.zeros(N), np.zeros(N), 0.25, sequential)
+    bp_sweep(problem.X, problem.y, 0.1, u, H, F, np.zeros(N), np.zeros(N), 0.25, sequential, np.arange(P))
     assert np.allclose(u, expected, rtol=1e-9, atol=1e-12)
     assert np.allclose(H, u.sum(axis=0), atol=1e-10)
+
+
+@pytest.mark.parametrize("sequential", [False, True])
+def test_bp_sweep_in_a_permuted_order_matches_twin(sequential):
+    problem = storage(23, 0.5, seed=4)
+    rng = np.random.default_rng(5)
+    P, N = problem.X.shape
+    u = rng.normal(0, 0.2, (P, N))
+    F = rng.normal(0, 0.5, N)
+    order = rng.permutation(P)
+    expected = naive.bp_sweep(problem.X, problem.y, 0.1, u, F, 0.0, sequential, order)
+    H = u.sum(axis=0)
+    bp_sweep(problem.X, problem.y, 0.1, u, H, F, np.zeros(N), np.zeros(N), 0.0, sequential, order)
+    assert np.allclose(u, expected, rtol=1e-9, atol=1e-12)
+    assert np.allclose(H, u.sum(axis=0), atol=1e-10)
+    if sequential:  # the order matters for sequential updates: the identity gives other messages
+        identity = naive.bp_sweep(problem.X, problem.y, 0.1, u, F, 0.0, sequential)
+        assert not np.allclose(identity, expected, rtol=1e-6, atol=1e-9)
+
+
+def test_bp_step_uses_orders_row_by_row_cyclically():
+    problem = storage(19, 0.6, seed=3)
+    rng = np.random.default_rng(6)
+    P, N = problem.X.shape
+    u = rng.normal(0, 0.3, (P, N))
+    orders = np.array([rng.permutation(P) for _ in range(2)])
+    gamma, y = 1.5, 2.0
+    expected, F = u.copy(), np.zeros(N)
+    for t in range(3):
+        expected = naive.bp_sweep(problem.X, problem.y, 0.0, expected, F, 0.0, True, orders[t % 2])
+        F = naive.focusing_field(gamma, y, expected.sum(axis=0))
+    H = u.sum(axis=0)
+    work = (np.zeros(N), np.zeros(N), np.zeros(N))
+    it, _ = bp_step(problem.X, problem.y, 0.0, u, H, np.zeros(N), *work, gamma, y, 0.0, True, 0.0, 3, orders,
+                    problem.XT, np.zeros(N), np.zeros(P), False)
+    assert it == 3
+    assert np.allclose(u, expected, rtol=1e-8, atol=1e-10)
 
 
 @pytest.mark.parametrize("tree", [True, False])
@@ -177,7 +214,7 @@ def test_kernels_stay_finite_under_extreme_inputs():
         for gamma, y in ((math.inf, 1e300), (math.inf, 1.0), (50.0, 1e6), (0.0, 1e300)):
             u = rng.normal(0, 1e30, (P, N))
             H, F = u.sum(axis=0), np.full(N, 1e30)
-            bp_sweep(problem.X, problem.y, 0.0, u, H, F, np.zeros(N), np.zeros(N), damping, True)
+            bp_sweep(problem.X, problem.y, 0.0, u, H, F, np.zeros(N), np.zeros(N), damping, True, np.arange(P))
             h, g, B = rng.normal(0, 1e30, N), rng.normal(0, 1e30, P), rng.normal(0, 1e30, N)
             amp_step(problem.X, problem.XT, problem.y, 0.0, h, g, B, np.zeros(N), np.zeros(P), np.zeros(N),
                      gamma, y, damping, 0.0, 5)
@@ -188,3 +225,28 @@ def test_kernels_stay_finite_under_extreme_inputs():
             for array in (u, H, h, g, B, uc, Hc):
                 assert np.all(np.isfinite(array))
             assert np.isfinite(gauss.focusing_field(gamma, y, 1e300))
+
+
+def test_bp_step_stops_at_the_first_sweep_without_training_errors():
+    problem = storage(41, 0.3, seed=2)
+    P, N = problem.X.shape
+    rng = np.random.default_rng(1)
+    u0 = rng.normal(0, 0.3, (P, N))
+    orders = np.arange(P)[None, :]
+
+    def run(stop, max_iters):
+        u, H, F = u0.copy(), u0.sum(axis=0), np.zeros(N)
+        work = (np.zeros(N), np.zeros(N), np.zeros(N))
+        it, _ = bp_step(problem.X, problem.y, 0.0, u, H, F, *work, math.inf, 2.0, 0.0, True, 0.0, max_iters,
+                        orders, problem.XT, np.zeros(N), np.zeros(P), stop)
+        return it, u, H + F
+
+    it, u, field = run(True, 50)
+    assert it < 50
+    assert count_errors(problem.XT, problem.y, 0.0, field, np.zeros(N), np.zeros(P)) == 0
+    _, u_same, _ = run(False, it)
+    assert np.array_equal(u, u_same)
+    if it > 1:
+        _, _, before = run(False, it - 1)
+        assert count_errors(problem.XT, problem.y, 0.0, before, np.zeros(N), np.zeros(P)) > 0
+    assert run(False, 50)[0] == 50

@@ -187,3 +187,23 @@ def test_famp_solves_the_benchmark_committee():
 def test_famp_solves_N1001_alpha07():
     problem, model = storage(1001, 0.7, seed=0), Perceptron(1001)
     assert wfm.solve(problem, model, "famp", seed=0).solved
+
+
+def test_random_pattern_order_is_seeded_and_differs_from_the_fixed_order():
+    problem, model = storage(101, 0.6, seed=1), Perceptron(101)
+    params = {"sequential": True, "damping": 0.0, "max_iters": 100, "init": 0.3}
+    a = wfm.solve(problem, model, "fbp", seed=3, order="random", **params)
+    b = wfm.solve(problem, model, "fbp", seed=3, order="random", **params)
+    fixed = wfm.solve(problem, model, "fbp", seed=3, order="fixed", **params)
+    assert a.solved and model.errors(problem, a.w) == 0
+    assert np.array_equal(a.extra["m"], b.extra["m"]) and np.array_equal(a.history["iterations"],
+                                                                          b.history["iterations"])
+    assert not np.array_equal(a.extra["m"], fixed.extra["m"])
+
+
+def test_bad_pattern_orders_are_refused():
+    problem = storage(21, 0.5, seed=0)
+    with pytest.raises(ValueError, match="order"):
+        wfm.solve(problem, Perceptron(21), "fbp", seed=0, order="backwards")
+    with pytest.raises(ValueError, match="order"):
+        wfm.solve(problem, Committee(21, 3, tree=False), "fbp", seed=0, order="random")

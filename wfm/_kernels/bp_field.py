@@ -7,6 +7,7 @@ local entropy (Huang and Kabashima, PRE 90, 052813 (2014)). Marginals m_i = tanh
 """
 import math
 
+import numpy as np
 from numba import njit
 
 from wfm._kernels.bp_committee import committee_sweep
@@ -41,10 +42,11 @@ def perceptron_fixed_field(X, sigma, kappa, u, H, F, m_old, H_old, mcav, damping
     for i in range(H.shape[0]):
         m_old[i] = math.tanh(H[i] + F[i])
     delta = math.inf
+    order = np.arange(X.shape[0])
     it = 0
     while it < max_iters:
         it += 1
-        bp_sweep(X, sigma, kappa, u, H, F, H_old, mcav, damping, sequential)
+        bp_sweep(X, sigma, kappa, u, H, F, H_old, mcav, damping, sequential, order)
         delta = _change(H, F, m_old)
         if delta < eps:
             break

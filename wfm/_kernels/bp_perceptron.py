@@ -21,6 +21,7 @@ import numpy as np
 from numba import njit
 
 from wfm._kernels.gauss import focusing_field
+from wfm._kernels.linalg import count_errors
 from wfm._kernels.logh_table import TABLE as LOGH_TABLE, logH_table
 from wfm._kernels.tanh_table import TABLE as TANH_TABLE, tanh_table
 
@@ -28,7 +29,7 @@ _V_MIN = 1.0e-12  # floor of a cavity variance: fully polarised cavities give V 
 
 
 @njit(cache=True)
-def bp_sweep(X, sigma, kappa, u, H, F, H_old, mcav, damping, sequential):
+def bp_sweep(X, sigma, kappa, u, H, F, H_old, mcav, damping, sequential, order):
     """One sweep over the patterns, updating every message u_mu_i (in place) and H = sum_mu u.
 
     Parameters
@@ -44,6 +45,9 @@ def bp_sweep(X, sigma, kappa, u, H, F, H_old, mcav, damping, sequential):
     sequential : bool
         True: each pattern sees the messages already updated in this sweep; False (parallel):
         every pattern reads the fields of the previous sweep.
+    order : ndarray int64 (P,)
+        A permutation of 0..P-1: the patterns are visited as order[0], order[1], ... (the
+        authors' code draws a new random permutation every sweep).
     """
     P, N = X.shape
     table = LOGH_TABLE
@@ -52,7 +56,8 @@ def bp_sweep(X, sigma, kappa, u, H, F, H_old, mcav, damping, sequential):
     threshold = kappa * math.sqrt(N)
     H_old[:] = H
     source = H if sequential else H_old
-    for mu in range(P):
+    for k in range(P):
+        mu = order[k]
         row = X[mu]
         urow = u[mu]
         s = sigma[mu]
@@ -80,12 +85,17 @@ def bp_sweep(X, sigma, kappa, u, H, F, H_old, mcav, damping, sequential):
 
 
 @njit(cache=True)
-def bp_step(X, sigma, kappa, u, H, F, m_old, H_old, mcav, gamma, y, damping, sequential, eps, max_iters):
+def bp_step(X, sigma, kappa, u, H, F, m_old, H_old, mcav, gamma, y, damping, sequential, eps, max_iters,
+            orders, XT, w_work, field_work, stop_at_zero):
     """Sweep at fixed (gamma, y) until max |delta m_i| < eps or max_iters sweeps.
 
     The focusing fields F (updated in place) are recomputed after every sweep from the cavity
     fields H; m_i = tanh(H_i + F_i) are the marginal magnetizations. ``m_old``, ``H_old`` and
-    ``mcav`` are float64 (N,) workspaces.
+    ``mcav`` are float64 (N,) workspaces. ``orders`` is an int64 (S, P) array of permutations:
+    sweep t (counted from 0) visits the patterns in the order ``orders[t % S]``. With
+    ``stop_at_zero``, the training errors of sign(H + F) are counted after every sweep (``XT``
+    the (N, P) transpose of X, ``w_work`` (N,) and ``field_work`` (P,) float64 workspaces) and
+    the step ends as soon as there are none.
 
     Returns
     -------
@@ -99,7 +109,7 @@ def bp_step(X, sigma, kappa, u, H, F, m_old, H_old, mcav, gamma, y, damping, seq
         it += 1
         for i in range(N):
             m_old[i] = math.tanh(H[i] + F[i])
-        bp_sweep(X, sigma, kappa, u, H, F, H_old, mcav, damping, sequential)
+        bp_sweep(X, sigma, kappa, u, H, F, H_old, mcav, damping, sequential, orders[(it - 1) % orders.shape[0]])
         delta = 0.0
         for i in range(N):
             F[i] = focusing_field(gamma, y, H[i])
@@ -108,4 +118,9 @@ def bp_step(X, sigma, kappa, u, H, F, m_old, H_old, mcav, gamma, y, damping, seq
                 delta = d
         if delta < eps:
             break
+        if stop_at_zero:
+            for i in range(N):
+                m_old[i] = H[i] + F[i]
+            if count_errors(XT, sigma, kappa, m_old, w_work, field_work) == 0:
+                break
     return it, delta

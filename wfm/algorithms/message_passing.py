@@ -11,9 +11,13 @@ Registered algorithms (SCIENCE.md, "Algorithms"):
 
 Every run iterates, for each focusing step (gamma, y) of the protocol, to convergence
 (largest change of a weight magnetization < ``eps``) or ``max_iters`` iterations, then tests
-w = sign(m) and stops at zero training errors. ``history`` records per step: ``gamma``, ``y``,
+w = sign(m) and stops at zero training errors (perceptron ``fbp`` tests sign(m) after every
+sweep and stops there, mid-step). ``history`` records per step: ``gamma``, ``y``,
 ``iterations``, ``delta`` (largest magnetization change in the last iteration) and ``errors``
-(training errors of sign(m)). ``extra["m"]`` holds the final magnetizations (shape of w);
+(training errors of sign(m)). For the perceptron, ``bp`` and ``fbp`` take ``order``:
+``"fixed"`` visits the patterns as 0, 1, ..., P - 1 in every sweep, ``"random"`` in a new
+random permutation per sweep drawn from the run's generator, as the authors' fBP code does
+(this matters for sequential sweeps only). ``extra["m"]`` holds the final magnetizations (shape of w);
 with a teacher, ``extra["overlap"]`` is the overlap of sign(m) with the teacher, and with a
 test set ``extra["test_error"]`` is the generalization error of sign(m).
 """
@@ -85,9 +89,19 @@ def _finish(problem, model, field, history, iterations):
     return {"w": w, "iterations": iterations, "history": history, "extra": extra}
 
 
-def _run_bp(problem, model, rng, steps, damping, eps, max_iters, init, sequential):
+def _check_order(order, model):
+    if not isinstance(order, str) or order not in ("fixed", "random"):
+        raise ValueError(f"order must be 'fixed' or 'random', got {order!r}")
+    if order == "random" and type(model).__name__ != "Perceptron":
+        raise ValueError("order='random' is implemented for the perceptron only; committees need "
+                         "order='fixed'")
+    return order
+
+
+def _run_bp(problem, model, rng, steps, damping, eps, max_iters, init, sequential, order, stop_at_zero):
     if not isinstance(sequential, (bool, np.bool_)):
         raise TypeError(f"sequential must be True or False, got {sequential!r}")
+    order = _check_order(order, model)
     X, sigma = problem.X, problem.y
     P = problem.P
     if type(model).__name__ == "Perceptron":
@@ -97,10 +111,15 @@ def _run_bp(problem, model, rng, steps, damping, eps, max_iters, init, sequentia
         F = np.zeros(N)
         work = tuple(np.zeros(N) for _ in range(3))
         w_work, field_work = np.zeros(N), np.zeros(P)
+        identity = np.arange(P)[None, :]
 
         def run_step(gamma, y):
+            # one pattern order per sweep: the identity, or fresh permutations from the run's rng
+            # (the authors' fBP visits the patterns in a new random permutation every sweep)
+            orders = identity if order == "fixed" else rng.permuted(np.repeat(identity, max_iters, axis=0),
+                                                                   axis=1)
             return bp_step(X, sigma, model.kappa, u, H, F, *work, gamma, y, damping, bool(sequential),
-                           eps, max_iters)
+                           eps, max_iters, orders, problem.XT, w_work, field_work, stop_at_zero)
 
         def errors_of():
             return count_errors(problem.XT, sigma, model.kappa, H + F, w_work, field_work)
@@ -158,13 +177,15 @@ def _run_amp_committee(problem, model, rng, steps, damping, eps, max_iters, init
     return _finish(problem, model, h, history, iterations)
 
 
-@register("bp", defaults={"damping": 0.5, "eps": 1e-6, "max_iters": 1000, "init": 0.1, "sequential": False},
+@register("bp", defaults={"damping": 0.5, "eps": 1e-6, "max_iters": 1000, "init": 0.1, "sequential": False,
+                          "order": "fixed"},
           accepts=_accepts_bp,
           summary="belief propagation (inference): marginals m, sign(m), overlap with a teacher")
-def bp(problem, model, rng, *, damping, eps, max_iters, init, sequential):
+def bp(problem, model, rng, *, damping, eps, max_iters, init, sequential, order):
     """Plain edge BP to a fixed point; returns the marginal magnetizations in ``extra["m"]``."""
     damping, eps, max_iters, init = _common(damping, eps, max_iters, init)
-    return _run_bp(problem, model, rng, _INFERENCE_STEP, damping, eps, max_iters, init, sequential)
+    return _run_bp(problem, model, rng, _INFERENCE_STEP, damping, eps, max_iters, init, sequential, order,
+                   False)
 
 
 @register("amp", defaults={"damping": 0.5, "eps": 1e-6, "max_iters": 1000, "init": 0.1},
@@ -177,14 +198,14 @@ def amp(problem, model, rng, *, damping, eps, max_iters, init):
 
 
 @register("fbp", defaults={"protocol": StandardReinforcement(0.01), "damping": 0.5, "eps": 1e-3,
-                           "max_iters": 5, "init": 3.0, "sequential": False},
+                           "max_iters": 5, "init": 3.0, "sequential": False, "order": "fixed"},
           accepts=_accepts_bp,
           summary="focusing BP (Baldassi et al. 2016) for binary perceptrons and sign committees")
-def fbp(problem, model, rng, *, protocol, damping, eps, max_iters, init, sequential):
+def fbp(problem, model, rng, *, protocol, damping, eps, max_iters, init, sequential, order):
     """Focusing edge BP along ``protocol`` (a Protocol, "standard", "pseudo" or (gamma, y) pairs)."""
     steps = resolve(protocol)
     damping, eps, max_iters, init = _common(damping, eps, max_iters, init)
-    return _run_bp(problem, model, rng, steps, damping, eps, max_iters, init, sequential)
+    return _run_bp(problem, model, rng, steps, damping, eps, max_iters, init, sequential, order, True)
 
 
 # famp damping 0.8: with 0.5 the reinforced AMP iteration oscillates at low load (alpha <= 0.5,
