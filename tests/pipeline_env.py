@@ -1,4 +1,5 @@
 """Helpers for the pipeline tests: run the worktree's scripts in subprocesses with its wfm."""
+import importlib.util
 import os
 import pathlib
 import subprocess
@@ -32,3 +33,11 @@ def phase_diagram(*args, timeout=120):
 def wfm_cli(*args, timeout=60):
     """Run the ``wfm`` command line with ``args``."""
     return python("-m", "wfm.cli", *args, timeout=timeout)
+
+
+def load_script(path):
+    """Import a script (``sims/*.py``) as a module, to call its functions in-process."""
+    spec = importlib.util.spec_from_file_location(pathlib.Path(path).stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

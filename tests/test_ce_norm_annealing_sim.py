@@ -1,23 +1,15 @@
 """sims/ce_norm_annealing.py: a tiny sweep writes its runs, local energies and figure; bad
 input is refused with nothing written."""
-import importlib.util
 
 import numpy as np
 import pytest
 
-from pipeline_env import ROOT, python
+from pipeline_env import ROOT, load_script, python
 from wfm import figures, store
 
 SCRIPT = ROOT / "sims" / "ce_norm_annealing.py"
 TINY = ["--N", "30", "--K", "3", "--alpha", "0.3", "--instances", "2", "--epochs", "1000",
         "--samples", "20", "--slow-epochs", "60", "--sizes", "0.1,0.3", "--quiet"]
-
-
-def load_script():
-    spec = importlib.util.spec_from_file_location("ce_norm_annealing", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +22,7 @@ def tiny(tmp_path_factory):
 
 def test_every_method_and_instance_is_recorded_with_its_local_energy(tiny):
     path, _ = tiny
-    sim = load_script()
+    sim = load_script(SCRIPT)
     runs = store.load_runs(path)
     labels = sim.methods(60)
     assert len(runs) == 2 * len(labels) and (runs["status"] == "done").all()
@@ -48,7 +40,7 @@ def test_every_method_and_instance_is_recorded_with_its_local_energy(tiny):
 
 def test_printed_table_is_the_mean_over_solved_runs(tiny):
     path, stdout = tiny
-    sim = load_script()
+    sim = load_script(SCRIPT)
     cfg = sim.config(sim.build_parser().parse_args(TINY))
     summary = sim.summarise(path, sim.sweeps(cfg))
     runs = store.load_runs(path)
@@ -68,7 +60,7 @@ def test_methods_read_from_the_columns_are_the_sweeps(tiny):
     """wfm.figures.norm_annealing_methods (used by the notebook, which has no grids) labels every
     run as the script's sweeps do."""
     path, _ = tiny
-    sim = load_script()
+    sim = load_script(SCRIPT)
     runs = store.load_runs(path)
     by_grid = {sim.task_key(task): label for label, grid in sim.sweeps(
         sim.config(sim.build_parser().parse_args(TINY))).items() for task in grid.tasks()}
@@ -80,7 +72,7 @@ def test_annealed_schedules_solve_every_instance_and_follow_their_norms(tiny):
     recorded per-unit norms follow r0 -> r1. The ordering of the local energies is checked on
     the quick preset (README), not here: at this size it is not robust across seeds."""
     path, _ = tiny
-    sim = load_script()
+    sim = load_script(SCRIPT)
     grids = sim.sweeps(sim.config(sim.build_parser().parse_args(TINY)))
     summary = sim.summarise(path, grids)
     assert summary["sgd fast"]["solved"] == summary["sgd slow"]["solved"] == 2
@@ -97,7 +89,7 @@ def test_annealed_schedules_solve_every_instance_and_follow_their_norms(tiny):
 def test_bad_input_exits_2_and_writes_nothing(tmp_path, capsys, monkeypatch, bad):
     monkeypatch.chdir(tmp_path)
     try:
-        code = load_script().main(TINY + bad + ["--out", str(tmp_path / "bad.h5")])
+        code = load_script(SCRIPT).main(TINY + bad + ["--out", str(tmp_path / "bad.h5")])
     except SystemExit as exit:  # argparse refuses a malformed option
         code = exit.code
     assert code == 2

@@ -1,25 +1,17 @@
 """sims/flatness_vs_generalization.py: file, figure, table, exclusions, and bad inputs refused."""
-import importlib.util
 from concurrent.futures import ThreadPoolExecutor
 
 import h5py
 import numpy as np
 import pytest
 
-from pipeline_env import ROOT, python
+from pipeline_env import ROOT, load_script, python
 from wfm import store
 from wfm.sweep import run
 
 SCRIPT = ROOT / "sims" / "flatness_vs_generalization.py"
 TINY = ["--attack", "0", "60", "--train-size", "60", "--seeds", "2", "--epochs", "400",
         "--schedule", "b50", "--samples", "20", "--workers", "1", "--quiet"]
-
-
-def load_script():
-    spec = importlib.util.spec_from_file_location("flatness_vs_generalization", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +45,7 @@ def test_file_holds_every_measure_of_every_run(results):
 
 def test_printed_table_and_outcome(results):
     path, out = results
-    script = load_script()
+    script = load_script(SCRIPT)
     assert "runs: 4; at zero training error: 4; not at zero training error (excluded): 0" in out
     for label, _ in script.columns():
         assert label in out
@@ -67,7 +59,7 @@ def test_printed_table_and_outcome(results):
 
 def test_runs_short_of_zero_errors_are_counted_and_excluded(results, tmp_path):
     path, _ = results
-    script = load_script()
+    script = load_script(SCRIPT)
     grids = script.sweeps(script.config(script.build_parser().parse_args(TINY)), 0)
     labels = {script.task_key(task): label for label, grid in grids for task in grid.tasks()}
     runs = script.table(path, labels)
@@ -85,7 +77,7 @@ def test_runs_short_of_zero_errors_are_counted_and_excluded(results, tmp_path):
 
 
 def test_fixed_readout_runs_and_its_output_scale(tmp_path):
-    script = load_script()
+    script = load_script(SCRIPT)
     args = ["--second-layer", "fixed", "--attack", "0", "--train-size", "30", "--seeds", "1",
             "--epochs", "20", "--schedule", "b50", "--samples", "5"]
     grids = script.sweeps(script.config(script.build_parser().parse_args(args)), 0)
@@ -99,7 +91,7 @@ def test_fixed_readout_runs_and_its_output_scale(tmp_path):
 
 
 def test_within_group_rank_correlation():
-    script = load_script()
+    script = load_script(SCRIPT)
     groups = np.array([0, 0, 0, 1, 1, 1])
     x = np.array([1.0, 2.0, 3.0, 10.0, 20.0, 30.0])
     # the same order within each group, whatever the offsets between groups
@@ -113,7 +105,7 @@ def test_within_group_rank_correlation():
 
 
 def test_within_group_p_value_is_uniform_without_correlation():
-    script = load_script()
+    script = load_script(SCRIPT)
     rng = np.random.default_rng(1)
     groups = np.repeat(np.arange(4), 6)
     p = [script.within_groups(rng.random(24), rng.random(24), groups, permutations=200, seed=s)[1]
@@ -135,7 +127,7 @@ def test_within_group_p_value_is_uniform_without_correlation():
     (["--workers", "0"], "workers must be >= 1"),
 ])
 def test_bad_inputs_exit_2_with_nothing_written(tmp_path, capsys, args, match):
-    script = load_script()
+    script = load_script(SCRIPT)
     argv = ["--attack", "0", "--seeds", "1", "--epochs", "1", "--out", str(tmp_path / "r.h5")]
     argv += [a.format(dir=tmp_path) for a in args]
     try:

@@ -1,24 +1,16 @@
 """sims/greedy_vs_entropic.py: results file, figure, equal budgets, bad inputs refused."""
-import importlib.util
 import json
 
 import h5py
 import pytest
 
-from pipeline_env import ROOT, python
+from pipeline_env import ROOT, load_script, python
 import wfm
 from wfm import store
 
 SCRIPT = ROOT / "sims" / "greedy_vs_entropic.py"
 TINY = ["--N", "45", "--alpha", "0.2", "0.6", "--seeds", "2", "--replicas", "3", "--moves", "300",
         "--greedy-moves", "60", "--presentations", "60", "--quiet"]
-
-
-def load_script():
-    spec = importlib.util.spec_from_file_location("greedy_vs_entropic", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def exit_code(main, args):
@@ -67,7 +59,7 @@ def test_writes_runs_with_equal_budgets_and_a_figure(results):
 
 
 def test_budgets_are_equal_in_moves_per_weight():
-    script = load_script()
+    script = load_script(SCRIPT)
     budget = script.budgets(5, {"moves": 1000, "greedy_moves": 50, "presentations": 100})
     assert budget["sa"] == {"sweeps": 1000} and budget["rsa"] == {"sweeps": 200, "replicas": 5}
     assert budget["greedy"] == {"sweeps": 50} and budget["rgreedy"] == {"sweeps": 10, "replicas": 5}
@@ -91,7 +83,7 @@ def test_history_of_a_stored_run(results):
 
 def test_local_energy_of_solved_runs(results):
     folder, stdout = results
-    script = load_script()
+    script = load_script(SCRIPT)
     runs = store.load_runs(folder / "gve.h5")
     table = script.flatness(folder / "gve.h5", runs)
     solved = runs[runs["solved"].eq(True)].groupby(["model", "algorithm", "alpha"]).size()
@@ -123,7 +115,7 @@ def test_local_energy_of_solved_runs(results):
     (["--plot", "{dir}/fig.jpg"], "must end with one of"),
 ])
 def test_bad_inputs_exit_2_with_nothing_written(tmp_path, capsys, args, match):
-    script = load_script()
+    script = load_script(SCRIPT)
     base = ["--N", "45", "--alpha", "0.3", "--seeds", "1", "--replicas", "3", "--moves", "30",
             "--greedy-moves", "30", "--presentations", "30", "--out", str(tmp_path / "r.h5")]
     argv = base + [a.format(dir=tmp_path) for a in args]

@@ -1,23 +1,15 @@
 """phase_diagram.py, wfm show and wfm plot: results, and bad inputs refused with nothing written."""
-import importlib.util
 import os
 
 import h5py
 import numpy as np
 import pytest
 
-from pipeline_env import PHASE_DIAGRAM, phase_diagram, wfm_cli
+from pipeline_env import PHASE_DIAGRAM, load_script, phase_diagram, wfm_cli
 from wfm import cli, store
 
 SMALL = ["--algorithm", "perceptron", "--N", "21,41", "--alpha", "0.2:0.6:0.4", "--seeds", "4",
          "--param", "max_epochs=200"]
-
-
-def load_script():
-    spec = importlib.util.spec_from_file_location("phase_diagram", PHASE_DIAGRAM)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +86,7 @@ def test_wfm_cli_errors(results, tmp_path, capsys, args, match):
     (["--plot", "{dir}/fig.jpg"], "must end with one of"),
 ])
 def test_phase_diagram_bad_inputs(tmp_path, capsys, args, match):
-    script = load_script()
+    script = load_script(PHASE_DIAGRAM)
     base = ["--algorithm", "perceptron", "--N", "21", "--alpha", "0.5", "--seeds", "1", "--out", "{dir}/r.h5"]
     merged = {}
     for option, value in zip(base[::2], base[1::2]):
@@ -110,7 +102,7 @@ def test_phase_diagram_bad_inputs(tmp_path, capsys, args, match):
 
 
 def test_phase_diagram_refuses_foreign_and_protects_existing_results(results, tmp_path, capsys):
-    script = load_script()
+    script = load_script(PHASE_DIAGRAM)
     foreign = tmp_path / "other.h5"
     with h5py.File(foreign, "w") as f:
         f["x"] = np.arange(4)
@@ -126,7 +118,7 @@ def test_phase_diagram_refuses_foreign_and_protects_existing_results(results, tm
 
 @pytest.mark.parametrize("out", ["{dir}/file.txt/r.h5", "/proc/wfm-results.h5"])
 def test_unwritable_output(tmp_path, capsys, out):
-    script = load_script()
+    script = load_script(PHASE_DIAGRAM)
     (tmp_path / "file.txt").write_text("x")
     out = out.format(dir=tmp_path)
     code = exit_code(script.main, ["--algorithm", "perceptron", "--N", "21", "--alpha", "0.5", "--seeds", "1",

@@ -1,14 +1,13 @@
 """sims/reparametrization.py with tiny options: the results file, the figure, resuming, the
 invariance of the local energies and the Dinh et al. transformation of the Hessian, read back
 from the HDF5 file; command-line errors exit with code 2 and write nothing."""
-import importlib.util
 import json
 
 import h5py
 import numpy as np
 import pytest
 
-from pipeline_env import ROOT, python
+from pipeline_env import ROOT, load_script, python
 from wfm import store
 from wfm.measures import hessian
 from wfm.models import Committee
@@ -17,13 +16,6 @@ from wfm.problems import storage
 SCRIPT = ROOT / "sims" / "reparametrization.py"
 TINY = ["--N", "12", "--K", "6", "--alpha", "2.0", "--seeds", "2", "--scales", "0.3,1,3", "--random-draws", "1",
         "--workers", "2", "--quiet"]
-
-
-def load_script():
-    spec = importlib.util.spec_from_file_location("reparametrization", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +113,7 @@ def exit_code(main, args):
     (["--executor", "dask"], "scheduler_address"),
 ])
 def test_bad_inputs_exit_2_and_write_nothing(tmp_path, capsys, args, match):
-    script = load_script()
+    script = load_script(SCRIPT)
     argv = ["--out", str(tmp_path / "r.h5")] + [a.format(dir=tmp_path) for a in args]
     assert exit_code(script.main, argv) == 2
     err = capsys.readouterr().err
@@ -130,6 +122,6 @@ def test_bad_inputs_exit_2_and_write_nothing(tmp_path, capsys, args, match):
 
 
 def test_help_states_run_times(capsys):
-    assert exit_code(load_script().main, ["--help"]) == 0
+    assert exit_code(load_script(SCRIPT).main, ["--help"]) == 0
     out = capsys.readouterr().out
     assert "--preset" in out and "minute" in out
