@@ -173,23 +173,25 @@ def table(cfg, summary):
     return "\n".join(lines)
 
 
+def plan(args):
+    """The sweeps of the validated settings; the analysis reads both."""
+    cfg = config(args)
+    grids = sweeps(cfg)
+    return list(grids.values()), (cfg, grids)
+
+
+def analyse(context, outcome):
+    """Draw the local energy of each method; print the table."""
+    cfg, grids = context
+    summary = summarise(outcome.out, grids)
+    plot(outcome.figure, cfg, summary)
+    print(f"{outcome.figure}: local energy against sigma")
+    print(table(cfg, summary))
+
+
 def main(argv=None):
     """Run the study; returns the exit code (0, 2 for bad input, 130 when interrupted)."""
-    args = build_parser().parse_args(argv)
-    try:
-        cfg = config(args)
-        grids = sweeps(cfg)
-        ran = script.run_study(args, list(grids.values()), argv)
-        if ran is None:
-            return script.INTERRUPTED
-        out, figure, _ = ran
-        summary = summarise(out, grids)
-        plot(figure, cfg, summary)
-    except script.ERRORS as error:
-        return script.fail("ce_norm_annealing.py", error)
-    print(f"{figure}: local energy against sigma")
-    print(table(cfg, summary))
-    return 0
+    return script.main(build_parser(), plan, analyse, argv)
 
 
 if __name__ == "__main__":

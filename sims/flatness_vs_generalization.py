@@ -184,26 +184,26 @@ def report(runs, rows):
     return "\n".join(lines)
 
 
+def plan(args):
+    """The sweeps of the validated settings; the analysis reads their schedule labels."""
+    grids = sweeps(config(args), args.seed)
+    return [grid for _, grid in grids], grids
+
+
+def analyse(grids, outcome):
+    """Correlate each measure with the test error at the minima; draw and print them."""
+    labels = {task_key(task): label for label, grid in grids for task in grid.tasks()}
+    runs = table(outcome.out, labels)
+    minima = runs[_at_zero(runs)]
+    rows = correlations(minima)
+    plot(minima, rows, outcome.figure)
+    print(report(runs, rows))
+    print(f"{outcome.figure}: each measure against the test error, coloured by attack size")
+
+
 def main(argv=None):
     """Run the script; returns the exit code (0, 2 for a usage error, 130 when interrupted)."""
-    args = build_parser().parse_args(argv)
-    try:
-        cfg = config(args)
-        grids = sweeps(cfg, args.seed)
-        ran = script.run_study(args, [grid for _, grid in grids], argv)
-        if ran is None:
-            return script.INTERRUPTED
-        out, figure, _ = ran
-        labels = {task_key(task): label for label, grid in grids for task in grid.tasks()}
-        runs = table(out, labels)
-        minima = runs[_at_zero(runs)]
-        rows = correlations(minima)
-        plot(minima, rows, figure)
-    except script.ERRORS as error:
-        return script.fail("flatness_vs_generalization.py", error)
-    print(report(runs, rows))
-    print(f"{figure}: each measure against the test error, coloured by attack size")
-    return 0
+    return script.main(build_parser(), plan, analyse, argv)
 
 
 if __name__ == "__main__":

@@ -278,29 +278,31 @@ def plot(rates, limits, path):
     _save(figure, path)
 
 
-def main(argv=None):
-    """Run the script; returns the exit code (0, 2 for a usage error, 130 when interrupted)."""
-    args = build_parser().parse_args(argv)
-    try:
-        grids = sweeps(args)
-        ran = script.run_study(args, grids, argv)
-        if ran is None:
-            return script.INTERRUPTED
-        out, figure, keys = ran
-        runs = store.load_runs(out)
-        rates, limits = curves(runs[runs["key"].isin(keys)])
-        plot(rates, limits, figure)
-    except script.ERRORS as error:
-        return script.fail("greedy_vs_entropic.py", error)
-    print(f"{figure}: success probability against alpha (alpha at success 1/2; nan: not crossed on the grid)")
+def plan(args):
+    """The sweeps of the options; the analysis reads the options too."""
+    return sweeps(args), args
+
+
+def analyse(args, outcome):
+    """Draw the success curves of this study's runs; print the thresholds of each pair (and
+    the local energies with --local-energy)."""
+    runs = store.load_runs(outcome.out)
+    runs = runs[runs["key"].isin(outcome.keys)]
+    rates, limits = curves(runs)
+    plot(rates, limits, outcome.figure)
+    print(f"{outcome.figure}: success probability against alpha (alpha at success 1/2; nan: not crossed on the grid)")
     for model, table in limits.groupby("model", sort=False):
         for pair, (energy, entropic, _, _) in PAIRS.items():
             found = table.set_index("algorithm")["alpha_threshold"]
             if energy in found and entropic in found:
                 print(f"  {model:>10} {pair:>14}: {energy} {found[energy]:.3f}  {entropic} {found[entropic]:.3f}")
     if args.local_energy:
-        _print_flatness(flatness(out, runs[runs["key"].isin(keys)]))
-    return 0
+        _print_flatness(flatness(outcome.out, runs))
+
+
+def main(argv=None):
+    """Run the script; returns the exit code (0, 2 for a usage error, 130 when interrupted)."""
+    return script.main(build_parser(), plan, analyse, argv)
 
 
 def _print_flatness(table):

@@ -97,25 +97,25 @@ def sweeps(args):
     return out
 
 
-def main(argv=None):
-    """Run the script; returns the exit code (0, 2 for a usage error, 130 when interrupted)."""
-    args = build_parser().parse_args(argv)
-    try:
-        grids = sweeps(args)
-        ran = script.run_study(args, grids, argv)
-        if ran is None:
-            return script.INTERRUPTED
-        out, plot, keys = ran
-        table = figures.load_local_energy(out, keys)
-        figures.save(figures.local_energy_curves(table, alpha=args.alpha), plot)
-    except script.ERRORS as error:
-        return script.fail("local_energy_curves.py", error)
-    print(f"{plot}: local energy against the fraction of flipped weights")
+def plan(args):
+    """The sweeps of the options; the analysis reads the options too."""
+    return sweeps(args), args
+
+
+def analyse(args, outcome):
+    """Draw the local-energy curves of this study's runs; print each at p = 0.05."""
+    table = figures.load_local_energy(outcome.out, outcome.keys)
+    figures.save(figures.local_energy_curves(table, alpha=args.alpha), outcome.figure)
+    print(f"{outcome.figure}: local energy against the fraction of flipped weights")
     for (algorithm, N), curve in table.groupby(["algorithm", "N"], sort=True):
         row = curve.iloc[(curve["size"] - 0.05).abs().argmin()]
         print(f"  {algorithm:>12} N={N:<6} {row['runs']} solutions; at p={row['size']:g}: "
               f"{row['energy']:.4f} +- {row['se']:.4f}")
-    return 0
+
+
+def main(argv=None):
+    """Run the script; returns the exit code (0, 2 for a usage error, 130 when interrupted)."""
+    return script.main(build_parser(), plan, analyse, argv)
 
 
 if __name__ == "__main__":

@@ -109,26 +109,26 @@ def sweeps(args):
     return out
 
 
-def main(argv=None):
-    """Run the script; returns the exit code (0, 2 for a usage error, 130 when interrupted)."""
-    args = build_parser().parse_args(argv)
-    try:
-        grids = sweeps(args)
-        ran = script.run_study(args, grids, argv)
-        if ran is None:
-            return script.INTERRUPTED
-        out, plot, keys = ran
-        table = figures.load_local_entropy(out, keys)
-        figures.save(figures.local_entropy_curves(table, alpha=args.alpha), plot)
-        at = figures.local_entropy_at(out, COMPARE, keys)
-    except script.ERRORS as error:
-        return script.fail("local_entropy_curves.py", error)
-    print(f"{plot}: local entropy S(d) against the distance d from the solutions; "
+def plan(args):
+    """The sweeps of the options; the analysis reads the options too."""
+    return sweeps(args), args
+
+
+def analyse(args, outcome):
+    """Draw the local-entropy curves of this study's runs; print them at d = COMPARE."""
+    table = figures.load_local_entropy(outcome.out, outcome.keys)
+    figures.save(figures.local_entropy_curves(table, alpha=args.alpha), outcome.figure)
+    at = figures.local_entropy_at(outcome.out, COMPARE, outcome.keys)
+    print(f"{outcome.figure}: local entropy S(d) against the distance d from the solutions; "
           f"at d = {COMPARE:g} (H(d) = {binary_entropy(COMPARE):.4f}):")
     for row in at.sort_values(["N", "method", "algorithm"]).itertuples():
         print(f"  N={row.N:<5} {row.method:>5} {row.algorithm:>12}: S = {row.entropy:.4f} +- {row.se:.4f} "
               f"({row.runs} solutions)")
-    return 0
+
+
+def main(argv=None):
+    """Run the script; returns the exit code (0, 2 for a usage error, 130 when interrupted)."""
+    return script.main(build_parser(), plan, analyse, argv)
 
 
 if __name__ == "__main__":

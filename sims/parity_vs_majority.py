@@ -142,23 +142,23 @@ def sweeps(grid, seed=0):
     return out
 
 
+def plan(args):
+    """The sweeps of the validated settings; the analysis reads the settings too."""
+    grid = settings(args)
+    return sweeps(grid, args.seed), grid
+
+
+def analyse(grid, outcome):
+    """Draw the comparison of this study's runs; print the summary table."""
+    data = figures.parity_data(outcome.out, outcome.keys)
+    figures.save(figures.parity_vs_majority(data, grid["curve_alpha"]), outcome.figure)
+    print(f"{outcome.figure}: success rates, local energy and exact local entropy, majority vs parity output")
+    print(figures.parity_summary(data, grid["curve_alpha"]).to_string())
+
+
 def main(argv=None):
     """Run the script; returns the exit code (0, 2 for a usage error, 130 when interrupted)."""
-    args = build_parser().parse_args(argv)
-    try:
-        grid = settings(args)
-        grids = sweeps(grid, args.seed)
-        ran = script.run_study(args, grids, argv)
-        if ran is None:
-            return script.INTERRUPTED
-        out, plot, keys = ran
-        data = figures.parity_data(out, keys)
-        figures.save(figures.parity_vs_majority(data, grid["curve_alpha"]), plot)
-    except script.ERRORS as error:
-        return script.fail("parity_vs_majority.py", error)
-    print(f"{plot}: success rates, local energy and exact local entropy, majority vs parity output")
-    print(figures.parity_summary(data, grid["curve_alpha"]).to_string())
-    return 0
+    return script.main(build_parser(), plan, analyse, argv)
 
 
 if __name__ == "__main__":

@@ -128,23 +128,23 @@ def sweeps(args):
     return out
 
 
-def main(argv=None):
-    """Run the script; returns the exit code (0, 2 for a usage error, 130 when interrupted)."""
-    args = build_parser().parse_args(argv)
-    try:
-        grids = sweeps(args)
-        ran = script.run_study(args, grids, argv)
-        if ran is None:
-            return script.INTERRUPTED
-        out, figure, keys = ran
-        runs = store.load_runs(out)
-        _, limits = plots.plot_phase_diagram(runs[runs["key"].isin(keys)], out=figure)
-    except script.ERRORS as error:
-        return script.fail("phase_diagram.py", error)
-    print(f"{figure}: success probability against alpha")
+def plan(args):
+    """The sweeps of the options; the analysis needs nothing else."""
+    return sweeps(args), None
+
+
+def analyse(_, outcome):
+    """Draw the success probability of this study's runs; print alpha at success 1/2."""
+    runs = store.load_runs(outcome.out)
+    _, limits = plots.plot_phase_diagram(runs[runs["key"].isin(outcome.keys)], out=outcome.figure)
+    print(f"{outcome.figure}: success probability against alpha")
     for row in limits.itertuples(index=False):
         print(f"  {row.algorithm:>12} N={row.N:<6} alpha at success 1/2: {row.alpha_threshold:.4f}")
-    return 0
+
+
+def main(argv=None):
+    """Run the script; returns the exit code (0, 2 for a usage error, 130 when interrupted)."""
+    return script.main(build_parser(), plan, analyse, argv)
 
 
 if __name__ == "__main__":

@@ -43,14 +43,13 @@ python sims/reparametrization.py --preset paper --workers 2 --out reparam_paper.
 import argparse
 import inspect
 import os
-import shlex
 import sys
 import time
 
 import numpy as np
 
-from wfm import _options, figures, plots, store
-from wfm.sweep import Sweep, run, task_key
+from wfm import _options, figures, store
+from wfm.sweep import Sweep, script, task_key
 from wfm.sweep.grid import derive_seed, measure_seed
 from wfm.sweep.worker import build, measure
 
@@ -70,14 +69,9 @@ QUANTITIES = figures.REPARAM_QUANTITIES
 INVARIANT = figures.REPARAM_INVARIANT
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
 def build_parser():
     """The argument parser of the script."""
-    parser = _Parser(prog="reparametrization.py", description=__doc__.split("\n\n")[0],
+    parser = script.Parser(prog="reparametrization.py", description=__doc__.split("\n\n")[0],
                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog="""
 presets (explicit options override them):
   quick  ReLU committee K = 16, N = 40 (fully connected, trainable readout), P = 4 N Gaussian
@@ -95,13 +89,7 @@ presets (explicit options override them):
     parser.add_argument("--scales", nargs="+", metavar="A", help="uniform factors a (list, or start:stop:step)")
     parser.add_argument("--random-draws", type=int, help="random per-unit factor vectors per network")
     parser.add_argument("--seed", type=int, default=0, help="sweep seed from which every seed derives (default 0)")
-    parser.add_argument("--out", default="reparametrization.h5", help="results file (default reparametrization.h5)")
-    parser.add_argument("--plot", help="figure file (default: --out with .png)")
-    parser.add_argument("--executor", choices=("process", "dask"), default="process",
-                        help="where the training runs execute (default: local processes)")
-    parser.add_argument("--workers", type=int, help="processes of the local pool (default: one per core)")
-    parser.add_argument("--scheduler-address", help="Dask scheduler address")
-    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    script.add_run_options(parser, "reparametrization.h5")
     return parser
 
 
@@ -263,33 +251,21 @@ def plot(table, params, figure):
                                            params["random_range"]), figure)
 
 
-def main(argv=None):
-    """Run the study; returns the exit code (0, 2 for a usage error, 130 when interrupted)."""
-    args = build_parser().parse_args(argv)
-    argv = list(sys.argv[1:] if argv is None else argv)
-    try:
-        params = settings(args)
-        grid = training_sweep(params, args.seed)
-        out = store.check_writable(args.out)
-        figure = plots.check_output(args.plot or os.path.splitext(args.out)[0] + ".png")
-        if figure.suffix.lower() != ".png":
-            raise ValueError(f"figure {str(figure)!r} must end with .png")
-        command = shlex.join(["reparametrization.py"] + argv)
-        progress = False if args.quiet else None
-        summary = run(grid, out, executor=args.executor, workers=args.workers,
-                      scheduler_address=args.scheduler_address, progress=progress, command=command)
-        if summary.interrupted:
-            print(f"interrupted: {summary.remaining} runs left; run the same command again to resume",
-                  file=sys.stderr)
-            return 130
-        counts = rescale_runs(out, grid, params, progress=progress, command=command)
-        table, errors = relative_table(out, grid)
-    except (ValueError, TypeError, OSError, RuntimeError) as error:
-        print(f"reparametrization.py: error: {error}".replace("\n", " "), file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted: run the same command again to resume", file=sys.stderr)
-        return 130
+def plan(args):
+    """The training sweep of the validated settings; the analysis reads both and the options."""
+    params = settings(args)
+    if args.plot is not None and os.path.splitext(args.plot)[1].lower() != ".png":
+        raise ValueError(f"figure {args.plot!r} must end with .png")
+    grid = training_sweep(params, args.seed)
+    return [grid], (args, params, grid)
+
+
+def analyse(context, outcome):
+    """Rescale and measure the trained networks; print and draw the measures relative to a = 1."""
+    args, params, grid = context
+    out, figure, summary = outcome.out, outcome.figure, outcome.summary
+    counts = rescale_runs(out, grid, params, progress=False if args.quiet else None, command=outcome.command)
+    table, errors = relative_table(out, grid)
     print(f"{out}: {summary.done} trained ({summary.solved} solved, {summary.skipped} already done), "
           f"{counts['done']} rescaled points measured ({counts['failed']} failed, {counts['skipped']} already done)")
     if np.any(errors != 0):
@@ -298,7 +274,11 @@ def main(argv=None):
     print(table.to_string(float_format=lambda x: f"{x:.4g}"))
     plot(table, params, figure)
     print(f"{figure}: relative measures against a")
-    return 0
+
+
+def main(argv=None):
+    """Run the study; returns the exit code (0, 2 for a usage error, 130 when interrupted)."""
+    return script.main(build_parser(), plan, analyse, argv)
 
 
 if __name__ == "__main__":

@@ -92,25 +92,26 @@ def figure(runs, out):
     return table, curve, transitions
 
 
-def main(argv=None):
-    """Run the script; returns the exit code (0, 2 for a usage error, 130 when interrupted)."""
-    args = build_parser().parse_args(argv)
-    try:
-        grids = sweeps(args)
-        ran = script.run_study(args, grids, argv)
-        if ran is None:
-            return script.INTERRUPTED
-        out, plot, keys = ran
-        runs = store.load_runs(out)
-        table, curve, (alpha_it, alpha_sp) = figure(runs[runs["key"].isin(keys)], plot)
-    except script.ERRORS as error:
-        return script.fail("teacher_student.py", error)
+def plan(args):
+    """The sweeps of the options; the analysis needs nothing else."""
+    return sweeps(args), None
+
+
+def analyse(_, outcome):
+    """Draw the generalization error of this study's runs; print it next to the RS theory."""
+    runs = store.load_runs(outcome.out)
+    table, curve, (alpha_it, alpha_sp) = figure(runs[runs["key"].isin(outcome.keys)], outcome.figure)
     theory = dict(zip(curve["alpha"], curve["error"]))
-    print(f"{plot}: generalization error against alpha (alpha_IT = {alpha_it:.4f}, alpha_sp = {alpha_sp:.4f})")
+    print(f"{outcome.figure}: generalization error against alpha (alpha_IT = {alpha_it:.4f}, "
+          f"alpha_sp = {alpha_sp:.4f})")
     for row in table.itertuples(index=False):
         print(f"  {row.algorithm:>4} N={row.N:<6} alpha={row.alpha:<6g} error {row.error:.4f} +- {row.se:.4f}"
               f"   RS theory {theory[row.alpha]:.4f}")
-    return 0
+
+
+def main(argv=None):
+    """Run the script; returns the exit code (0, 2 for a usage error, 130 when interrupted)."""
+    return script.main(build_parser(), plan, analyse, argv)
 
 
 if __name__ == "__main__":

@@ -1,19 +1,23 @@
-"""What every ``sims/`` script shares: its parser's run options and the run itself.
+"""What every ``sims/`` script shares: its parser's run options and its ``main``.
 
-A study script builds a parser with :class:`Parser` and :func:`add_run_options`, turns its
-arguments into :class:`wfm.sweep.Sweep` objects, and calls :func:`run_study`, which checks the
-outputs before any work, runs the sweeps (progress bar, resume, local pool or Dask) and prints
-the one-line summary; the script then analyses the file and draws its figure. Errors become
-one line on stderr and exit code 2 through :func:`fail`.
+A study script builds a parser with :class:`Parser` and :func:`add_run_options`, and hands it
+to :func:`main` with two functions of its own: ``plan(args)``, which turns the options into
+:class:`wfm.sweep.Sweep` objects, and ``analyse(context, outcome)``, which reads the results
+file, draws the figure and prints the study's summary. :func:`main` checks the outputs before
+any work, runs the sweeps (progress bar, resume, local pool or Dask) through :func:`run_study`,
+prints the one-line run summary, and turns errors into one line on stderr and exit code 2
+(:func:`fail`) and Ctrl-C into exit code 130 (:data:`INTERRUPTED`), completed runs kept.
 """
 import argparse
 import os
+import pathlib
 import shlex
 import sys
+import typing
 
 from wfm import plots, store
 from wfm.sweep.grid import task_key
-from wfm.sweep.runner import run
+from wfm.sweep.runner import Summary, run
 
 #: The exceptions a script reports as a usage error (exit code 2) instead of a traceback.
 ERRORS = (ValueError, TypeError, OSError, RuntimeError)
@@ -39,12 +43,36 @@ def add_run_options(parser, out):
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
-def command_line(argv=None):
-    """The command line as recorded in the results file (script name and arguments)."""
-    return shlex.join([os.path.basename(sys.argv[0])] + list(sys.argv[1:] if argv is None else argv))
+def command_line(name, argv=None):
+    """The command line as recorded in the results file: the script ``name`` and its arguments."""
+    return shlex.join([name] + list(sys.argv[1:] if argv is None else argv))
 
 
-def run_study(args, grids, argv=None):
+class Outcome(typing.NamedTuple):
+    """The sweeps of a study, run: what its analysis reads.
+
+    Attributes
+    ----------
+    out : pathlib.Path
+        The results file (it may hold runs of other sweeps too).
+    figure : pathlib.Path
+        The figure path, checked writable before the sweeps ran.
+    keys : set of str
+        The task keys of the study's sweeps.
+    summary : wfm.sweep.Summary
+        What the run did (done, solved, failed and skipped runs).
+    command : str
+        The command line recorded in the results file.
+    """
+
+    out: pathlib.Path
+    figure: pathlib.Path
+    keys: set
+    summary: Summary
+    command: str
+
+
+def run_study(args, grids, command):
     """Check the outputs, run ``grids`` into ``args.out`` and print the summary line.
 
     Parameters
@@ -52,28 +80,66 @@ def run_study(args, grids, argv=None):
     args : argparse.Namespace
         Parsed options with those of :func:`add_run_options`.
     grids : list of wfm.sweep.Sweep
-    argv : list of str, optional
-        The arguments the script was called with (default ``sys.argv[1:]``).
+    command : str
+        The command line recorded in the results file (:func:`command_line`).
 
     Returns
     -------
-    tuple or None
-        ``(out, figure, keys)``: the results file, the figure path (checked writable) and the
-        keys of the tasks of ``grids`` (the file may hold other runs); None when the sweep was
-        interrupted (the message is printed; return :data:`INTERRUPTED`).
+    Outcome or None
+        None when the sweep was interrupted (the message is printed; return :data:`INTERRUPTED`).
     """
     out = store.check_writable(args.out)
     figure = plots.check_output(args.plot or os.path.splitext(args.out)[0] + ".png")
     summary = run(grids, out, executor=args.executor, workers=args.workers,
                   scheduler_address=args.scheduler_address, progress=False if args.quiet else None,
-                  command=command_line(argv))
+                  command=command)
     print(f"{out}: {summary.done} runs done ({summary.solved} solved), {summary.failed} failed, "
           f"{summary.skipped} already done, in {summary.seconds:.1f} s")
     if summary.interrupted:
         print(f"interrupted: {summary.remaining} runs left; run the same command again to resume",
               file=sys.stderr)
         return None
-    return out, figure, {task_key(task) for grid in grids for task in grid.tasks()}
+    return Outcome(out, figure, {task_key(task) for grid in grids for task in grid.tasks()}, summary, command)
+
+
+def main(parser, plan, analyse, argv=None):
+    """Run a study script: parse ``argv``, plan the sweeps, run them, analyse the results.
+
+    Parameters
+    ----------
+    parser : Parser
+        The script's parser (with :func:`add_run_options`); its ``prog`` names the script in
+        error messages and in the recorded command line.
+    plan : callable
+        ``plan(args) -> (grids, context)``: the list of :class:`wfm.sweep.Sweep` to run and
+        what the analysis needs besides the results (the options, validated settings, ...).
+        It validates the options: it raises one of :data:`ERRORS` before anything is written.
+    analyse : callable
+        ``analyse(context, outcome)`` with an :class:`Outcome`: reads the results, draws the
+        figure and prints the study's summary.
+    argv : list of str, optional
+        The arguments (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit code: 0, 2 for a usage error or bad input (one line on stderr; before the
+        sweeps, nothing is written), :data:`INTERRUPTED` after Ctrl-C (completed runs kept).
+        ``--help`` and unknown options exit from the parser (codes 0 and 2).
+    """
+    args = parser.parse_args(argv)
+    try:
+        grids, context = plan(args)
+        outcome = run_study(args, grids, command_line(parser.prog, argv))
+        if outcome is None:
+            return INTERRUPTED
+        analyse(context, outcome)
+    except ERRORS as error:
+        return fail(parser.prog, error)
+    except KeyboardInterrupt:
+        print("interrupted: run the same command again to resume", file=sys.stderr)
+        return INTERRUPTED
+    return 0
 
 
 def fail(name, error):
