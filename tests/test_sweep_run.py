@@ -119,20 +119,43 @@ def test_resume_skips_done_runs_and_retries_failed_ones(tmp_path, reference):
     assert len(failed) == 3 and failed["message"].str.contains("gives no pattern").all()
 
 
+def _recorded_keys(path, process, timeout):
+    """Keys of the runs recorded in ``path`` (main file and journal) as soon as there is one,
+    polling while ``process`` runs; empty when it ended or ``timeout`` seconds passed first."""
+    deadline = time.monotonic() + timeout
+    while process.poll() is None and time.monotonic() < deadline:
+        if path.exists():  # the Writer creates it whole (os.replace)
+            keys = set(store.load_runs(path)["key"])
+            if keys:
+                return keys
+        time.sleep(0.05)
+    return set()
+
+
 def test_ctrl_c_stops_cleanly_and_keeps_completed_runs(tmp_path):
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) once a run is
+    recorded: exit code 130, every completed run kept, no journal, lock, temporary file or
+    figure left. The runs at alpha = 3, above the perceptron's capacity alpha_c = 2, never
+    solve and last max_epochs (over a minute each), so the sweep cannot finish before the
+    signal lands, however loaded the machine."""
     out = tmp_path / "pd.h5"
-    args = [PHASE_DIAGRAM, "--algorithm", "perceptron", "--N", "101", "--alpha", "0.3,0.9", "--seeds", "6",
-            "--param", "max_epochs=100000", "--out", out, "--workers", "1", "--quiet"]
+    args = [PHASE_DIAGRAM, "--algorithm", "perceptron", "--N", "101", "--alpha", "0.3,3", "--seeds", "4",
+            "--param", "max_epochs=1000000", "--out", out, "--workers", "1", "--quiet"]
     process = subprocess.Popen([sys.executable, *map(str, args)], env=env(), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not (store.journal_of(out).is_dir()
-                                               and len(list(store.journal_of(out).glob("*.h5"))) >= 6):
-        time.sleep(0.02)
-    process.send_signal(signal.SIGINT)
-    stdout, stderr = process.communicate(timeout=60)
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        recorded = _recorded_keys(out, process, timeout=120)
+        assert process.poll() is None, f"the sweep ended before Ctrl-C: {process.communicate()}"
+        assert recorded, "no run was recorded within 120 s"
+        os.killpg(process.pid, signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:  # Ctrl-C did not stop it: end the parent and its workers
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
     assert process.returncode == 130, stderr
-    assert "run the same command again to resume" in stderr
+    assert "run the same command again to resume" in stderr and "Traceback" not in stderr
     runs = store.load_runs(out)
-    assert 6 <= len(runs) < 12 and (runs["status"] == "done").all()
-    assert not store.journal_of(out).exists() and not (tmp_path / "pd.png").exists()
+    assert recorded <= set(runs["key"]) and len(runs) < 8
+    assert (runs["status"] == "done").all() and (runs["alpha"] == 0.3).all() and runs["solved"].all()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["pd.h5"]
