@@ -72,7 +72,7 @@ INVARIANT = figures.REPARAM_INVARIANT
 def build_parser():
     """The argument parser of the script."""
     parser = script.Parser(prog="reparametrization.py", description=__doc__.split("\n\n")[0],
-                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog="""
+                           formatter_class=argparse.RawDescriptionHelpFormatter, epilog="""
 presets (explicit options override them):
   quick  ReLU committee K = 16, N = 40 (fully connected, trainable readout), P = 4 N Gaussian
          patterns, 3 seeds, a = 0.1 0.3 1 3 10 and 2 random per-unit draws in [0.1, 10];
