@@ -77,6 +77,24 @@ def test_journal_runs_are_read_and_merged_on_reopen(tmp_path, records):
     assert not store.journal_of(path).exists()
 
 
+def test_ctrl_c_during_a_write_leaves_the_file_whole(tmp_path, records, monkeypatch):
+    """A KeyboardInterrupt inside write (the run half-written to the journal) loses that run
+    only: closing merges the others and removes the journal."""
+    path = tmp_path / "r.h5"
+    write_run = store._write_run
+
+    def interrupted(group, record):
+        write_run(group, record)
+        if record is records[1]:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(store, "_write_run", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write(path, records[:3])
+    assert list(store.load_runs(path)["key"]) == [records[0]["key"]]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.h5"]
+
+
 def test_rewriting_a_key_replaces_the_run(tmp_path, records):
     path = tmp_path / "r.h5"
     failed = next(r for r in records if r["status"] == "failed")

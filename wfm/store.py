@@ -242,9 +242,13 @@ class Writer:
         """Record one run (a :func:`wfm.sweep.run_task` record), whole or not at all."""
         key = record["key"]
         tmp = self.journal / f"{key}.h5.tmp"
-        with h5py.File(tmp, "w") as f:
-            _write_run(f.create_group("run"), record)
-        os.replace(tmp, self.journal / f"{key}.h5")
+        try:
+            with h5py.File(tmp, "w") as f:
+                _write_run(f.create_group("run"), record)
+            os.replace(tmp, self.journal / f"{key}.h5")
+        except BaseException:  # Ctrl-C included: no half-written run is left in the journal
+            tmp.unlink(missing_ok=True)
+            raise
         self._statuses[key] = record["status"]
         if time.monotonic() - self._last_commit >= self.commit_every:
             self.commit()
