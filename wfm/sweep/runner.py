@@ -5,7 +5,9 @@ executor, the number of workers or the order in which runs complete.
 """
 import concurrent.futures
 import contextlib
+import signal
 import sys
+import threading
 import time
 from dataclasses import dataclass
 
@@ -112,26 +114,67 @@ def run(sweep, path, *, executor="process", workers=None, scheduler_address=None
     return summary
 
 
+#: Seconds between checks for Ctrl-C while the sweep waits for runs to complete.
+WAKE_EVERY = 0.2
+
+
+@contextlib.contextmanager
+def _ctrl_c_flag():
+    """Within the block, Ctrl-C (SIGINT) sets the yielded :class:`threading.Event` instead of
+    raising KeyboardInterrupt wherever the main thread happens to be.
+
+    Raised asynchronously, KeyboardInterrupt can land in a weakref callback or a finalizer
+    (an h5py object collected after a write), where Python prints "Exception ignored" and
+    drops it: the sweep would go on until the next run completes, however long that takes.
+    Yields None (and changes nothing) outside the main thread or when SIGINT already has a
+    handler other than Python's default.
+    """
+    if threading.current_thread() is not threading.main_thread() \
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield None
+        return
+    pressed = threading.Event()
+    signal.signal(signal.SIGINT, lambda signum, frame: pressed.set())
+    try:
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def _drain(pool, todo, writer, summary, progress):
-    """Submit every task, write each record as it completes, update the progress bar."""
+    """Submit every task, write each record as it completes, update the progress bar; after
+    Ctrl-C, raise KeyboardInterrupt once the runs completed so far are written (within
+    :data:`WAKE_EVERY` seconds when none is completing)."""
     if not todo:
         return
     bar = _progress(len(todo), summary.skipped, progress)
     futures = [pool.submit(run_task, task) for task in todo]
+    order = {future: index for index, future in enumerate(futures)}
+    pending = set(futures)
     try:
-        for future in concurrent.futures.as_completed(futures):
-            record = future.result()
-            writer.write(record)
-            if record["status"] == "done":
-                summary.done += 1
-                summary.solved += bool(record["results"]["solved"])
-            else:
-                summary.failed += 1
-            bar.set_postfix(done=summary.done, solved=summary.solved, failed=summary.failed, refresh=False)
-            bar.update()
+        with _ctrl_c_flag() as pressed:
+            while pending:
+                if pressed is not None and pressed.is_set():
+                    raise KeyboardInterrupt
+                done, pending = concurrent.futures.wait(pending, timeout=WAKE_EVERY,
+                                                        return_when=concurrent.futures.FIRST_COMPLETED)
+                for future in sorted(done, key=order.get):
+                    _record(future.result(), writer, summary, bar)
     except BaseException:
         for future in futures:
             future.cancel()
         raise
     finally:
         bar.close()
+
+
+def _record(record, writer, summary, bar):
+    """Write one completed run and count it."""
+    writer.write(record)
+    if record["status"] == "done":
+        summary.done += 1
+        summary.solved += bool(record["results"]["solved"])
+    else:
+        summary.failed += 1
+    bar.set_postfix(done=summary.done, solved=summary.solved, failed=summary.failed, refresh=False)
+    bar.update()
