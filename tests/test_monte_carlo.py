@@ -207,31 +207,54 @@ def test_unsupported_models_are_refused():
                   weights="continuous", second_layer="trainable"), "sa", seed=0)
 
 
+def test_popcount_and_bit_sets_equal_their_numpy_twins():
+    rng = np.random.default_rng(4)
+    words = rng.integers(0, 2**64 - 1, size=200, dtype=np.uint64, endpoint=True)
+    for x in list(words) + [np.uint64(0), np.uint64(2**64 - 1), np.uint64(2**63)]:
+        assert annealing.popcount(x) == bin(int(x)).count("1")
+    for P in (1, 63, 64, 65, 200):
+        XT = rng.choice(np.array([-1, 1], dtype=np.int8), size=(7, P))
+        bits = np.full((7, -(-P // 64)), 12345, dtype=np.uint64)
+        annealing.pack_positive(XT, bits)
+        np.testing.assert_array_equal(bits, naive.bit_set(XT > 0))
+        s = rng.integers(-6, 7, size=P).astype(np.int16)
+        for threshold in (-2, 0, 1):
+            band = np.full(-(-P // 64), 999, dtype=np.uint64)
+            count, errors = annealing.band_rebuild(s, threshold, band)
+            expected_band, expected_count, expected_errors = naive.band(s, threshold)
+            np.testing.assert_array_equal(band, expected_band)
+            assert (count, errors) == (expected_count, expected_errors)
+
+
 @pytest.mark.parametrize("kappa", [0.0, 0.4, -0.6])
 def test_band_delta_equals_full_delta_along_flips(kappa):
-    # The folded fast path (label-folded int8 rows, int16 stabilities, band of near-threshold
-    # patterns) against the energy kernel's full O(P) count and update.
+    # The folded fast path (label-folded int8 rows and their bit sets, int16 stabilities, bit
+    # set of the band of near-threshold patterns) against the energy kernel's full O(P) count
+    # and update.
     from wfm._kernels import energy
     problem, model = storage(301, P=200, seed=9), Perceptron(301, kappa=kappa)
     state = EnergyState(problem, model, model.init(3))
     yXT = np.ascontiguousarray(problem.XT * problem.y[None, :])
+    XB = np.empty((301, 4), dtype=np.uint64)
+    annealing.pack_positive(yXT, XB)
     s16 = state.s.astype(np.int16)
-    band, work = np.empty(200, dtype=np.int64), np.empty(200, dtype=np.int64)
+    band, work = np.empty(4, dtype=np.uint64), np.empty(4, dtype=np.uint64)
     t = state.threshold
-    count = annealing.band_rebuild(s16, t, band)
+    count, errors = annealing.band_rebuild(s16, t, band)
     rng = np.random.default_rng(1)
     for i in rng.integers(0, 301, size=60):
         for j in rng.integers(0, 301, size=5):  # proposals, not applied
-            errors = annealing.band_errors(s16, t, band, count)
-            assert annealing.band_flip_delta(yXT[j], band, count, errors, -2 * state.w[j]) == \
+            assert annealing.band_flip_delta(XB[j], band, count, errors, -2 * state.w[j]) == \
                 energy.perceptron_flip_delta(state.XT, state.y, state.s, state.w, j, t)
-        count = annealing.band_flip(yXT[i], s16, -2 * state.w[i], t, band)
+        count, errors = annealing.band_flip(yXT[i], s16, -2 * state.w[i], t, band)
         energy.perceptron_flip(state.XT, state.y, state.s, state.w, i)
         np.testing.assert_array_equal(s16, state.s)
-        assert not annealing.band_differs(s16, t, band, count, work)
+        assert not annealing.band_differs(s16, t, band, count, errors, work)
     assert 0 < count < 200
-    band[0] = (band[0] + 1) % 200
-    assert annealing.band_differs(s16, t, band, count, work)
+    assert annealing.band_differs(s16, t, band, count, errors + 1, work)
+    assert annealing.band_differs(s16, t, band, count + 1, errors, work)
+    band[0] ^= np.uint64(1)
+    assert annealing.band_differs(s16, t, band, count, errors, work)
 
 
 @njit
