@@ -3,7 +3,6 @@ import itertools
 
 import numpy as np
 import pytest
-from numba import njit
 
 import naive_monte_carlo as naive
 import wfm
@@ -257,22 +256,12 @@ def test_band_delta_equals_full_delta_along_flips(kappa):
     assert annealing.band_differs(s16, t, band, count, errors, work)
 
 
-@njit
-def _seed_numba(seed):
-    np.random.seed(seed)
-
-
-@njit
-def _uniform():
-    return np.random.random()
-
-
 @pytest.mark.parametrize("mode, replicas, gamma", [(annealing.NONE, 1, 0.0), (annealing.EXPLICIT, 3, 0.7),
                                                    (annealing.TRACED, 3, 0.5), (annealing.TRACED, 2, 4.0)])
 @pytest.mark.parametrize("beta", [0.3, 2.0, np.inf])
 def test_tabulated_metropolis_equals_direct_test(mode, replicas, gamma, beta):
-    # Same decisions and same random numbers consumed as the untabulated test, inside and
-    # beyond the memoised range of dE, on first use and on reuse of an entry.
+    # Same acceptance value (hence the same decision and the same draws) as the untabulated
+    # test, inside and beyond the memoised range of dE, on first use and on reuse of an entry.
     classes = 2 * (2 * replicas + 1)
     gains = np.empty(classes)
     probabilities = np.empty((classes, 2 * annealing.TABLE_DELTA + 1))
@@ -280,14 +269,26 @@ def test_tabulated_metropolis_equals_direct_test(mode, replicas, gamma, beta):
     sites = [(value, centre, total) for value in (-1, 1) for centre in (-1, 1)
              for total in range(-replicas, replicas + 1)]
     for dE in range(-annealing.TABLE_DELTA - 3, annealing.TABLE_DELTA + 4):
-        for seed, (value, centre, total) in enumerate(sites * 2):
+        for value, centre, total in sites * 2:
             dC = annealing.coupling_gain(mode, gamma, value, centre, total)
             c = annealing.coupling_class(mode, replicas, value, centre, total)
             assert gains[c] == dC
-            _seed_numba(seed)
-            expected = (annealing.accept(dE, dC, beta), _uniform())
-            _seed_numba(seed)
-            assert (annealing.accept_tabulated(dE, c, beta, gains, probabilities), _uniform()) == expected
+            assert annealing.acceptance_tabulated(dE, c, beta, gains, probabilities) == \
+                annealing.acceptance(dE, dC, beta)
+
+
+@pytest.mark.parametrize("beta", [0.5, 3.0, np.inf])
+def test_acceptance_is_the_metropolis_rule(beta):
+    # Certain when L = dC - beta dE >= 0 (or dE < 0 at zero temperature), refused without a
+    # draw when dE > 0 at zero temperature, else exp(L) (the probability of u < exp(L)).
+    for dE in range(-3, 4):
+        for dC in (-1.3, -0.2, 0.0, 0.4):
+            q = annealing.acceptance(dE, dC, beta)
+            if np.isinf(beta) and dE != 0:
+                assert q == (annealing.CERTAIN if dE < 0 else annealing.REFUSED)
+                continue
+            gain = dC - beta * dE if dE != 0 else dC
+            assert q == (annealing.CERTAIN if gain >= 0 else pytest.approx(np.exp(gain), rel=1e-15))
 
 
 def test_centre_stabilities_follow_the_changed_sites():

@@ -31,9 +31,11 @@ flip rebuilds after it updates the P stabilities; a proposal intersects it with 
 the row's positive entries. Near a solution most proposals are refused, so a move costs
 O(P / 64) word operations (no int8 row is read) instead of O(P).
 
-Randomness: Numba's Mersenne Twister, seeded at the start of the kernel; one uniform draw
-picks each site (f = floor(u Nw)) and one more decides each move that raises E_tot at finite
-beta. The stream equals ``numpy.random.RandomState(seed).random_sample()``.
+Randomness: the Mersenne Twister of :mod:`wfm._kernels.mt19937`, seeded at the start of the
+kernel, its doubles read from a buffer inside the loop; one uniform draw picks each site
+(f = floor(u Nw)) and one more decides each move whose acceptance is strictly between refusal
+and certainty (:func:`acceptance`). The stream equals
+``numpy.random.RandomState(seed).random_sample()``.
 """
 import numpy as np
 from numba import njit
@@ -41,6 +43,7 @@ from numba import njit
 from wfm._kernels.energy import (committee_energy, committee_fields, committee_flip,
                                  committee_flip_delta, committee_outputs, count_at_most,
                                  perceptron_flip, perceptron_flip_delta, perceptron_stabilities)
+from wfm._kernels.mt19937 import reserve, seed_state
 
 NONE = 0
 EXPLICIT = 1
@@ -52,6 +55,9 @@ CHECK_ENERGY = 2
 CHECK_SUMS = 3
 
 TABLE_DELTA = 32  # energy changes |dE| <= TABLE_DELTA have memoised acceptance probabilities
+CERTAIN = 2.0  # acceptance value of a move accepted without a random draw
+REFUSED = -1.0  # acceptance value of a move refused without a random draw
+DRAWS_PER_MOVE = 3  # site, Metropolis test of the replica flip, Metropolis test of a centre flip
 
 
 @njit(cache=True)
@@ -77,17 +83,17 @@ def coupling_gain(mode, gamma, value, centre_value, total):
 
 
 @njit(cache=True)
-def accept(dE, dC, beta):
-    """Metropolis test of a move with energy change dE and coupling change dC (module docstring).
+def acceptance(dE, dC, beta):
+    """Metropolis acceptance of a move with energy change dE and coupling change dC (module docstring).
 
-    Draws a uniform number only when the log-weight change is negative and finite.
+    Returns CERTAIN when the move is accepted without a draw (log-weight change L >= 0, or
+    beta = inf and dE < 0), REFUSED when it is refused without one (beta = inf and dE > 0), and
+    otherwise exp(L) in [0, 1]: the move is accepted iff a uniform draw u < exp(L).
     """
     if dE != 0 and np.isinf(beta):
-        return dE < 0
+        return CERTAIN if dE < 0 else REFUSED
     gain = dC - beta * dE if dE != 0 else dC
-    if gain >= 0.0:
-        return True
-    return np.random.random() < np.exp(gain)
+    return CERTAIN if gain >= 0.0 else np.exp(gain)
 
 
 @njit(cache=True)
@@ -109,8 +115,9 @@ def tabulate_coupling(mode, gamma, replicas, gains, probabilities):
     """Fill ``gains[c]`` with dC of class c (:func:`coupling_class`) for one sweep's gamma.
 
     ``probabilities`` (classes, 2 TABLE_DELTA + 1) is reset to -1 (not yet computed); it is
-    filled lazily by :func:`accept_tabulated`. Each entry is computed by the same expression as
-    the untabulated :func:`coupling_gain` and :func:`accept`, so the tables change no result.
+    filled lazily by :func:`acceptance_tabulated`. Each entry is computed by the same expression
+    as the untabulated :func:`coupling_gain` and :func:`acceptance`, so the tables change no
+    result.
     """
     for c in range(gains.shape[0]):
         if mode == EXPLICIT:
@@ -124,28 +131,24 @@ def tabulate_coupling(mode, gamma, replicas, gains, probabilities):
 
 
 @njit(cache=True)
-def accept_tabulated(dE, c, beta, gains, probabilities):
-    """:func:`accept` with dC = ``gains[c]`` and exp(L) memoised per (class, dE) within a sweep.
+def acceptance_tabulated(dE, c, beta, gains, probabilities):
+    """:func:`acceptance` with dC = ``gains[c]``, memoised per (class, dE) within a sweep.
 
     beta and gamma are fixed within a sweep and dE is an integer, so L = dC - beta dE takes few
-    values; an entry stores exp(L) when L < 0 and 2 (accept without a draw) otherwise. The
-    random stream and every decision equal those of :func:`accept`; |dE| > TABLE_DELTA falls
-    back to it.
+    values; the entry of (c, dE) stores the value of :func:`acceptance`, computed on first use
+    (entries < 0 are not yet computed; REFUSED is never stored, it is returned before the
+    table is read). |dE| > TABLE_DELTA is computed directly.
     """
     if dE != 0 and np.isinf(beta):
-        return dE < 0
+        return CERTAIN if dE < 0 else REFUSED
     if dE < -TABLE_DELTA or dE > TABLE_DELTA:
-        return accept(dE, gains[c], beta)
+        return acceptance(dE, gains[c], beta)
     column = dE + TABLE_DELTA
     p = probabilities[c, column]
     if p < 0.0:
-        dC = gains[c]
-        gain = dC - beta * dE if dE != 0 else dC
-        p = np.exp(gain) if gain < 0.0 else 2.0
+        p = acceptance(dE, gains[c], beta)
         probabilities[c, column] = p
-    if p > 1.0:
-        return True
-    return np.random.random() < p
+    return p
 
 
 @njit(cache=True)
@@ -359,7 +362,7 @@ def verify_state(X, labels, threshold, s, H, S, W, v, rule, tree, committee, ene
 
 @njit(cache=True)
 def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folded, energies,
-           centre, sums, mode, betas, gammas, seed, check_every,
+           centre, sums, mode, betas, gammas, seed, stream_state, stream, check_every,
            work_s, work_H, work_S, centre_buffer, centre_s, XB, band, band_size, band_error, work_band,
            gains, probabilities, hist_energy, hist_best, hist_centre, hist_distance, hist_accept):
     """Run replicated single-flip Metropolis sweeps until a zero-energy point appears.
@@ -394,7 +397,9 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
     betas, gammas : ndarray (sweeps,)
         Inverse temperature (inf for zero temperature) and coupling of each sweep.
     seed : int
-        Seed of Numba's generator.
+        Seed of the Mersenne Twister (:func:`wfm._kernels.mt19937.seed_state`).
+    stream_state, stream : ndarray (624,) uint32, (BLOCK + DRAWS_PER_MOVE - 1,) float64
+        Its state and its buffer of uniform doubles (:func:`wfm._kernels.mt19937.reserve`).
     check_every : int
         When positive, verify the incremental state against recomputation every
         ``check_every`` replica moves (:func:`verify_state`).
@@ -412,7 +417,7 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
         with the other incremental quantities.
     gains, probabilities : ndarray (2 (2 y + 1),), (2 (2 y + 1), 2 TABLE_DELTA + 1) float64
         Per-sweep tables of the coupling changes and acceptance probabilities
-        (:func:`tabulate_coupling`, :func:`accept_tabulated`).
+        (:func:`tabulate_coupling`, :func:`acceptance_tabulated`).
     hist_energy, hist_best, hist_centre, hist_distance, hist_accept : ndarray (sweeps,)
         Filled per completed sweep: mean replica energy, smallest replica energy, training
         errors of the centre (-1 for NONE), mean replica-centre distance, acceptance rate of
@@ -429,7 +434,8 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
     moves : int
         Replica moves proposed.
     """
-    np.random.seed(seed)
+    seed_state(seed, stream_state)
+    position, end = 0, 0  # unread doubles: stream[position:end]
     y, K, n = W.shape
     Nw = K * n
     moves = 0
@@ -442,7 +448,10 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
         tabulate_coupling(mode, gamma, y, gains, probabilities)
         for _ in range(Nw):
             for a in range(y):
-                f = int(np.random.random() * Nw)
+                if end - position < DRAWS_PER_MOVE:
+                    position, end = reserve(stream_state, stream, position, end, DRAWS_PER_MOVE)
+                f = int(stream[position] * Nw)
+                position += 1
                 if K == 1:
                     k, j = 0, f
                 else:
@@ -455,7 +464,12 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
                 else:
                     dE = perceptron_flip_delta(XT, labels, s[a], W[a, 0], j, threshold)
                 c = coupling_class(mode, y, value, centre[f], sums[f])
-                if accept_tabulated(dE, c, beta, gains, probabilities):
+                q = acceptance_tabulated(dE, c, beta, gains, probabilities)
+                take = q > 1.0
+                if 0.0 <= q <= 1.0:
+                    take = stream[position] < q
+                    position += 1
+                if take:
                     if committee:
                         committee_flip(XT, H[a], S[a], W[a], v, rule, tree, k, j)
                     elif folded:
@@ -469,7 +483,12 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
                 moves += 1
                 if mode == EXPLICIT:
                     # Centre flip at the same site: dC = -2 gamma c_f Sigma_f, no energy.
-                    if accept(0, -2.0 * gamma * centre[f] * sums[f], beta):
+                    q = acceptance(0, -2.0 * gamma * centre[f] * sums[f], beta)
+                    take = q > 1.0
+                    if 0.0 <= q <= 1.0:
+                        take = stream[position] < q
+                        position += 1
+                    if take:
                         centre[f] = -centre[f]
                 if check_every > 0 and moves % check_every == 0:
                     status = verify_state(X, labels, threshold, s, H, S, W, v, rule, tree, committee,
