@@ -448,6 +448,7 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
         tabulate_coupling(mode, gamma, y, gains, probabilities)
         for _ in range(Nw):
             for a in range(y):
+                # A replica move reads at most DRAWS_PER_MOVE doubles of stream[position:end].
                 if end - position < DRAWS_PER_MOVE:
                     position, end = reserve(stream_state, stream, position, end, DRAWS_PER_MOVE)
                 f = int(stream[position] * Nw)
