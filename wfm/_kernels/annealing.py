@@ -164,14 +164,23 @@ def popcount(x):
 @njit(cache=True)
 def pack_positive(XT, bits):
     """Bit sets of the positive entries of each row: bit mu % 64 of ``bits[i, mu // 64]`` is
-    [XT[i, mu] > 0]; the bits past P are 0. ``bits`` is (N, ceil(P / 64)) uint64."""
+    [XT[i, mu] > 0]; the bits past P are 0. ``bits`` is (N, ceil(P / 64)) uint64.
+
+    Full words are built by loops of fixed length 64, which the compiler vectorises."""
     N, P = XT.shape
+    full = P // 64
     for i in range(N):
-        for w in range(bits.shape[1]):
+        row = XT[i]
+        for w in range(full):
             word = np.uint64(0)
-            for mu in range(64 * w, min(64 * w + 64, P)):
-                word |= np.uint64(XT[i, mu] > 0) << np.uint64(mu - 64 * w)
+            for b in range(64):
+                word |= np.uint64(row[64 * w + b] > 0) << np.uint64(b)
             bits[i, w] = word
+        if full < bits.shape[1]:
+            word = np.uint64(0)
+            for mu in range(64 * full, P):
+                word |= np.uint64(row[mu] > 0) << np.uint64(mu - 64 * full)
+            bits[i, full] = word
 
 
 @njit(cache=True)
