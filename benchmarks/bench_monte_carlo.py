@@ -8,7 +8,8 @@ stability is within 2 of the threshold (the only ones whose error status a flip 
 kept as a bit set and intersected with the bit set of the column's positive entries (P / 64
 words, :func:`wfm._kernels.annealing.band_flip_delta`), and the P int8 entries of a column are
 read only when a flip is accepted; so the ratio can exceed 1, most when the column read
-dominates (large P).
+dominates (large P). The uniform draws (site, Metropolis test) are loads from a buffer of the
+Mersenne Twister stream filled a block at a time (:mod:`wfm._kernels.mt19937`).
 
 Cases: binary perceptron storage problems at alpha = 0.6, N = 1001 and 10001, SA (one replica)
 and RSA (3 replicas, traced centre), at a fixed inverse temperature so that the acceptance rate
