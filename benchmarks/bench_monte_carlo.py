@@ -4,9 +4,12 @@ The bound is the rate of an njit loop that reads and reduces one random int8 row
 transposed patterns ``XT`` (P values) per move, measured in the same run on the same array
 (same cache behaviour): the cost of a move that reads its whole column. Target: ratio >= 0.5.
 The kernel reads less: the energy change of a flip is computed on the band of patterns whose
-stability is within 2 of the threshold (the only ones whose error status a flip can change,
-:func:`wfm._kernels.annealing.band_flip_delta`), and all P stabilities are updated only when a
-flip is accepted; so the ratio can exceed 1 when the column read dominates (large P).
+stability is within 2 of the threshold (the only ones whose error status a flip can change),
+kept as a bit set and intersected with the bit set of the column's positive entries (P / 64
+words, :func:`wfm._kernels.annealing.band_flip_delta`), and the P int8 entries of a column are
+read only when a flip is accepted; so the ratio can exceed 1, most when the column read
+dominates (large P). The uniform draws (site, Metropolis test) are loads from a buffer of the
+Mersenne Twister stream filled a block at a time (:mod:`wfm._kernels.mt19937`).
 
 Cases: binary perceptron storage problems at alpha = 0.6, N = 1001 and 10001, SA (one replica)
 and RSA (3 replicas, traced centre), at a fixed inverse temperature so that the acceptance rate

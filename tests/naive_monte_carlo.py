@@ -94,6 +94,24 @@ def anneal(problem, model, W, mode, betas, gammas, seed):
     return W, energies, centre, -1, moves, history
 
 
+def bit_set(members):
+    """Bit set of a boolean array (..., P) as uint64 words (..., ceil(P / 64)): bit mu % 64 of
+    word mu // 64 is members[..., mu] (the layout of annealing.pack_positive and band_rebuild)."""
+    P = members.shape[-1]
+    words = -(-P // 64)
+    padded = np.zeros(members.shape[:-1] + (64 * words,), dtype=np.uint64)
+    padded[..., :P] = members
+    weights = np.uint64(1) << np.arange(64, dtype=np.uint64)
+    return (padded.reshape(members.shape[:-1] + (words, 64)) * weights).sum(axis=-1, dtype=np.uint64)
+
+
+def band(s, threshold):
+    """(bit set, count, errors) of the patterns with theta - 1 <= s_mu <= theta + 2, errors
+    those of them with s_mu <= theta."""
+    inside = (s >= threshold - 1) & (s <= threshold + 2)
+    return bit_set(inside), int(inside.sum()), int((inside & (s <= threshold)).sum())
+
+
 def _network(h, binary):
     return np.where(h > 0, 1.0, -1.0) if binary else h
 

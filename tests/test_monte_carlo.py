@@ -3,7 +3,6 @@ import itertools
 
 import numpy as np
 import pytest
-from numba import njit
 
 import naive_monte_carlo as naive
 import wfm
@@ -207,49 +206,62 @@ def test_unsupported_models_are_refused():
                   weights="continuous", second_layer="trainable"), "sa", seed=0)
 
 
+def test_popcount_and_bit_sets_equal_their_numpy_twins():
+    rng = np.random.default_rng(4)
+    words = rng.integers(0, 2**64 - 1, size=200, dtype=np.uint64, endpoint=True)
+    for x in list(words) + [np.uint64(0), np.uint64(2**64 - 1), np.uint64(2**63)]:
+        assert annealing.popcount(x) == bin(int(x)).count("1")
+    for P in (1, 63, 64, 65, 200):
+        XT = rng.choice(np.array([-1, 1], dtype=np.int8), size=(7, P))
+        bits = np.full((7, -(-P // 64)), 12345, dtype=np.uint64)
+        annealing.pack_positive(XT, bits)
+        np.testing.assert_array_equal(bits, naive.bit_set(XT > 0))
+        s = rng.integers(-6, 7, size=P).astype(np.int16)
+        for threshold in (-2, 0, 1):
+            band = np.full(-(-P // 64), 999, dtype=np.uint64)
+            count, errors = annealing.band_rebuild(s, threshold, band)
+            expected_band, expected_count, expected_errors = naive.band(s, threshold)
+            np.testing.assert_array_equal(band, expected_band)
+            assert (count, errors) == (expected_count, expected_errors)
+
+
 @pytest.mark.parametrize("kappa", [0.0, 0.4, -0.6])
 def test_band_delta_equals_full_delta_along_flips(kappa):
-    # The folded fast path (label-folded int8 rows, int16 stabilities, band of near-threshold
-    # patterns) against the energy kernel's full O(P) count and update.
+    # The folded fast path (label-folded int8 rows and their bit sets, int16 stabilities, bit
+    # set of the band of near-threshold patterns) against the energy kernel's full O(P) count
+    # and update.
     from wfm._kernels import energy
     problem, model = storage(301, P=200, seed=9), Perceptron(301, kappa=kappa)
     state = EnergyState(problem, model, model.init(3))
     yXT = np.ascontiguousarray(problem.XT * problem.y[None, :])
+    XB = np.empty((301, 4), dtype=np.uint64)
+    annealing.pack_positive(yXT, XB)
     s16 = state.s.astype(np.int16)
-    band, work = np.empty(200, dtype=np.int64), np.empty(200, dtype=np.int64)
+    band, work = np.empty(4, dtype=np.uint64), np.empty(4, dtype=np.uint64)
     t = state.threshold
-    count = annealing.band_rebuild(s16, t, band)
+    count, errors = annealing.band_rebuild(s16, t, band)
     rng = np.random.default_rng(1)
     for i in rng.integers(0, 301, size=60):
         for j in rng.integers(0, 301, size=5):  # proposals, not applied
-            errors = annealing.band_errors(s16, t, band, count)
-            assert annealing.band_flip_delta(yXT[j], band, count, errors, -2 * state.w[j]) == \
+            assert annealing.band_flip_delta(XB[j], band, count, errors, -2 * state.w[j]) == \
                 energy.perceptron_flip_delta(state.XT, state.y, state.s, state.w, j, t)
-        count = annealing.band_flip(yXT[i], s16, -2 * state.w[i], t, band)
+        count, errors = annealing.band_flip(yXT[i], s16, -2 * state.w[i], t, band)
         energy.perceptron_flip(state.XT, state.y, state.s, state.w, i)
         np.testing.assert_array_equal(s16, state.s)
-        assert not annealing.band_differs(s16, t, band, count, work)
+        assert not annealing.band_differs(s16, t, band, count, errors, work)
     assert 0 < count < 200
-    band[0] = (band[0] + 1) % 200
-    assert annealing.band_differs(s16, t, band, count, work)
-
-
-@njit
-def _seed_numba(seed):
-    np.random.seed(seed)
-
-
-@njit
-def _uniform():
-    return np.random.random()
+    assert annealing.band_differs(s16, t, band, count, errors + 1, work)
+    assert annealing.band_differs(s16, t, band, count + 1, errors, work)
+    band[0] ^= np.uint64(1)
+    assert annealing.band_differs(s16, t, band, count, errors, work)
 
 
 @pytest.mark.parametrize("mode, replicas, gamma", [(annealing.NONE, 1, 0.0), (annealing.EXPLICIT, 3, 0.7),
                                                    (annealing.TRACED, 3, 0.5), (annealing.TRACED, 2, 4.0)])
 @pytest.mark.parametrize("beta", [0.3, 2.0, np.inf])
 def test_tabulated_metropolis_equals_direct_test(mode, replicas, gamma, beta):
-    # Same decisions and same random numbers consumed as the untabulated test, inside and
-    # beyond the memoised range of dE, on first use and on reuse of an entry.
+    # Same acceptance value (hence the same decision and the same draws) as the untabulated
+    # test, inside and beyond the memoised range of dE, on first use and on reuse of an entry.
     classes = 2 * (2 * replicas + 1)
     gains = np.empty(classes)
     probabilities = np.empty((classes, 2 * annealing.TABLE_DELTA + 1))
@@ -257,14 +269,26 @@ def test_tabulated_metropolis_equals_direct_test(mode, replicas, gamma, beta):
     sites = [(value, centre, total) for value in (-1, 1) for centre in (-1, 1)
              for total in range(-replicas, replicas + 1)]
     for dE in range(-annealing.TABLE_DELTA - 3, annealing.TABLE_DELTA + 4):
-        for seed, (value, centre, total) in enumerate(sites * 2):
+        for value, centre, total in sites * 2:
             dC = annealing.coupling_gain(mode, gamma, value, centre, total)
             c = annealing.coupling_class(mode, replicas, value, centre, total)
             assert gains[c] == dC
-            _seed_numba(seed)
-            expected = (annealing.accept(dE, dC, beta), _uniform())
-            _seed_numba(seed)
-            assert (annealing.accept_tabulated(dE, c, beta, gains, probabilities), _uniform()) == expected
+            assert annealing.acceptance_tabulated(dE, c, beta, gains, probabilities) == \
+                annealing.acceptance(dE, dC, beta)
+
+
+@pytest.mark.parametrize("beta", [0.5, 3.0, np.inf])
+def test_acceptance_is_the_metropolis_rule(beta):
+    # Certain when L = dC - beta dE >= 0 (or dE < 0 at zero temperature), refused without a
+    # draw when dE > 0 at zero temperature, else exp(L) (the probability of u < exp(L)).
+    for dE in range(-3, 4):
+        for dC in (-1.3, -0.2, 0.0, 0.4):
+            q = annealing.acceptance(dE, dC, beta)
+            if np.isinf(beta) and dE != 0:
+                assert q == (annealing.CERTAIN if dE < 0 else annealing.REFUSED)
+                continue
+            gain = dC - beta * dE if dE != 0 else dC
+            assert q == (annealing.CERTAIN if gain >= 0 else pytest.approx(np.exp(gain), rel=1e-15))
 
 
 def test_centre_stabilities_follow_the_changed_sites():

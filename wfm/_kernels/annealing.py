@@ -26,13 +26,16 @@ the moves that do not raise the energy.
 
 Binary perceptron fast path: labels folded into the transposed patterns (int8) and int16
 stabilities; the energy change of a proposed flip is counted on the band of patterns with
-theta - 1 <= s_mu <= theta + 2 only (:func:`band_flip_delta`), which an accepted flip rebuilds
-while it updates the P stabilities. Near a solution most proposals are refused, so a move costs
-O(band) instead of O(P).
+theta - 1 <= s_mu <= theta + 2 only (:func:`band_flip_delta`), kept as a bit set that an accepted
+flip rebuilds after it updates the P stabilities; a proposal intersects it with the bit set of
+the row's positive entries. Near a solution most proposals are refused, so a move costs
+O(P / 64) word operations (no int8 row is read) instead of O(P).
 
-Randomness: Numba's Mersenne Twister, seeded at the start of the kernel; one uniform draw
-picks each site (f = floor(u Nw)) and one more decides each move that raises E_tot at finite
-beta. The stream equals ``numpy.random.RandomState(seed).random_sample()``.
+Randomness: the Mersenne Twister of :mod:`wfm._kernels.mt19937`, seeded at the start of the
+kernel, its doubles read from a buffer inside the loop; one uniform draw picks each site
+(f = floor(u Nw)) and one more decides each move whose acceptance is strictly between refusal
+and certainty (:func:`acceptance`). The stream equals
+``numpy.random.RandomState(seed).random_sample()``.
 """
 import numpy as np
 from numba import njit
@@ -40,6 +43,7 @@ from numba import njit
 from wfm._kernels.energy import (committee_energy, committee_fields, committee_flip,
                                  committee_flip_delta, committee_outputs, count_at_most,
                                  perceptron_flip, perceptron_flip_delta, perceptron_stabilities)
+from wfm._kernels.mt19937 import reserve, seed_state
 
 NONE = 0
 EXPLICIT = 1
@@ -51,6 +55,9 @@ CHECK_ENERGY = 2
 CHECK_SUMS = 3
 
 TABLE_DELTA = 32  # energy changes |dE| <= TABLE_DELTA have memoised acceptance probabilities
+CERTAIN = 2.0  # acceptance value of a move accepted without a random draw
+REFUSED = -1.0  # acceptance value of a move refused without a random draw
+DRAWS_PER_MOVE = 3  # site, Metropolis test of the replica flip, Metropolis test of a centre flip
 
 
 @njit(cache=True)
@@ -76,17 +83,17 @@ def coupling_gain(mode, gamma, value, centre_value, total):
 
 
 @njit(cache=True)
-def accept(dE, dC, beta):
-    """Metropolis test of a move with energy change dE and coupling change dC (module docstring).
+def acceptance(dE, dC, beta):
+    """Metropolis acceptance of a move with energy change dE and coupling change dC (module docstring).
 
-    Draws a uniform number only when the log-weight change is negative and finite.
+    Returns CERTAIN when the move is accepted without a draw (log-weight change L >= 0, or
+    beta = inf and dE < 0), REFUSED when it is refused without one (beta = inf and dE > 0), and
+    otherwise exp(L) in [0, 1]: the move is accepted iff a uniform draw u < exp(L).
     """
     if dE != 0 and np.isinf(beta):
-        return dE < 0
+        return CERTAIN if dE < 0 else REFUSED
     gain = dC - beta * dE if dE != 0 else dC
-    if gain >= 0.0:
-        return True
-    return np.random.random() < np.exp(gain)
+    return CERTAIN if gain >= 0.0 else np.exp(gain)
 
 
 @njit(cache=True)
@@ -108,8 +115,9 @@ def tabulate_coupling(mode, gamma, replicas, gains, probabilities):
     """Fill ``gains[c]`` with dC of class c (:func:`coupling_class`) for one sweep's gamma.
 
     ``probabilities`` (classes, 2 TABLE_DELTA + 1) is reset to -1 (not yet computed); it is
-    filled lazily by :func:`accept_tabulated`. Each entry is computed by the same expression as
-    the untabulated :func:`coupling_gain` and :func:`accept`, so the tables change no result.
+    filled lazily by :func:`acceptance_tabulated`. Each entry is computed by the same expression
+    as the untabulated :func:`coupling_gain` and :func:`acceptance`, so the tables change no
+    result.
     """
     for c in range(gains.shape[0]):
         if mode == EXPLICIT:
@@ -123,105 +131,142 @@ def tabulate_coupling(mode, gamma, replicas, gains, probabilities):
 
 
 @njit(cache=True)
-def accept_tabulated(dE, c, beta, gains, probabilities):
-    """:func:`accept` with dC = ``gains[c]`` and exp(L) memoised per (class, dE) within a sweep.
+def acceptance_tabulated(dE, c, beta, gains, probabilities):
+    """:func:`acceptance` with dC = ``gains[c]``, memoised per (class, dE) within a sweep.
 
     beta and gamma are fixed within a sweep and dE is an integer, so L = dC - beta dE takes few
-    values; an entry stores exp(L) when L < 0 and 2 (accept without a draw) otherwise. The
-    random stream and every decision equal those of :func:`accept`; |dE| > TABLE_DELTA falls
-    back to it.
+    values; the entry of (c, dE) stores the value of :func:`acceptance`, computed on first use
+    (entries < 0 are not yet computed; REFUSED is never stored, it is returned before the
+    table is read). |dE| > TABLE_DELTA is computed directly.
     """
     if dE != 0 and np.isinf(beta):
-        return dE < 0
+        return CERTAIN if dE < 0 else REFUSED
     if dE < -TABLE_DELTA or dE > TABLE_DELTA:
-        return accept(dE, gains[c], beta)
+        return acceptance(dE, gains[c], beta)
     column = dE + TABLE_DELTA
     p = probabilities[c, column]
     if p < 0.0:
-        dC = gains[c]
-        gain = dC - beta * dE if dE != 0 else dC
-        p = np.exp(gain) if gain < 0.0 else 2.0
+        p = acceptance(dE, gains[c], beta)
         probabilities[c, column] = p
-    if p > 1.0:
-        return True
-    return np.random.random() < p
+    return p
+
+
+@njit(cache=True)
+def popcount(x):
+    """Number of set bits of the uint64 ``x`` (the SWAR count of Hacker's Delight, 5-1,
+    which LLVM compiles to the popcnt instruction, vectorised in loops)."""
+    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return np.int64((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
+
+
+@njit(cache=True)
+def pack_positive(XT, bits):
+    """Bit sets of the positive entries of each row: bit mu % 64 of ``bits[i, mu // 64]`` is
+    [XT[i, mu] > 0]; the bits past P are 0. ``bits`` is (N, ceil(P / 64)) uint64.
+
+    Full words are built by loops of fixed length 64, which the compiler vectorises."""
+    N, P = XT.shape
+    full = P // 64
+    for i in range(N):
+        row = XT[i]
+        for w in range(full):
+            word = np.uint64(0)
+            for b in range(64):
+                word |= np.uint64(row[64 * w + b] > 0) << np.uint64(b)
+            bits[i, w] = word
+        if full < bits.shape[1]:
+            word = np.uint64(0)
+            for mu in range(64 * full, P):
+                word |= np.uint64(row[mu] > 0) << np.uint64(mu - 64 * full)
+            bits[i, full] = word
 
 
 @njit(cache=True)
 def band_rebuild(s, threshold, band):
-    """Fill ``band`` with the patterns whose stability can change error status under one flip.
+    """Bit set of the patterns whose stability can change error status under one flip.
 
     With labels folded in, a flip changes s_mu by +-2, so [s_mu <= theta] changes only when
-    theta - 1 <= s_mu <= theta + 2. Returns the number of such patterns (listed first in
-    ``band``, in increasing order).
+    theta - 1 <= s_mu <= theta + 2. Sets bit mu % 64 of ``band[mu // 64]`` (uint64, ceil(P / 64)
+    words) for those patterns and clears the others. Returns (count, errors): the number of
+    patterns in the band and the number of them with s_mu <= theta.
+
+    Branch-free: with d_mu = s_mu - (theta - 1) read as unsigned, mu is in the band iff
+    d_mu <= 3 and a band error iff d_mu <= 1; the full words are built by loops of fixed length
+    64, which the compiler vectorises (about 3 times faster than a variable-length loop at
+    P = 601).
     """
+    P = s.shape[0]
+    low = threshold - 1
+    full = P // 64
     count = 0
-    for mu in range(s.shape[0]):
-        if threshold - 1 <= s[mu] <= threshold + 2:
-            band[count] = mu
-            count += 1
-    return count
-
-
-@njit(cache=True)
-def band_errors(s, threshold, band, count):
-    """Number of patterns of ``band[:count]`` with s_mu <= theta (errors inside the band)."""
     errors = 0
-    for b in range(count):
-        errors += np.int64(s[band[b]] <= threshold)
-    return errors
+    for w in range(full):
+        word = np.uint64(0)
+        for b in range(64):
+            d = np.uint64(np.int64(s[64 * w + b]) - low)
+            word |= np.uint64(d <= np.uint64(3)) << np.uint64(b)
+            errors += np.int64(d <= np.uint64(1))
+        band[w] = word
+        count += popcount(word)
+    if full < band.shape[0]:
+        word = np.uint64(0)
+        for mu in range(64 * full, P):
+            d = np.uint64(np.int64(s[mu]) - low)
+            word |= np.uint64(d <= np.uint64(3)) << np.uint64(mu - 64 * full)
+            errors += np.int64(d <= np.uint64(1))
+        band[full] = word
+        count += popcount(word)
+    return count, errors
 
 
 @njit(cache=True)
-def band_flip_delta(row, band, count, errors, change):
-    """Energy change of a binary-perceptron flip with labels folded into the patterns, O(band).
+def band_flip_delta(row_bits, band, count, errors, change):
+    """Energy change of a binary-perceptron flip with labels folded into the patterns, O(P / 64).
 
-    ``row`` is sigma_mu xi_mu,i (int8, row i of the label-folded transposed patterns),
-    ``change`` = -2 w_i, ``band[:count]`` the band of :func:`band_rebuild` for the int16
-    stabilities s (valid while |s| + 2 fits in int16: N <= 32000) and ``errors`` its number of
-    patterns with s_mu <= theta (:func:`band_errors`). The full count
-    dE = sum_mu [s_mu + change row_mu <= theta] - [s_mu <= theta] of
-    :func:`wfm._kernels.energy.perceptron_flip_delta` only has terms on the band: a step
+    ``row_bits`` is the bit set of the positive entries of sigma_mu xi_mu,i (row i of the
+    label-folded transposed patterns, :func:`pack_positive`), ``change`` = -2 w_i, ``band`` the
+    bit set of :func:`band_rebuild` for the int16 stabilities s (valid while |s| + 2 fits in
+    int16: N <= 32000), ``count`` its number of patterns and ``errors`` its number of patterns
+    with s_mu <= theta. The full count dE = sum_mu [s_mu + change row_mu <= theta] - [s_mu <= theta]
+    of :func:`wfm._kernels.energy.perceptron_flip_delta` only has terms on the band: a step
     change row_mu = +2 removes an error iff s_mu is theta - 1 or theta, a step -2 adds one iff
-    s_mu is theta + 1 or theta + 2. Near a solution the band holds a few per cent of P.
+    s_mu is theta + 1 or theta + 2.
 
-    Branch-free form (the signs row_mu are random, so branches on them mispredict): with
-    u_mu = [change row_mu > 0] and e_mu = [s_mu <= theta], each band term is
+    With u_mu = [change row_mu > 0] and e_mu = [s_mu <= theta], each band term is
     (1 - u_mu)(1 - e_mu) - u_mu e_mu = 1 - u_mu - e_mu; sum_b e_mu is ``errors`` and
-    sum_b u_mu follows from sum_b row_mu since row_mu = +-1. Only the row is read.
+    sum_b u_mu is the number of band patterns with row_mu = +1 (change > 0) or -1 (change < 0),
+    the population count of ``row_bits & band``: one AND and one popcount per 64 patterns
+    instead of a gather of the band's entries of the int8 row.
     """
-    row_sum = 0
-    for b in range(count):
-        row_sum += np.int64(row[band[b]])
-    up = (count + row_sum) // 2 if change > 0 else (count - row_sum) // 2
+    positive = 0
+    for w in range(band.shape[0]):
+        positive += popcount(row_bits[w] & band[w])
+    up = positive if change > 0 else count - positive
     return count - up - errors
 
 
 @njit(cache=True)
 def band_flip(row, s, change, threshold, band):
-    """Apply s_mu <- s_mu + change row_mu (int16) and rebuild the band in the same pass.
+    """Apply s_mu <- s_mu + change row_mu (int16) and rebuild the band (:func:`band_rebuild`).
 
-    Returns the size of the new band.
+    Returns the (count, errors) of the new band.
     """
     c = np.int16(change)
-    count = 0
     for mu in range(s.shape[0]):
-        new = np.int16(s[mu] + c * row[mu])
-        s[mu] = new
-        if threshold - 1 <= new <= threshold + 2:
-            band[count] = mu
-            count += 1
-    return count
+        s[mu] = np.int16(s[mu] + c * row[mu])
+    return band_rebuild(s, threshold, band)
 
 
 @njit(cache=True)
-def band_differs(s, threshold, band, count, work):
-    """True when ``band[:count]`` is not the band of ``s`` (``work``: int array of P)."""
-    fresh = band_rebuild(s, threshold, work)
-    if fresh != count:
+def band_differs(s, threshold, band, count, errors, work):
+    """True when (``band``, ``count``, ``errors``) is not the band of ``s`` (``work``: like ``band``)."""
+    fresh, fresh_errors = band_rebuild(s, threshold, work)
+    if fresh != count or fresh_errors != errors:
         return True
-    for b in range(count):
-        if band[b] != work[b]:
+    for w in range(band.shape[0]):
+        if band[w] != work[w]:
             return True
     return False
 
@@ -326,8 +371,8 @@ def verify_state(X, labels, threshold, s, H, S, W, v, rule, tree, committee, ene
 
 @njit(cache=True)
 def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folded, energies,
-           centre, sums, mode, betas, gammas, seed, check_every,
-           work_s, work_H, work_S, centre_buffer, centre_s, band, band_size, band_error, work_band,
+           centre, sums, mode, betas, gammas, seed, stream_state, stream, check_every,
+           work_s, work_H, work_S, centre_buffer, centre_s, XB, band, band_size, band_error, work_band,
            gains, probabilities, hist_energy, hist_best, hist_centre, hist_distance, hist_accept):
     """Run replicated single-flip Metropolis sweeps until a zero-energy point appears.
 
@@ -361,7 +406,9 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
     betas, gammas : ndarray (sweeps,)
         Inverse temperature (inf for zero temperature) and coupling of each sweep.
     seed : int
-        Seed of Numba's generator.
+        Seed of the Mersenne Twister (:func:`wfm._kernels.mt19937.seed_state`).
+    stream_state, stream : ndarray (624,) uint32, (BLOCK + DRAWS_PER_MOVE - 1,) float64
+        Its state and its buffer of uniform doubles (:func:`wfm._kernels.mt19937.reserve`).
     check_every : int
         When positive, verify the incremental state against recomputation every
         ``check_every`` replica moves (:func:`verify_state`).
@@ -371,13 +418,15 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
         Folded path with a centre: the centre's stabilities (:func:`centre_stabilities`),
         with ``centre_buffer`` holding the centre they belong to; checked against
         recomputation after each sweep when ``check_every`` > 0.
-    band, band_size, band_error, work_band : ndarray (y, P), (y,), (y,), (P,) int64
-        Folded path: the band of each replica (:func:`band_rebuild`) and its number of errors
-        (:func:`band_errors`), built here, kept through accepted flips, and checked with the
-        other incremental quantities.
+    XB : ndarray (N, ceil(P / 64)) uint64
+        Folded path: bit sets of the positive entries of the rows of XT (:func:`pack_positive`).
+    band, band_size, band_error, work_band : ndarray (y, ceil(P / 64)) uint64, (y,), (y,) int64, (ceil(P / 64),) uint64
+        Folded path: the band bit set of each replica (:func:`band_rebuild`), its number of
+        patterns and its number of errors, built here, kept through accepted flips, and checked
+        with the other incremental quantities.
     gains, probabilities : ndarray (2 (2 y + 1),), (2 (2 y + 1), 2 TABLE_DELTA + 1) float64
         Per-sweep tables of the coupling changes and acceptance probabilities
-        (:func:`tabulate_coupling`, :func:`accept_tabulated`).
+        (:func:`tabulate_coupling`, :func:`acceptance_tabulated`).
     hist_energy, hist_best, hist_centre, hist_distance, hist_accept : ndarray (sweeps,)
         Filled per completed sweep: mean replica energy, smallest replica energy, training
         errors of the centre (-1 for NONE), mean replica-centre distance, acceptance rate of
@@ -394,21 +443,25 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
     moves : int
         Replica moves proposed.
     """
-    np.random.seed(seed)
+    seed_state(seed, stream_state)
+    position, end = 0, 0  # unread doubles: stream[position:end]
     y, K, n = W.shape
     Nw = K * n
     moves = 0
     if folded:
         for a in range(y):
-            band_size[a] = band_rebuild(s[a], threshold, band[a])
-            band_error[a] = band_errors(s[a], threshold, band[a], band_size[a])
+            band_size[a], band_error[a] = band_rebuild(s[a], threshold, band[a])
     for sweep in range(betas.shape[0]):
         beta, gamma = betas[sweep], gammas[sweep]
         accepted = 0
         tabulate_coupling(mode, gamma, y, gains, probabilities)
         for _ in range(Nw):
             for a in range(y):
-                f = int(np.random.random() * Nw)
+                # A replica move reads at most DRAWS_PER_MOVE doubles of stream[position:end].
+                if end - position < DRAWS_PER_MOVE:
+                    position, end = reserve(stream_state, stream, position, end, DRAWS_PER_MOVE)
+                f = int(stream[position] * Nw)
+                position += 1
                 if K == 1:
                     k, j = 0, f
                 else:
@@ -417,16 +470,20 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
                 if committee:
                     dE = committee_flip_delta(XT, labels, H[a], S[a], W[a], v, rule, tree, k, j)
                 elif folded:
-                    dE = band_flip_delta(XT[j], band[a], band_size[a], band_error[a], -2 * value)
+                    dE = band_flip_delta(XB[j], band[a], band_size[a], band_error[a], -2 * value)
                 else:
                     dE = perceptron_flip_delta(XT, labels, s[a], W[a, 0], j, threshold)
                 c = coupling_class(mode, y, value, centre[f], sums[f])
-                if accept_tabulated(dE, c, beta, gains, probabilities):
+                q = acceptance_tabulated(dE, c, beta, gains, probabilities)
+                take = q > 1.0
+                if 0.0 <= q <= 1.0:
+                    take = stream[position] < q
+                    position += 1
+                if take:
                     if committee:
                         committee_flip(XT, H[a], S[a], W[a], v, rule, tree, k, j)
                     elif folded:
-                        band_size[a] = band_flip(XT[j], s[a], -2 * value, threshold, band[a])
-                        band_error[a] = band_errors(s[a], threshold, band[a], band_size[a])
+                        band_size[a], band_error[a] = band_flip(XT[j], s[a], -2 * value, threshold, band[a])
                         W[a, 0, j] = -value
                     else:
                         perceptron_flip(XT, labels, s[a], W[a, 0], j)
@@ -436,15 +493,19 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
                 moves += 1
                 if mode == EXPLICIT:
                     # Centre flip at the same site: dC = -2 gamma c_f Sigma_f, no energy.
-                    if accept(0, -2.0 * gamma * centre[f] * sums[f], beta):
+                    q = acceptance(0, -2.0 * gamma * centre[f] * sums[f], beta)
+                    take = q > 1.0
+                    if 0.0 <= q <= 1.0:
+                        take = stream[position] < q
+                        position += 1
+                    if take:
                         centre[f] = -centre[f]
                 if check_every > 0 and moves % check_every == 0:
                     status = verify_state(X, labels, threshold, s, H, S, W, v, rule, tree, committee,
                                           energies, sums, work_s, work_H, work_S)
                     if folded and status == CHECK_OK:
                         for b in range(y):
-                            if band_differs(s[b], threshold, band[b], band_size[b], work_band) or \
-                                    band_error[b] != band_errors(s[b], threshold, band[b], band_size[b]):
+                            if band_differs(s[b], threshold, band[b], band_size[b], band_error[b], work_band):
                                 status = CHECK_FIELDS
                     if status != CHECK_OK:
                         return sweep + 1, -1, status, moves

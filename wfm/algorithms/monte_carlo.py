@@ -43,14 +43,15 @@ replica are recomputed from scratch every ``check_every`` replica moves; a disag
 RuntimeError (a debugging aid used by the tests; it costs O(N P) per check).
 
 Reproducibility: the initial replicas are ``model.init`` draws from the run's generator, then
-one integer from it seeds Numba's generator in the kernel; a run is a pure function of its
+one integer from it seeds the kernel's Mersenne Twister (the stream of
+``numpy.random.RandomState(seed)``); a run is a pure function of its
 parameters and seed, and ``rsa`` with one replica and gamma = 0 follows the trajectory of ``sa``
 with the same seed and schedule.
 """
 import numpy as np
 
 from wfm import _validate as check
-from wfm._kernels import annealing
+from wfm._kernels import annealing, mt19937
 from wfm.algorithms import register
 from wfm.energy import EnergyState
 
@@ -157,14 +158,17 @@ def run_replicas(problem, model, rng, *, replicas, mode, betas, gammas, check_ev
     work_s = np.empty(P, dtype=s.dtype)
     work_H = np.empty((K, P), dtype=H.dtype)
     work_S = np.empty(P)
-    band_rows = replicas if folded else 1
-    band, band_size = np.empty((band_rows, P), dtype=np.int64), np.zeros(band_rows, dtype=np.int64)
+    band_rows, words = (replicas, -(-P // 64)) if folded else (1, 1)
+    XB = np.zeros((XT.shape[0] if folded else 1, words), dtype=np.uint64)
+    if folded:
+        annealing.pack_positive(XT, XB)
+    band, band_size = np.zeros((band_rows, words), dtype=np.uint64), np.zeros(band_rows, dtype=np.int64)
     done, answer, status, moves = annealing.anneal(
         problem.X, XT, problem.y, threshold, s, H, S, W, v, rule, tree, committee, folded, energies,
-        centre, sums, mode, betas, gammas, seed, check_every, work_s, work_H, work_S,
-        np.empty((1, K, n), dtype=np.int8), np.empty(P if folded else 1, dtype=np.int16), band, band_size,
-        np.zeros(band_rows, dtype=np.int64),
-        np.empty(P, dtype=np.int64),
+        centre, sums, mode, betas, gammas, seed, np.empty(mt19937.WORDS, dtype=np.uint32),
+        np.empty(mt19937.BLOCK + annealing.DRAWS_PER_MOVE - 1), check_every, work_s, work_H, work_S,
+        np.empty((1, K, n), dtype=np.int8), np.empty(P if folded else 1, dtype=np.int16), XB, band, band_size,
+        np.zeros(band_rows, dtype=np.int64), np.zeros(words, dtype=np.uint64),
         np.empty(2 * (2 * replicas + 1)), np.empty((2 * (2 * replicas + 1), 2 * annealing.TABLE_DELTA + 1)),
         history["energy"], history["best"],
         history["centre_errors"], history["distance"], history["acceptance"])
