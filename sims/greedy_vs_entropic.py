@@ -7,8 +7,9 @@ weight, every replica move counted (SCIENCE.md, claim 3):
 - single-flip pairs ``sa``/``rsa`` and ``greedy``/``rgreedy``: a replicated sweep proposes one
   flip per weight in each of the y replicas, i.e. y moves per weight, so the energy-only run
   gets ``--moves`` (resp. ``--greedy-moves``) sweeps and its twin ``moves / y`` sweeps;
-- ``lal``/``elal``: an eLAL epoch presents P patterns to each of the y replicas, so ``lal``
-  gets ``--presentations`` epochs and ``elal`` ``presentations / y`` epochs.
+- ``lal``/``elal``: an eLAL epoch presents about P patterns to each of the y replicas (in
+  mini-batches), so ``lal`` gets ``--presentations`` epochs and ``elal`` ``presentations / y``
+  epochs (y = 7 by default: the budget must be a multiple of 7).
 
 y is each twin's registered default (``replicas``) unless ``--replicas`` sets it for all.
 
@@ -44,26 +45,27 @@ BUDGET = {"sa": ("sweeps", False), "rsa": ("sweeps", True), "greedy": ("sweeps",
           "rgreedy": ("sweeps", True), "lal": ("epochs", False), "elal": ("epochs", True)}
 PRESETS = {
     "quick": {"N": {"perceptron": 201, "committee": 201}, "K": 3, "seeds": 10,
-              "alpha": {"perceptron": "0.25:0.65:0.1", "committee": "0.3:0.7:0.1"},
+              "alpha": {"perceptron": "0.25:0.65:0.1", "committee": "0.3:0.9:0.1"},
               "pairs": {"perceptron": ["sa/rsa", "greedy/rgreedy"],
                         "committee": ["sa/rsa", "greedy/rgreedy", "lal/elal"]},
-              "moves": 15000, "greedy_moves": 3000, "presentations": 3000},
+              "moves": 15000, "greedy_moves": 3000, "presentations": 2800},
     "paper": {"N": {"perceptron": 1001, "committee": 1005}, "K": 3, "seeds": 50,
               "alpha": {"perceptron": "0.2:0.8:0.05", "committee": "0.2:0.9:0.05"},
               "pairs": {"perceptron": ["sa/rsa", "greedy/rgreedy"],
                         "committee": ["sa/rsa", "greedy/rgreedy", "lal/elal"]},
-              "moves": 30000, "greedy_moves": 3000, "presentations": 3000},
+              "moves": 30000, "greedy_moves": 3000, "presentations": 2800},
 }
 EPILOG = """
 presets (explicit options override them):
   quick  binary perceptron N = 201, alpha 0.25:0.65:0.1, sa/rsa and greedy/rgreedy; binary tree
-         committee K = 3, N = 201, alpha 0.3:0.7:0.1, sa/rsa, greedy/rgreedy and lal/elal;
+         committee K = 3, N = 201, alpha 0.3:0.9:0.1, sa/rsa, greedy/rgreedy and lal/elal;
          10 seeds; 15000 moves per weight for sa/rsa (sa 15000 sweeps, rsa 3 replicas x
-         5000), 3000 for greedy/rgreedy (rgreedy 5 x 600), 3000 presentations per pattern for
-         lal/elal (elal 3 x 1000 epochs). Measured: 195 s with 2 workers on the shared
-         2-core machine (500 runs).
+         5000), 3000 for greedy/rgreedy (rgreedy 5 x 600), 2800 presentations per pattern for
+         lal/elal (elal 7 x 400 epochs). 620 runs (195 s with 2 workers on the shared
+         2-core machine for the 500 runs of the former grid ending at alpha 0.7).
   paper  perceptron N = 1001, alpha 0.2:0.8:0.05; tree committee K = 3, N = 1005, alpha
-         0.2:0.9:0.05; same pairs; 50 seeds; 30000 moves per weight for sa/rsa. Estimated
+         0.2:0.9:0.05; same pairs; 50 seeds; 30000 moves per weight for sa/rsa, 2800
+         presentations per pattern for lal/elal. Estimated
          10 hours on 2 cores (about 7000 runs; an sa or rsa run that does not solve costs
          15-30 s at N = 1001); use --executor dask on a cluster.
 budget: every algorithm's sweeps/epochs are set from --moves, --greedy-moves and

@@ -25,7 +25,8 @@ STUDIES = {
     # to keep the quick preset to minutes (quick: 93 s for the 720 sa/rsa runs, 2 shared cores);
     # the paper preset uses the same budgets. phase_diagram_committee fixes N, alpha and seeds
     # (quick: 158 s, 500 runs), so its paper run is the quick one unless options after -- change
-    # them (a later --N/--alpha/--seeds overrides).
+    # them (a later --N/--alpha/--seeds overrides). elal gets 428 epochs of its 7 replicas
+    # (2996 presentations per pattern) against the 3000 epochs of lal.
     "phase_diagram": ["sims/phase_diagram.py", "--algorithm", "famp", "--algorithm", "fbp",
                       "--algorithm", "perceptron", "--algorithm", "sa", "--algorithm", "rsa",
                       "--param", "sa.sweeps=6000", "--param", "rsa.sweeps=2000"],
@@ -33,7 +34,8 @@ STUDIES = {
                                 "--model-param", "tree=true", "--N", "99", "201", "--alpha", "0.4:0.8:0.1",
                                 "--seeds", "10", *[arg for name in ("fbp", "sa", "rsa", "lal", "elal")
                                                    for arg in ("--algorithm", name)],
-                                "--param", "sa.sweeps=6000", "--param", "rsa.sweeps=2000"],
+                                "--param", "sa.sweeps=6000", "--param", "rsa.sweeps=2000",
+                                "--param", "elal.epochs=428"],
     # CE-SGD with the slow norm reduction of ce_norm_annealing (per-unit norm 2 -> 0.5 in 300
     # epochs, lr 0.3, batch 10, at most 3000 epochs) against LAL, continuous weights (quick:
     # 176 s, 720 runs; fixed grid as for phase_diagram_committee).

@@ -1,4 +1,4 @@
-"""Slow NumPy twins of wfm._kernels.annealing.anneal and wfm._kernels.lal.elal.
+"""Slow NumPy twins of wfm._kernels.annealing.anneal and wfm._kernels.lal.replicated_lal.
 
 They draw the same uniform numbers from ``numpy.random.RandomState(seed)`` in the same order as
 the kernels, but recompute every energy from scratch with the model (``model.errors``) and the
@@ -125,34 +125,53 @@ def _lambda(problem, model, h, binary, mu):
     return w @ x
 
 
-def elal(problem, model, h, binary, eta, gammas, seed):
-    """Return (h, centre, answer, epochs) of entropic least-action learning."""
+def elal(problem, model, h, binary, eta, batch, kick, gammas, seed):
+    """Return (h, centre, answer, epochs) of entropic least-action learning (replicated LAL).
+
+    Rounds of one mini-batch per replica in a shuffled order; a mini-batch sums the LAL steps of
+    ``batch`` iid patterns at fixed weights, then applies them and the kick towards the
+    traced-out centre (Baldassi et al. 2016, eq. C7), the mean m of the weights taken before
+    the replica's step: binary h += kick (tanh(gamma y m) - w), continuous
+    h += min(kick gamma, 1) (m - w).
+    """
     rs = np.random.RandomState(seed)
     h = h.copy()
     y, K = h.shape[0], model.K
     P = problem.P
-    errors = lambda states: model.errors(problem, _network(states, binary))  # noqa: E731
+    errors = lambda w: model.errors(problem, w)  # noqa: E731
+    rounds = -(-P // batch)
+    order = np.arange(y)
     for epoch, gamma in enumerate(gammas):
-        for _ in range(P):
-            for a in range(y):
-                mu = int(rs.random_sample() * P)
-                sigma = problem.y[mu]
-                lam = _lambda(problem, model, h[a], binary, mu)
-                units = np.where(lam > 0, 1, -1)
-                needed = (K + 1) // 2 - int(np.sum(units == sigma))
-                if needed <= 0:
-                    continue
-                wrong = [k for k in range(K) if units[k] != sigma]
-                wrong.sort(key=lambda k: (abs(lam[k]), k))
-                x = problem.X[mu].astype(np.float64)
-                for k in wrong[:needed]:
-                    xk = x[k * model.n:(k + 1) * model.n] if model.tree else x
-                    h[a, k] += eta * sigma * xk
-        centre = h.mean(axis=0)
-        if gamma > 0:
-            h += gamma * (centre - h)
-        replica_errors = [errors(h[a]) for a in range(y)]
-        if errors(centre) == 0:
+        for _ in range(rounds):
+            for i in range(y - 1, 0, -1):
+                j = int(rs.random_sample() * (i + 1))
+                order[[i, j]] = order[[j, i]]
+            for a in order:
+                m = _network(h, binary).mean(axis=0)
+                step = np.zeros_like(h[a])
+                for _ in range(batch):
+                    mu = int(rs.random_sample() * P)
+                    sigma = problem.y[mu]
+                    lam = _lambda(problem, model, h[a], binary, mu)
+                    units = np.where(lam > 0, 1, -1)
+                    needed = (K + 1) // 2 - int(np.sum(units == sigma))
+                    if needed <= 0:
+                        continue
+                    wrong = [k for k in range(K) if units[k] != sigma]
+                    wrong.sort(key=lambda k: (abs(lam[k]), k))
+                    x = problem.X[mu].astype(np.float64)
+                    for k in wrong[:needed]:
+                        step[k] += eta * sigma * (x[k * model.n:(k + 1) * model.n] if model.tree else x)
+                h[a] += step
+                if kick > 0:
+                    w = _network(h[a], binary)
+                    if binary:
+                        h[a] += kick * (np.tanh(gamma * y * m) - w)
+                    else:
+                        h[a] += min(kick * gamma, 1.0) * (m - w)
+        centre = _network(h, binary).mean(axis=0)
+        replica_errors = [errors(_network(h[a], binary)) for a in range(y)]
+        if errors(_network(centre, binary)) == 0:
             return h, centre, y, epoch + 1
         if 0 in replica_errors:
             return h, centre, replica_errors.index(0), epoch + 1

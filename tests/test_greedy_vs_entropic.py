@@ -137,7 +137,7 @@ def test_entropic_greedy_solves_more_than_greedy(tmp_path):
     # greedy solves 6-7, rgreedy 11-12 for sweep seeds 0, 1, 2 (seed 0 is used here).
     result = python(SCRIPT, "--model", "perceptron", "--pairs", "greedy/rgreedy", "--N", "101",
                     "--alpha", "0.35", "--seeds", "12", "--moves", "30", "--greedy-moves", "1500",
-                    "--presentations", "30", "--out", tmp_path / "g.h5", "--workers", "2", "--quiet",
+                    "--presentations", "70", "--out", tmp_path / "g.h5", "--workers", "2", "--quiet",
                     timeout=300)
     assert result.returncode == 0, result.stderr
     solved = store.load_runs(tmp_path / "g.h5").groupby("algorithm")["solved"].sum()

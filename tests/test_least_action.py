@@ -8,28 +8,28 @@ import naive_monte_carlo as naive
 import wfm
 from wfm._kernels import lal as kernels
 from wfm.algorithms.least_action import run_elal
-from wfm.algorithms.monte_carlo import geometric_schedule
 from wfm.models import Committee, Perceptron
 from wfm.problems import storage, teacher_student
 
 
 @pytest.mark.parametrize("weights", ["binary", "continuous"])
 @pytest.mark.parametrize("tree", [True, False])
-@pytest.mark.parametrize("replicas, gamma1", [(1, 0.0), (3, 0.6), (2, 0.3)])
-def test_elal_matches_naive_twin(weights, tree, replicas, gamma1):
+@pytest.mark.parametrize("replicas, kick, batches", [(1, 0.0, 100), (3, 0.75, 4), (2, 0.5, 3), (3, 0.0, 5)])
+def test_elal_matches_naive_twin(weights, tree, replicas, kick, batches):
     model = Committee(15 if tree else 7, 3, tree=tree, weights=weights)
     problem = storage(model.N, P=3 * model.N, seed=1)  # usually unsolvable: the run goes on
-    epochs, eta, init = 8, 0.7, 3.0
-    gamma0 = 0.1 if gamma1 else 0.0
+    epochs, eta, init, gamma0, gamma_step = 8, 0.7, 1.5, 0.2, 0.3
     out = run_elal(problem, model, np.random.default_rng(2), replicas=replicas, epochs=epochs, eta=eta,
-                   init=init, gamma0=gamma0, gamma1=gamma1)
+                   init=init, batches=batches, kick=kick, gamma0=gamma0, gamma_step=gamma_step)
     rng = np.random.default_rng(2)
-    h0 = np.stack([np.asarray(model.init(rng), dtype=np.float64) for _ in range(replicas)])
+    h0 = np.asarray(model.init(rng), dtype=np.float64)
     if model.binary:
         h0 *= init
     seed = int(rng.integers(0, 2**31 - 1))
-    gammas = geometric_schedule(gamma0, gamma1, epochs)
-    h, centre, answer, done = naive.elal(problem, model, h0, model.binary, eta, gammas, seed)
+    batch = -(-problem.P // batches)
+    gammas = gamma0 + gamma_step * np.arange(epochs)
+    h, centre, answer, done = naive.elal(problem, model, np.repeat(h0[None], replicas, axis=0), model.binary,
+                                         eta, batch, kick, gammas, seed)
     assert out["iterations"] == done
     expected = {-1: "none", replicas: "centre"}.get(answer, "replica")
     assert out["extra"]["answer"] == expected
@@ -41,17 +41,28 @@ def test_elal_matches_naive_twin(weights, tree, replicas, gamma1):
     np.testing.assert_array_equal(out["extra"]["replica_errors"], errors)
 
 
-def test_lal_step_changes_only_the_fewest_units_of_smallest_field():
+def test_lal_choice_takes_the_fewest_wrong_units_of_smallest_field():
     # K = 5, sigma = +1, fields (-3, -1, -2, +4, -5): 1 correct unit, 2 more needed: units 1, 2.
-    X = np.ones((1, 5), dtype=np.int8)
-    h = np.array([[-3.0], [-1.0], [-2.0], [4.0], [-5.0]])
-    moved = kernels.lal_step(X, np.array([1], np.int8), h, False, True, 0.5, 0, np.zeros(5),
-                             np.zeros(5, np.bool_))
-    assert moved
-    np.testing.assert_allclose(h[:, 0], [-3.0, -0.5, -1.5, 4.0, -5.0])
-    h2 = np.array([[1.0], [2.0], [-1.0], [4.0], [-5.0]])
-    assert not kernels.lal_step(X, np.array([1], np.int8), h2, False, True, 0.5, 0, np.zeros(5),
-                                np.zeros(5, np.bool_))
+    chosen = np.zeros(5, np.bool_)
+    assert kernels.lal_choice(np.array([-3.0, -1.0, -2.0, 4.0, -5.0]), 1, chosen)
+    np.testing.assert_array_equal(chosen, [False, True, True, False, False])
+    assert not kernels.lal_choice(np.array([1.0, 2.0, -1.0, 4.0, -5.0]), 1, chosen)
+    assert not chosen.any()
+
+
+def test_kick_moves_a_dissenting_binary_replica_towards_the_majority():
+    # y = 3 replicas of one weight, X = 0 so LAL never moves: only the kick acts. Replicas 0, 1
+    # hold +1 and replica 2 holds -1 (h = -0.2); the kick with gamma y |m| large gives
+    # h <- h + lambda (sign(m) - w) = -0.2 + 0.6 * 2 > 0 for the dissenter and no change for
+    # the others, so after one epoch all agree and the centre (majority) stays +1.
+    X = np.zeros((2, 1), dtype=np.int8)
+    labels = np.array([1, -1], dtype=np.int8)
+    h = np.array([[[0.5]], [[0.7]], [[-0.2]]])
+    hist = [np.zeros(1) for _ in range(5)]
+    kernels.replicated_lal(X, labels, h, True, True, 1.0, 1, 0.6, np.array([100.0]), 0, np.zeros((1, 1)),
+                           *hist, np.zeros(3, np.int64))
+    np.testing.assert_allclose(h[:, 0, 0], [0.5, 0.7, 1.0], atol=1e-12)
+    assert hist[3][0] == 0.0  # distance of the replicas to the majority
 
 
 def _tree_has_binary_solution(problem, model):
@@ -97,25 +108,29 @@ def test_elal_with_one_replica_and_no_coupling_is_lal(weights):
     model = Committee(45, 3, weights=weights)
     problem = storage(45, P=60 if weights == "binary" else 120, seed=3)
     a = wfm.solve(problem, model, "lal", seed=5, epochs=40)
-    b = wfm.solve(problem, model, "elal", seed=5, epochs=40, replicas=1, gamma0=0.0, gamma1=0.0)
+    b = wfm.solve(problem, model, "elal", seed=5, epochs=40, replicas=1, kick=0.0, batches=problem.P,
+                  eta=1.0, init=3.0)
     np.testing.assert_array_equal(a.w, b.w)
     np.testing.assert_array_equal(a.history["energy"], b.history["energy"])
     assert a.iterations == b.iterations
 
 
-def test_history_and_coupling_pull_replicas_together():
-    model = Committee(45, 3, weights="continuous")
-    problem = storage(45, P=150, seed=0)
-    out = wfm.solve(problem, model, "elal", seed=1, epochs=60, gamma0=0.5, gamma1=1.0)
+@pytest.mark.parametrize("weights", ["binary", "continuous"])
+def test_history_and_coupling_pull_replicas_together(weights):
+    model = Committee(45, 3, weights=weights)
+    problem = storage(45, P=90 if weights == "binary" else 200, seed=0)
+    out = wfm.solve(problem, model, "elal", seed=1, epochs=30, gamma0=0.5, gamma_step=0.1)
     assert set(out.history) == {"gamma", "energy", "best", "centre_errors", "distance", "moved", "moves"}
-    assert out.history["distance"][-1] < 1e-12  # gamma = 1 puts every replica on the centre
-    free = wfm.solve(problem, model, "elal", seed=1, epochs=60, gamma0=0.0, gamma1=0.0)
-    assert free.history["distance"][-1] > 0.01
+    np.testing.assert_allclose(out.history["gamma"], 0.5 + 0.1 * np.arange(out.iterations))
+    free = wfm.solve(problem, model, "elal", seed=1, epochs=30, kick=0.0)
+    assert not out.solved and not free.solved
+    assert out.history["distance"][-1] < 0.5 * free.history["distance"][-1]
 
 
 @pytest.mark.parametrize("params, message", [
-    ({"gamma1": 1.5}, "gamma1 must be <= 1"),
-    ({"gamma0": 0.0}, "gamma0 must be > 0"),
+    ({"kick": -0.5}, "kick must be >= 0"),
+    ({"gamma0": 0.0, "gamma_step": 0.0}, "gamma0 and gamma_step are both 0"),
+    ({"batches": 0}, "batches must be >= 1"),
     ({"eta": 0.0}, "eta must be > 0"),
     ({"init": -1.0}, "init must be > 0"),
     ({"replicas": 0}, "replicas must be >= 1"),

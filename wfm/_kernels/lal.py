@@ -12,13 +12,26 @@ weights the network weights are h themselves; with binary weights they are sign(
 PNAS 104, 11079 (2007)): fields are computed with the binary weights, steps act on h, and a
 weight flips when its hidden state crosses zero towards the target sigma xi.
 
-eLAL (Baldassi et al., PNAS 113, E7655 (2016), "entropic least action"): y replicas make LAL
-moves independently and, after every epoch, are pulled elastically towards their centre
-h_c = (1/y) sum_a h^a: h^a <- h^a + gamma (h_c - h^a), with gamma raised along the run. The
-centre (h_c, or sign(h_c) for binary weights) is the answer. y = 1 or gamma = 0 is plain LAL.
+eLAL is the replicated stochastic gradient descent of Baldassi, Borgs, Chayes, Ingrosso,
+Lucibello, Saglietti and Zecchina, PNAS 113, E7655 (2016), as implemented by the authors
+(BinaryCommitteeMachineRSGD.jl, ``formula = :simple``, the paper's eq. C7): y replicas learn
+by mini-batch LAL (the steps of a mini-batch are summed with the weights held fixed, then
+applied); right after each mini-batch update, replica a gets an elastic kick towards the
+traced-out centre, built from the mean m = (1/y) sum_b w^b of the replicas' network weights:
 
-Randomness: Numba's Mersenne Twister seeded at the start; every presentation draws the pattern
-index mu = floor(u P) from one uniform u (the stream of ``numpy.random.RandomState(seed)``).
+    binary weights:      h^a <- h^a + lambda (tanh(gamma y m) - w^a)      (eq. C7)
+    continuous weights:  h^a <- h^a + min(lambda gamma, 1) (m - w^a)
+
+with w^a the replica's weights after its mini-batch step (the kick uses m before that step is
+counted, as the authors' code does) and gamma raised linearly along the run. The centre's
+weights are sign(m) (the replicas' majority) for binary weights and m for continuous ones.
+Replicas take their mini-batches in a random order, redrawn for every round of y mini-batches.
+y = 1 with lambda = 0 is LAL; a batch of one pattern is online LAL.
+
+Randomness: Numba's Mersenne Twister seeded at the start. A round first shuffles the replica
+order (Fisher-Yates, i = y-1 .. 1 swapped with j = floor(u (i + 1)); no draw when y = 1), then
+every presentation draws its pattern index mu = floor(u P) (iid, with replacement) from one
+uniform u, the stream of ``numpy.random.RandomState(seed)``.
 """
 import numpy as np
 from numba import njit
@@ -67,19 +80,17 @@ def committee_errors(X, labels, h, binary, tree, lam):
 
 
 @njit(cache=True)
-def lal_step(X, labels, h, binary, tree, eta, mu, lam, chosen):
-    """One LAL presentation of pattern mu to hidden states h (K, n); return True if it moved.
+def lal_choice(lam, sigma, chosen):
+    """Mark in ``chosen`` (K,) the units LAL changes for fields ``lam`` and label sigma.
 
     The d = (K + 1)/2 - (#correct units) wrong units of smallest |lambda_k| (ties: lowest k)
-    each get h_k <- h_k + eta sigma xi_k. ``chosen`` (K,) is a boolean work array.
+    are chosen; return False (nothing chosen) when the output is already right.
     """
-    K, n = h.shape
-    sigma = labels[mu]
-    hidden_fields(X, h, binary, tree, mu, lam)
+    K = lam.shape[0]
     needed = (K + 1) // 2 - correct_units(lam, sigma)
+    chosen[:] = False
     if needed <= 0:
         return False
-    chosen[:] = False
     for _ in range(needed):
         best = -1
         for k in range(K):
@@ -87,34 +98,32 @@ def lal_step(X, labels, h, binary, tree, eta, mu, lam, chosen):
             if wrong and not chosen[k] and (best < 0 or abs(lam[k]) < abs(lam[best])):
                 best = k
         chosen[best] = True
-    for k in range(K):
-        if chosen[k]:
-            offset = k * n if tree else 0
-            for j in range(n):
-                h[k, j] += eta * sigma * X[mu, offset + j]
     return True
 
 
 @njit(cache=True)
-def centre_of(h, centre):
-    """centre = (1/y) sum_a h^a (the eLAL centre in hidden-state space)."""
-    y = h.shape[0]
+def centre_of(w, centre):
+    """centre = (1/y) sum_a w^a (the mean of the replicas' network weights)."""
+    y = w.shape[0]
     centre[:] = 0.0
     for a in range(y):
-        centre += h[a]
+        centre += w[a]
     centre /= y
 
 
 @njit(cache=True)
-def mean_distance(h, centre, binary):
-    """Mean over replicas and units of (1 - cos(w^a_k, w_c,k)) / 2 (the Hamming fraction if binary)."""
-    y, K, n = h.shape
+def mean_distance(w, centre, binary):
+    """Mean over replicas and units of (1 - cos(w^a_k, c_k)) / 2, c = sign(centre) if binary.
+
+    For binary weights this is the Hamming fraction between each replica and the majority.
+    """
+    y, K, n = w.shape
     total = 0.0
     for a in range(y):
         for k in range(K):
             dot, norm_a, norm_c = 0.0, 0.0, 0.0
             for j in range(n):
-                wa, wc = unit_weight(h[a, k, j], binary), unit_weight(centre[k, j], binary)
+                wa, wc = w[a, k, j], unit_weight(centre[k, j], binary)
                 dot += wa * wc
                 norm_a += wa * wa
                 norm_c += wc * wc
@@ -124,8 +133,8 @@ def mean_distance(h, centre, binary):
 
 
 @njit(cache=True)
-def elal(X, labels, h, binary, tree, eta, gammas, seed, centre, lam, chosen,
-         hist_energy, hist_best, hist_centre, hist_distance, hist_moved, errors):
+def replicated_lal(X, labels, h, binary, tree, eta, batch, kick, gammas, seed, centre,
+                   hist_energy, hist_best, hist_centre, hist_distance, hist_moved, errors):
     """Run eLAL epochs until the centre or a replica classifies every pattern.
 
     Parameters
@@ -136,17 +145,20 @@ def elal(X, labels, h, binary, tree, eta, gammas, seed, centre, lam, chosen,
         Hidden states of the replicas, updated in place.
     binary, tree : bool
     eta : float
-        Perceptron step.
+        LAL step.
+    batch : int
+        Presentations per mini-batch (1: online LAL); an epoch is ceil(P / batch) rounds of
+        one mini-batch per replica.
+    kick : float
+        Elastic step lambda (0: uncoupled replicas).
     gammas : ndarray (epochs,)
-        Elastic coupling applied at the end of each epoch (0 <= gamma <= 1).
+        Coupling gamma of each epoch.
     seed : int
     centre : ndarray (K, n) float64
-        Output: the centre (1/y) sum_a h^a.
-    lam, chosen : ndarray (K,)
-        Work arrays (float64, bool).
+        Output: the mean m of the replicas' network weights after the last epoch.
     hist_energy, hist_best, hist_centre, hist_distance, hist_moved : ndarray (epochs,)
         Per epoch: mean replica errors, smallest replica errors, centre errors, mean distance
-        of the replicas to the centre (after the pull), fraction of presentations that moved.
+        of the replicas to the centre, fraction of presentations that moved a replica.
     errors : ndarray (y,) int64
         Output: training errors of each replica after the last completed epoch.
 
@@ -156,27 +168,66 @@ def elal(X, labels, h, binary, tree, eta, gammas, seed, centre, lam, chosen,
         Epochs run.
     answer : int
         Replica a with zero errors, y for the centre, -1 when nothing was solved.
-
-    An epoch presents P random patterns to each replica in turn (y P LAL moves).
     """
     np.random.seed(seed)
-    y = h.shape[0]
+    y, K, n = h.shape
     P = X.shape[0]
+    w = np.empty_like(h)
+    for a in range(y):
+        for k in range(K):
+            for j in range(n):
+                w[a, k, j] = unit_weight(h[a, k, j], binary)
+    centre_of(w, centre)
+    delta = np.zeros((K, n))
+    touched = np.zeros(K, dtype=np.bool_)
+    lam = np.zeros(K)
+    chosen = np.zeros(K, dtype=np.bool_)
+    order = np.arange(y)
+    rounds = (P + batch - 1) // batch
     for epoch in range(gammas.shape[0]):
-        moved = 0
-        for _ in range(P):
-            for a in range(y):
-                mu = int(np.random.random() * P)
-                if lal_step(X, labels, h[a], binary, tree, eta, mu, lam, chosen):
-                    moved += 1
-        centre_of(h, centre)
         gamma = gammas[epoch]
-        if gamma > 0.0:
-            for a in range(y):
-                h[a] += gamma * (centre - h[a])
+        moved = 0
+        for _ in range(rounds):
+            for i in range(y - 1, 0, -1):
+                j = int(np.random.random() * (i + 1))
+                order[i], order[j] = order[j], order[i]
+            for t in range(y):
+                a = order[t]
+                touched[:] = False
+                for _ in range(batch):
+                    mu = int(np.random.random() * P)
+                    sigma = labels[mu]
+                    hidden_fields(X, w[a], False, tree, mu, lam)
+                    if not lal_choice(lam, sigma, chosen):
+                        continue
+                    moved += 1
+                    for k in range(K):
+                        if chosen[k]:
+                            touched[k] = True
+                            offset = k * n if tree else 0
+                            for j in range(n):
+                                delta[k, j] += eta * sigma * X[mu, offset + j]
+                pull = min(kick * gamma, 1.0)
+                for k in range(K):
+                    if not (touched[k] or kick > 0.0):
+                        continue
+                    for j in range(n):
+                        old = w[a, k, j]
+                        state = h[a, k, j] + delta[k, j]
+                        delta[k, j] = 0.0
+                        if kick > 0.0:
+                            now = unit_weight(state, binary)
+                            if binary:
+                                state += kick * (np.tanh(gamma * y * centre[k, j]) - now)
+                            else:
+                                state += pull * (centre[k, j] - now)
+                        h[a, k, j] = state
+                        w[a, k, j] = unit_weight(state, binary)
+                        centre[k, j] += (w[a, k, j] - old) / y
+        centre_of(w, centre)
         total, best, solved = 0.0, P + 1, -1
         for a in range(y):
-            errors[a] = committee_errors(X, labels, h[a], binary, tree, lam)
+            errors[a] = committee_errors(X, labels, w[a], False, tree, lam)
             total += errors[a]
             if errors[a] < best:
                 best = errors[a]
@@ -186,8 +237,8 @@ def elal(X, labels, h, binary, tree, eta, gammas, seed, centre, lam, chosen,
         hist_energy[epoch] = total / y
         hist_best[epoch] = best
         hist_centre[epoch] = centre_errors
-        hist_distance[epoch] = mean_distance(h, centre, binary)
-        hist_moved[epoch] = moved / (P * y)
+        hist_distance[epoch] = mean_distance(w, centre, binary)
+        hist_moved[epoch] = moved / (rounds * batch * y)
         if centre_errors == 0:
             return epoch + 1, y
         if solved >= 0:
