@@ -46,6 +46,11 @@ STUDIES = {
         "--param", "sgd.norm=2", "--param", "sgd.norm_final=0.5", "--param", "sgd.schedule=slow",
         "--param", "sgd.slow_epochs=300", "--param", "sgd.epochs=3000"],
     "greedy_vs_entropic": ["sims/greedy_vs_entropic.py"],
+    # issue 5's size: the binary perceptron at N = 1001 (quick: 80 s, 320 runs; fixed grid as for
+    # phase_diagram_committee; the committee side is in greedy_vs_entropic).
+    "greedy_vs_entropic_N1001": ["sims/greedy_vs_entropic.py", "--model", "perceptron", "--N", "1001",
+                                 "--alpha", "0.1:0.45:0.05", "--seeds", "10", "--moves", "30000",
+                                 "--greedy-moves", "3000"],
     "local_energy_curves": ["sims/local_energy_curves.py"],
     "teacher_student": ["sims/teacher_student.py"],
     "local_entropy_curves": ["sims/local_entropy_curves.py"],

@@ -58,6 +58,14 @@ def test_local_entropy_twins_reach_higher_loads():
         assert limits[model, "rgreedy"] > limits[model, "greedy"] + 0.03
 
 
+def test_replicated_annealing_reaches_higher_loads_at_N_1001():
+    runs = store.load_runs(DATA / "greedy_vs_entropic_N1001.h5")
+    assert (runs["status"] == "done").all() and (runs["N"] == 1001).all()
+    limits = analysis.thresholds(analysis.success_rates(runs)).set_index("algorithm")["alpha_threshold"]
+    assert limits["rsa"] > limits["sa"] + 0.05          # 0.360 against 0.279 at 30000 moves per weight
+    assert abs(limits["rgreedy"] - limits["greedy"]) < 0.03   # zero temperature: no gain at this size
+
+
 def test_teacher_student_follows_rs_theory():
     table = figures.teacher_student_table(store.load_runs(DATA / "teacher_student.h5"))
     largest = table[table["N"] == table["N"].max()].set_index(["algorithm", "alpha"])
