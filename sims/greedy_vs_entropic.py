@@ -65,9 +65,10 @@ presets (explicit options override them):
          2-core machine for the 500 runs of the former grid ending at alpha 0.7).
   paper  perceptron N = 1001, alpha 0.2:0.8:0.05; tree committee K = 3, N = 1005, alpha
          0.2:0.9:0.05; same pairs; 50 seeds; 30000 moves per weight for sa/rsa, 2800
-         presentations per pattern for lal/elal. Estimated
-         10 hours on 2 cores (about 7000 runs; an sa or rsa run that does not solve costs
-         15-30 s at N = 1001); use --executor dask on a cluster.
+         presentations per pattern for lal/elal. About 7000
+         runs: perceptron runs cost under 1 s at N = 1001 (320 runs of this grid's kind in
+         75 s with 2 workers), committee sa/rsa runs that do not solve about 10 s at N = 1005
+         (2-4 M moves/s); estimated 4-5 hours on 2 cores, mostly the committee; use --executor dask on a cluster.
 budget: every algorithm's sweeps/epochs are set from --moves, --greedy-moves and
   --presentations (equal moves per weight within a pair); y is each twin's registered default
   unless --replicas is given; the other hyperparameters are the registered defaults unless
