@@ -27,12 +27,11 @@ python sims/greedy_vs_entropic.py --model perceptron --N 101 --alpha 0.2:0.6:0.1
     --moves 3000 --greedy-moves 600 --param rsa.gamma1=5 --out small.h5
 """
 import argparse
-import os
 import sys
 
 import numpy as np
 
-from wfm import _options, algorithms, analysis, store
+from wfm import _options, algorithms, analysis, figures, store
 from wfm.sweep import Sweep, script
 
 MODELS = ("perceptron", "committee")
@@ -66,9 +65,10 @@ presets (explicit options override them):
   paper  perceptron N = 1001, alpha 0.2:0.8:0.05; tree committee K = 3, N = 1005, alpha
          0.2:0.9:0.05; same pairs; 50 seeds; 30000 moves per weight for sa/rsa, 2800
          presentations per pattern for lal/elal. About 7000
-         runs: perceptron runs cost under 1 s at N = 1001 (320 runs of this grid's kind in
-         75 s with 2 workers), committee sa/rsa runs that do not solve about 10 s at N = 1005
-         (2-4 M moves/s); estimated 4-5 hours on 2 cores, mostly the committee; use --executor dask on a cluster.
+         runs: perceptron runs cost 0.5 s on average at N = 1001 (320 runs of this kind in
+         75 s with 2 workers), committee sa/rsa runs that do not solve 15 s at N = 1005
+         (measured at alpha 0.8, one core); estimated 3-5 hours on 2 cores, mostly the
+         committee; use --executor dask on a cluster.
 budget: every algorithm's sweeps/epochs are set from --moves, --greedy-moves and
   --presentations (equal moves per weight within a pair); y is each twin's registered default
   unless --replicas is given; the other hyperparameters are the registered defaults unless
@@ -121,22 +121,13 @@ def _positive(name, value):
 
 
 def _params(args, names):
-    """Per-algorithm hyperparameters from --param ALGORITHM.NAME=VALUE."""
-    per = {name: {} for name in names}
-    for key, value in _options.assignments("--param", args.param).items():
-        scope, dot, name = key.rpartition(".")
-        if not dot:
-            raise ValueError(f"--param {key}: prefix the name with an algorithm ({', '.join(names)})")
-        if scope not in per:
-            raise ValueError(f"--param {key}: {scope!r} is not one of the chosen algorithms {', '.join(names)}")
-        known = algorithms.get(scope).defaults
-        if name not in known:
-            raise ValueError(f"--param {key}: algorithm {scope!r} has no parameter {name!r}; "
-                             f"it has: {', '.join(sorted(known))}")
-        if name in (BUDGET[scope][0], "replicas"):
-            raise ValueError(f"--param {key}: the budget and the replicas are set by --moves, "
-                             "--greedy-moves, --presentations and --replicas")
-        per[scope][name] = value
+    """Per-algorithm hyperparameters from --param ALGORITHM.NAME=VALUE; budgets are not among them."""
+    per = script.algorithm_params(args.param, names)
+    for scope, values in per.items():
+        for name in values:
+            if name in (BUDGET[scope][0], "replicas"):
+                raise ValueError(f"--param {scope}.{name}: the budget and the replicas are set by --moves, "
+                                 "--greedy-moves, --presentations and --replicas")
     return per
 
 
@@ -241,16 +232,6 @@ def curves(runs):
     return rates, analysis.thresholds(rates, by=("model", "algorithm"))
 
 
-def _save(figure, path):
-    """Write the figure whole or not at all (temporary file in the same folder, then rename)."""
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}{path.suffix}")
-    try:
-        figure.savefig(tmp, dpi=150, bbox_inches="tight")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def plot(rates, limits, path):
     """One panel per model: success probability against alpha, energy-only dashed, twins solid."""
     import matplotlib
@@ -278,7 +259,7 @@ def plot(rates, limits, path):
         ax.set_ylabel("success probability")
         ax.set_ylim(-0.03, 1.03)
         ax.legend(fontsize="small")
-    _save(figure, path)
+    figures.save(figure, path)
 
 
 def plan(args):

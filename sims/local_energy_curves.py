@@ -76,12 +76,7 @@ def sweeps(args):
     sizes = _options.numbers("--sizes", args.sizes) if args.sizes else SIZES
     if any(not 0 <= p <= 1 for p in sizes):
         raise ValueError(f"--sizes are flip probabilities in [0, 1], got {sizes}")
-    params = {name: {} for name in names}
-    for key, value in _options.assignments("--param", args.param).items():
-        scope, _, name = key.partition(".")
-        if scope not in params or name not in algorithms.get(scope).defaults:
-            raise ValueError(f"--param {key}: give ALGORITHM.NAME with a chosen algorithm and one of its parameters")
-        params[scope][name] = value
+    params = script.algorithm_params(args.param, names)
     measures = {"local_energy": {"noise": "flip", "sizes": sizes, "samples": samples}}
     out = []
     for name in names:

@@ -86,12 +86,7 @@ def sweeps(args):
     gammas = _options.numbers("--gammas", args.gammas) if args.gammas else GAMMAS
     if any(g < 0 for g in gammas) or list(gammas) != sorted(gammas):
         raise ValueError(f"--gammas must be >= 0 and increasing, got {gammas}")
-    params = {name: {} for name in names}
-    for key, value in _options.assignments("--param", args.param).items():
-        scope, _, name = key.partition(".")
-        if scope not in params or name not in algorithms.get(scope).defaults:
-            raise ValueError(f"--param {key}: give ALGORITHM.NAME with a chosen algorithm and one of its parameters")
-        params[scope][name] = value
+    params = script.algorithm_params(args.param, names)
     bp = {"local_entropy": {"gammas": list(gammas), "max_iters": MAX_ITERS}}
     both = {**bp, "local_entropy_exact": {"gammas": list(gammas)}}
     out = []

@@ -84,23 +84,6 @@ def _algorithms(args):
     raise ValueError("give --algorithm (repeatable) or a --preset")
 
 
-def _params(args, names):
-    """Split --param into per-algorithm dicts; an unscoped name applies to every algorithm."""
-    per = {name: {} for name in names}
-    for key, value in _options.assignments("--param", args.param).items():
-        scope, dot, name = key.rpartition(".")
-        targets = [scope] if dot else names
-        if dot and scope not in per:
-            raise ValueError(f"--param {key}: {scope!r} is not one of the chosen algorithms {', '.join(names)}")
-        for target in targets:
-            known = algorithms.get(target).defaults
-            if name not in known:
-                raise ValueError(f"--param {key}: algorithm {target!r} has no parameter {name!r}; "
-                                 f"it has: {', '.join(sorted(known)) or 'none'}")
-            per[target][name] = value
-    return per
-
-
 def sweeps(args):
     """The list of :class:`wfm.sweep.Sweep` (one per algorithm) described by the options."""
     names = _algorithms(args)
@@ -117,7 +100,7 @@ def sweeps(args):
     if alphas is not None and any(a <= 0 for a in alphas):
         raise ValueError(f"--alpha must be > 0, got {min(alphas):g}")
     model = {"model": args.model, "weights": "binary", **_options.assignments("--model-param", args.model_param)}
-    params = _params(args, names)
+    params = script.algorithm_params(args.param, names, unscoped=True)
     out = []
     for name in names:
         grid = alphas or _options.numbers(

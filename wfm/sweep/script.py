@@ -15,7 +15,7 @@ import shlex
 import sys
 import typing
 
-from wfm import plots, store
+from wfm import _options, algorithms, plots, store
 from wfm.sweep.grid import task_key
 from wfm.sweep.runner import Summary, run
 
@@ -41,6 +41,41 @@ def add_run_options(parser, out):
     parser.add_argument("--workers", type=int, help="processes of the local pool (default: one per core)")
     parser.add_argument("--scheduler-address", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def algorithm_params(texts, names, unscoped=False):
+    """Per-algorithm hyperparameters from ``--param ALGORITHM.NAME=VALUE`` texts.
+
+    Parameters
+    ----------
+    texts : list of str
+        The ``--param`` values.
+    names : list of str
+        The chosen algorithms; every ALGORITHM must be one of them and NAME one of its
+        registered parameters.
+    unscoped : bool
+        Whether a bare ``NAME=VALUE`` applies to every chosen algorithm (otherwise an error).
+
+    Returns
+    -------
+    dict
+        ``{algorithm: {name: value}}`` with an entry (possibly empty) for every chosen algorithm.
+    """
+    per = {name: {} for name in names}
+    for key, value in _options.assignments("--param", texts).items():
+        scope, dot, name = key.rpartition(".")
+        wrong = f"--param {key}: give ALGORITHM.NAME=VALUE; "
+        if not dot and not unscoped:
+            raise ValueError(wrong + f"prefix the name with an algorithm ({', '.join(names)})")
+        if dot and scope not in per:
+            raise ValueError(wrong + f"{scope!r} is not one of the chosen algorithms {', '.join(names)}")
+        for target in [scope] if dot else names:
+            known = algorithms.get(target).defaults
+            if name not in known:
+                raise ValueError(wrong + f"algorithm {target!r} has no parameter {name!r}; "
+                                 f"it has: {', '.join(sorted(known)) or 'none'}")
+            per[target][name] = value
+    return per
 
 
 def command_line(name, argv=None):
