@@ -87,9 +87,13 @@ def build_parser():
 
 
 def command(study, preset, extra=()):
-    """The command line (list) that writes data/<preset>/<study>.h5."""
-    out = ROOT / "data" / preset / f"{study}.h5"
-    return [sys.executable, str(ROOT / STUDIES[study][0]), *STUDIES[study][1:], "--preset", preset,
+    """The command line (list) that writes data/<preset>/<study>.h5, run from the repository root.
+
+    Paths are relative to the root, so that the command recorded in the results file is the same
+    on every machine.
+    """
+    out = pathlib.PurePosixPath("data", preset, f"{study}.h5")
+    return [sys.executable, STUDIES[study][0], *STUDIES[study][1:], "--preset", preset,
             "--out", str(out), "--plot", str(out.with_suffix(".png")), *extra]
 
 
@@ -116,7 +120,8 @@ def main(argv=None):
         if args.preset == "quick" and not args.no_compact:
             from wfm import store
 
-            store.compact(cmd[cmd.index("--out") + 1], cmd[cmd.index("--out") + 1], arrays=KEEP.get(study, ()))
+            out = ROOT / cmd[cmd.index("--out") + 1]
+            store.compact(out, out, arrays=KEEP.get(study, ()))
     print("\n| study | seconds |\n|---|---|")
     for study, seconds in times.items():
         print(f"| {study} | {seconds:.1f} |")

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline_env import ROOT, python
+from pipeline_env import ROOT, load_script, python
 from wfm import figures, store
 
 
@@ -95,3 +95,20 @@ def test_local_energy_curves_script(tmp_path):
     assert (table[table["size"] == 0]["energy"] == 0).all()
     assert (table[table["size"] == 0.3]["energy"] > 0).all()
     assert (tmp_path / "le.png").stat().st_size > 0
+
+
+def test_recorded_commands_hold_no_machine_paths():
+    reproduce = load_script(ROOT / "sims" / "reproduce.py")
+    cmd = reproduce.command("phase_diagram", "quick")
+    assert cmd[1:3] == ["sims/phase_diagram.py", "--algorithm"]
+    assert cmd[cmd.index("--out") + 1] == "data/quick/phase_diagram.h5"
+    assert cmd[cmd.index("--plot") + 1] == "data/quick/phase_diagram.png"
+    committed = sorted((ROOT / "data" / "quick").glob("*.h5"))
+    assert committed
+    for path in committed:
+        with h5py.File(path, "r") as f:
+            command = f.attrs["command"]
+        tokens = command.split()
+        assert not any(token.startswith("/") for token in tokens), (path.name, command)
+        out = tokens[tokens.index("--out") + 1]
+        assert out == f"data/quick/{path.name}", (path.name, command)
