@@ -60,12 +60,8 @@ default algorithms: the registered ones among {', '.join(DEFAULT)}; exact only a
 
 def sweeps(args):
     """One :class:`wfm.sweep.Sweep` per algorithm (exact only at N <= EXACT_MAX)."""
-    names = list(dict.fromkeys(args.algorithm or [n for n in DEFAULT if n in algorithms.names()]))
-    for name in names:
-        algorithms.get(name)
-    preset = PRESETS.get(args.preset)
-    if preset is None and (args.N is None or args.seeds is None):
-        raise ValueError("give --N and --seeds, or a --preset")
+    names = script.algorithm_names(args.algorithm, DEFAULT)
+    preset = script.preset_or_options(args, PRESETS, "N", "seeds")
     Ns = _options.numbers("--N", args.N, kind=int) if args.N else preset["N"]
     seeds = args.seeds if args.seeds is not None else preset["seeds"]
     samples = args.samples if args.samples is not None else (preset or PRESETS["quick"])["samples"]

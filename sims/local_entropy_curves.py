@@ -71,12 +71,8 @@ default algorithms: the registered ones among {', '.join(DEFAULT)}; exact only a
 
 def sweeps(args):
     """Sweeps per algorithm: BP local entropy at every N, plus the exact one at N <= EXACT_MAX."""
-    names = list(dict.fromkeys(args.algorithm or [n for n in DEFAULT if n in algorithms.names()]))
-    for name in names:
-        algorithms.get(name)
-    preset = PRESETS.get(args.preset)
-    if preset is None and (args.N is None or args.seeds is None):
-        raise ValueError("give --N and --seeds, or a --preset")
+    names = script.algorithm_names(args.algorithm, DEFAULT)
+    preset = script.preset_or_options(args, PRESETS, "N", "seeds")
     Ns = _options.numbers("--N", args.N, kind=int) if args.N else preset["N"]
     seeds = args.seeds if args.seeds is not None else preset["seeds"]
     if not 0 < args.alpha:

@@ -86,9 +86,7 @@ alpha grid and on the capacity grid (quick 0.8:1.2:0.1, paper 0.85:1.3:0.05)."""
 
 def settings(args):
     """The checked grid: dict with N, alpha, seeds, sweeps, sizes, samples, curve_alpha."""
-    preset = PRESETS.get(args.preset)
-    if preset is None and (args.N is None or args.alpha is None or args.seeds is None):
-        raise ValueError("give --N, --alpha and --seeds, or a --preset")
+    preset = script.preset_or_options(args, PRESETS, "N", "alpha", "seeds")
     fallback = preset or PRESETS["quick"]
     Ns = _options.numbers("--N", args.N, kind=int) if args.N else preset["N"]
     alphas = _options.numbers("--alpha", args.alpha or [preset["alpha"]])

@@ -54,14 +54,8 @@ presets (explicit options override them):
 
 def sweeps(args):
     """One :class:`wfm.sweep.Sweep` per algorithm."""
-    names = list(dict.fromkeys(args.algorithm or INFERENCE))
-    for name in names:
-        if name not in INFERENCE:
-            raise ValueError(f"--algorithm must be one of {', '.join(INFERENCE)}, got {name!r}")
-        algorithms.get(name)
-    preset = PRESETS.get(args.preset)
-    if preset is None and (args.N is None or args.alpha is None or args.seeds is None):
-        raise ValueError("give --N, --alpha and --seeds, or a --preset")
+    names = script.algorithm_names(args.algorithm, INFERENCE, allowed=INFERENCE)
+    preset = script.preset_or_options(args, PRESETS, "N", "alpha", "seeds")
     alphas = _options.numbers("--alpha", args.alpha or [preset["alpha"]])
     if any(a <= 0 for a in alphas):
         raise ValueError(f"--alpha must be > 0, got {min(alphas):g}")

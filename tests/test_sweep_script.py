@@ -78,3 +78,26 @@ def test_unwritable_outputs_are_refused_before_any_run(tmp_path, capsys, option,
     printed = capsys.readouterr()
     assert printed.out == "" and printed.err.startswith("study.py: error: ") and printed.err.count("\n") == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_preset_or_options_names_every_missing_option():
+    import argparse
+
+    presets = {"quick": {"N": [21], "seeds": 3}}
+    args = argparse.Namespace(preset=None, N=[21], alpha=None, seeds=None)
+    with pytest.raises(ValueError, match="^give --N, --alpha and --seeds, or a --preset$"):
+        script.preset_or_options(args, presets, "N", "alpha", "seeds")
+    with pytest.raises(ValueError, match="^give --seeds, or a --preset$"):
+        script.preset_or_options(args, presets, "seeds")
+    assert script.preset_or_options(args, presets, "N") is None           # the command line suffices
+    args.preset = "quick"
+    assert script.preset_or_options(args, presets, "N", "seeds") == presets["quick"]
+
+
+def test_algorithm_names_default_dedup_and_errors():
+    assert script.algorithm_names(None, ["famp", "not-registered", "sa"]) == ["famp", "sa"]
+    assert script.algorithm_names(["sa", "famp", "sa"], ["bp"]) == ["sa", "famp"]
+    with pytest.raises(ValueError, match="unknown algorithm|not registered|nope"):
+        script.algorithm_names(["nope"], ["bp"])
+    with pytest.raises(ValueError, match="^--algorithm must be one of bp, amp, got 'sa'$"):
+        script.algorithm_names(["sa"], ["bp", "amp"], allowed=["bp", "amp"])

@@ -43,6 +43,46 @@ def add_run_options(parser, out):
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
+def preset_or_options(args, presets, *options):
+    """The ``--preset``'s grid, or None when the command line gives every one of ``options``.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed options, with ``preset`` and each of ``options`` (argparse destinations).
+    presets : dict
+        Preset name -> grid dict.
+    *options : str
+        The options that together replace a preset, e.g. ``"N", "seeds"``.
+
+    Raises
+    ------
+    ValueError
+        "give --N and --seeds, or a --preset" when there is no preset and one of them is missing.
+    """
+    preset = presets.get(args.preset)
+    if preset is None and any(getattr(args, name) is None for name in options):
+        flags = [f"--{name.replace('_', '-')}" for name in options]
+        listed = flags[0] if len(flags) == 1 else ", ".join(flags[:-1]) + " and " + flags[-1]
+        raise ValueError(f"give {listed}, or a --preset")
+    return preset
+
+
+def algorithm_names(requested, default, allowed=None):
+    """The algorithms to run: ``requested`` (repeats dropped) or the registered ones of ``default``.
+
+    Each requested name must be registered (and in ``allowed`` when given); the error names
+    the option and what is allowed.
+    """
+    if not requested:
+        return [name for name in default if name in algorithms.names()]
+    for name in requested:
+        if allowed is not None and name not in allowed:
+            raise ValueError(f"--algorithm must be one of {', '.join(allowed)}, got {name!r}")
+        algorithms.get(name)
+    return list(dict.fromkeys(requested))
+
+
 def algorithm_params(texts, names, unscoped=False):
     """Per-algorithm hyperparameters from ``--param ALGORITHM.NAME=VALUE`` texts.
 
