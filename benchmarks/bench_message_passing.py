@@ -9,9 +9,8 @@ Prints, from one run:
 - time to solution of famp / fbp on the target instances (solved count, median seconds):
   perceptron N = 1001 alpha = 0.7 (target >= 9/10, median <= 0.5 s), alpha = 0.75 (target: as
   many solved as the C++ port of the authors' fBP, which reference_port.py runs on these
-  instances), fully connected committee K = 5, N = 321,
-  802 patterns (target: solved, median <= 1.5 s; C++ port 15.1 s), perceptron N = 10^4
-  alpha = 0.6 (target <= 120 s).
+  instances), fully connected committee K = 5, N = 321, 802 patterns (target: solved, median
+  <= 1.5 s; C++ port 15.1 s), perceptron N = 10^4 alpha = 0.6 (target <= 120 s).
 
 Usage: ``python benchmarks/bench_message_passing.py [--instances 10] [--repeats 5] [--skip-large]
 [--skip-fbp] [--fbp-instances 10]`` (``--help``).
