@@ -250,10 +250,11 @@ def main():
     except (OSError, RuntimeError) as error:
         print(f"reference_port.py: cannot build the reference port: {error}", file=sys.stderr)
         return 2
-    for small in (Perceptron(31), Committee(15, 3, tree=False)):  # compile before timing
-        problem = storage(small.N, P=9, seed=0)
-        for algorithm in ("famp", "fbp"):
-            wfm.solve(problem, small, algorithm, seed=0)
+    # compile every solver before timing (the edge-fBP protocols on the perceptron only)
+    for small, names in ((Perceptron(31), list(SOLVERS)), (Committee(15, 3, tree=False), ["famp (defaults)"])):
+        for name in names:
+            algorithm, params = SOLVERS[name]
+            wfm.solve(storage(small.N, P=9, seed=0), small, algorithm, seed=0, **params)
     seeds = list(range(args.instances))
     for key in args.only or sorted(CASES):
         label, make, model, K, names = CASES[key]
