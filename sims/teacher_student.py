@@ -18,7 +18,7 @@ import sys
 
 import numpy as np
 
-from wfm import _options, algorithms, figures, store
+from wfm import _options, figures, store
 from wfm.sweep import Sweep, script
 
 PRESETS = {
@@ -46,8 +46,9 @@ presets (explicit options override them):
     parser.add_argument("--seeds", type=int, help="instances per (N, alpha)")
     parser.add_argument("--test-size", type=int, default=1000, help="test patterns per instance (default 1000)")
     parser.add_argument("--seed", type=int, default=0, help="sweep seed (default 0)")
-    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                        help="algorithm hyperparameter, repeatable (e.g. damping=0.5)")
+    parser.add_argument("--param", action="append", default=[], metavar="[ALGORITHM.]NAME=VALUE",
+                        help="algorithm hyperparameter, repeatable (e.g. damping=0.5, or amp.damping=0.5 "
+                             "for one algorithm only)")
     script.add_run_options(parser, "teacher_student.h5")
     return parser
 
@@ -64,15 +65,12 @@ def sweeps(args):
         raise ValueError(f"--seeds must be >= 1, got {seeds}")
     if args.test_size < 1:
         raise ValueError(f"--test-size must be >= 1, got {args.test_size}")
-    params = _options.assignments("--param", args.param)
+    params = script.algorithm_params(args.param, names, unscoped=True)
     out = []
     for name in names:
-        unknown = sorted(set(params) - set(algorithms.get(name).defaults))
-        if unknown:
-            raise ValueError(f"--param {unknown[0]}: algorithm {name!r} has no such parameter")
         Ns = _options.numbers("--N", args.N, kind=int) if args.N else preset["N"][name]
         out.append(Sweep(problem={"kind": "teacher_student", "inputs": "pm1", "test_size": args.test_size},
-                         model={"model": "perceptron", "weights": "binary"}, algorithm=name, params=params,
+                         model={"model": "perceptron", "weights": "binary"}, algorithm=name, params=params[name],
                          product={"N": Ns, "alpha": alphas}, seeds=seeds, seed=args.seed))
     return out
 

@@ -69,6 +69,7 @@ def test_teacher_student_script(tmp_path):
     ("teacher_student.py", ["--algorithm", "famp", "--preset", "quick"], "--algorithm must be one of amp, bp"),
     ("teacher_student.py", ["--N", "50", "--alpha", "-1", "--seeds", "2"], "--alpha must be > 0"),
     ("teacher_student.py", ["--N", "50"], "give --N, --alpha and --seeds, or a --preset"),
+    ("teacher_student.py", ["--preset", "quick", "--param", "nope=1"], "algorithm 'amp' has no parameter 'nope'"),
     ("local_energy_curves.py", ["--N", "21", "--seeds", "2", "--sizes", "2"], "flip probabilities in [0, 1]"),
     ("local_energy_curves.py", ["--algorithm", "exact", "--N", "41", "--seeds", "2"], "nothing to run"),
     ("local_energy_curves.py", ["--preset", "quick", "--param", "famp.nope=1"], "give ALGORITHM.NAME"),

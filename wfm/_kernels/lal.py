@@ -186,6 +186,7 @@ def replicated_lal(X, labels, h, binary, tree, eta, batch, kick, gammas, seed, c
     rounds = (P + batch - 1) // batch
     for epoch in range(gammas.shape[0]):
         gamma = gammas[epoch]
+        pull = min(kick * gamma, 1.0)
         moved = 0
         for _ in range(rounds):
             for i in range(y - 1, 0, -1):
@@ -207,7 +208,6 @@ def replicated_lal(X, labels, h, binary, tree, eta, batch, kick, gammas, seed, c
                             offset = k * n if tree else 0
                             for j in range(n):
                                 delta[k, j] += eta * sigma * X[mu, offset + j]
-                pull = min(kick * gamma, 1.0)
                 for k in range(K):
                     if not (touched[k] or kick > 0.0):
                         continue
