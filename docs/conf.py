@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 import wfm  # noqa: E402
 
 
-def _sync_notebooks():
+def _sync_notebooks(app):
     """Copy notebooks/*.ipynb into gallery/notebooks/ (only changed ones; stale ones removed)."""
     target = DOCS / "gallery" / "notebooks"
     target.mkdir(exist_ok=True)
@@ -37,8 +37,6 @@ def _sync_notebooks():
             shutil.copyfile(source, copy)
 
 
-_sync_notebooks()
-
 project = "wfm"
 author = "the wfm authors"
 copyright = "the wfm authors"
@@ -49,7 +47,6 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
-    "sphinx.ext.intersphinx",
     "numpydoc",
 ]
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "README.md"]
@@ -70,7 +67,6 @@ numpydoc_show_class_members = False
 numpydoc_xref_param_type = False
 numpydoc_validation_checks = set()
 
-intersphinx_mapping = {}
 
 html_theme = "pydata_sphinx_theme"
 html_title = f"wfm {release}"
@@ -109,4 +105,5 @@ def _escape_docstring_bars(app, what, name, obj, options, lines):
 
 
 def setup(app):
+    app.connect("builder-inited", _sync_notebooks)
     app.connect("autodoc-process-docstring", _escape_docstring_bars, priority=600)
