@@ -57,6 +57,7 @@ source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-n
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
 myst_heading_anchors = 3
 nb_execution_mode = "off"
+smartquotes = False  # quotes in code-like text (weights='binary') stay straight
 
 # API reference: autosummary writes one page per module (docs/reference/api/, ignored by git).
 autosummary_generate = True

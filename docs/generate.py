@@ -199,7 +199,7 @@ def _studies(catalogue):
 
 def render_figures_table(catalogue, readme):
     """README: a thumbnail table, one row per figure, with its title and a link to its page."""
-    lines = ["| figure | |", "|---|---|"]
+    lines = ["| figure | study |", "|---|---|"]
     for entry in catalogue:
         image = _relative(entry["figure"], readme)
         page = _relative(f"docs/studies/{entry['study']}.md", readme)

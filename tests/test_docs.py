@@ -59,3 +59,14 @@ def test_docstring_bars_are_escaped_outside_literals():
     lines = ["norm |w|^2 = N, ``|w|`` and :math:`|w|`", "Equation::", "", "    C = |a|", "after |b|"]
     conf._escape_docstring_bars(None, "module", "x", None, {}, lines)
     assert lines == [r"norm \|w\|^2 = N, ``|w|`` and :math:`|w|`", "Equation::", "", "    C = |a|", r"after \|b\|"]
+
+
+def test_the_readme_links_point_at_files():
+    import re
+
+    text = (ROOT / "README.md").read_text()
+    targets = {target.split("#")[0] for target in re.findall(r"\]\(([^)\s]+)\)", text)
+               if "://" not in target}
+    assert "docs/science/index.md" in targets
+    missing = sorted(target for target in targets if not (ROOT / target).exists())
+    assert not missing, f"README links to missing files: {missing}"
