@@ -4,10 +4,11 @@ Each benchmark runs as a subprocess with one thread per numerical library
 (NUMBA_NUM_THREADS=OPENBLAS_NUM_THREADS=OMP_NUM_THREADS=MKL_NUM_THREADS=1) and reports its
 results as ``RESULT<TAB>what<TAB>measured<TAB>target`` lines (benchmarks/_report.py). A
 benchmark that prints no such line is listed as not reporting; one that fails or times out is
-listed with its exit status. With --write-readme the table replaces the text between the
-markers ``<!-- performance-table:start -->`` and ``<!-- performance-table:end -->`` in README.md.
+listed with its exit status. With --write-docs the table replaces the text between the
+markers ``<!-- performance-table:start -->`` and ``<!-- performance-table:end -->`` of the
+documentation's performance page, docs/performance.md.
 
-    python benchmarks/run_all.py [--only bench_measures] [--timeout 1800] [--quick] [--write-readme]
+    python benchmarks/run_all.py [--only bench_measures] [--timeout 1800] [--quick] [--write-docs]
 
 --quick passes the options of :data:`QUICK` to the benchmarks that have slow parts (about 10
 minutes in all instead of about an hour: the edge-fBP runs at alpha = 0.75 that fail take
@@ -25,6 +26,8 @@ sys.path.insert(0, str(HERE))
 from _report import parse  # noqa: E402
 
 START, END = "<!-- performance-table:start -->", "<!-- performance-table:end -->"
+#: The page holding the table between START and END.
+PAGE = HERE.parent / "docs" / "performance.md"
 #: benchmark -> options that leave out its slowest part, for --quick.
 QUICK = {"bench_message_passing": ["--fbp-instances", "0"]}
 THREADS = ("NUMBA_NUM_THREADS", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
@@ -73,16 +76,16 @@ def table(results):
     return "\n".join(lines)
 
 
-def write_readme(text, readme):
-    """Replace the text between the markers in ``readme`` (whole-file atomic replace)."""
-    content = readme.read_text()
+def write_section(text, page):
+    """Replace the text between the markers in the file ``page`` (whole-file atomic replace)."""
+    content = page.read_text()
     if content.count(START) != 1 or content.count(END) != 1 or content.index(START) > content.index(END):
-        raise ValueError(f"{readme} must hold the markers {START} and {END} once each, in this order")
+        raise ValueError(f"{page} must hold the markers {START} and {END} once each, in this order")
     head, rest = content.split(START)
     _, tail = rest.split(END)
-    tmp = readme.with_name(readme.name + ".tmp")
+    tmp = page.with_name(page.name + ".tmp")
     tmp.write_text(f"{head}{START}\n{text}\n{END}{tail}")
-    os.replace(tmp, readme)
+    os.replace(tmp, page)
 
 
 def main(argv=None):
@@ -90,8 +93,8 @@ def main(argv=None):
     parser.add_argument("--only", action="append", metavar="NAME", help="run only this benchmark (repeatable)")
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per benchmark (default 1800)")
     parser.add_argument("--quick", action="store_true", help="leave out the slowest parts (see QUICK)")
-    parser.add_argument("--write-readme", action="store_true", help="put the table into README.md")
-    parser.add_argument("--readme", default=str(HERE.parent / "README.md"), help=argparse.SUPPRESS)
+    parser.add_argument("--write-docs", action="store_true", help="put the table into docs/performance.md")
+    parser.add_argument("--page", default=str(PAGE), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     try:
         paths = benchmarks(args.only)
@@ -106,9 +109,9 @@ def main(argv=None):
         results.append((path.stem, rows, status, seconds))
     text = table(results)
     print(text)
-    if args.write_readme:
+    if args.write_docs:
         try:
-            write_readme(text, pathlib.Path(args.readme))
+            write_section(text, pathlib.Path(args.page))
         except (ValueError, OSError) as error:
             print(f"run_all.py: error: {error}", file=sys.stderr)
             return 2

@@ -1,4 +1,4 @@
-"""benchmarks/run_all.py: RESULT rows collected, missing and failing benchmarks reported, README section."""
+"""benchmarks/run_all.py: RESULT rows collected, missing and failing benchmarks reported, docs section."""
 import importlib.util
 import sys
 
@@ -44,15 +44,22 @@ def test_run_reports_rows_missing_rows_and_failures(tmp_path):
     assert "| bench_broken | failed (exit code 1): boom | | |" in table
 
 
-def test_write_readme_replaces_only_the_marked_section(tmp_path):
-    readme = tmp_path / "README.md"
-    readme.write_text(f"# title\n{run_all.START}\nold table\n{run_all.END}\nrest\n")
-    run_all.write_readme("| new |", readme)
-    assert readme.read_text() == f"# title\n{run_all.START}\n| new |\n{run_all.END}\nrest\n"
-    readme.write_text("no markers\n")
+def test_write_section_replaces_only_the_marked_section(tmp_path):
+    page = tmp_path / "performance.md"
+    page.write_text(f"# title\n{run_all.START}\nold table\n{run_all.END}\nrest\n")
+    run_all.write_section("| new |", page)
+    assert page.read_text() == f"# title\n{run_all.START}\n| new |\n{run_all.END}\nrest\n"
+    page.write_text("no markers\n")
     with pytest.raises(ValueError, match="must hold the markers"):
-        run_all.write_readme("| new |", readme)
-    assert readme.read_text() == "no markers\n"
+        run_all.write_section("| new |", page)
+    assert page.read_text() == "no markers\n"
+
+
+def test_write_docs_writes_the_page_given(tmp_path):
+    page = tmp_path / "performance.md"
+    page.write_text(f"{run_all.START}\n{run_all.END}\n")
+    assert run_all.main(["--only", "bench_sweep", "--timeout", "0.001", "--write-docs", "--page", str(page)]) == 1
+    assert "| bench_sweep | timed out after 0.001 s | | |" in page.read_text()
 
 
 def test_unknown_benchmark_is_refused(capsys):
@@ -60,8 +67,9 @@ def test_unknown_benchmark_is_refused(capsys):
     assert "unknown benchmark 'bench_nope'" in capsys.readouterr().err
 
 
-def test_the_repository_readme_has_the_markers():
-    text = (ROOT / "README.md").read_text()
+def test_the_performance_page_has_the_markers():
+    assert run_all.PAGE == ROOT / "docs" / "performance.md"
+    text = run_all.PAGE.read_text()
     assert text.count(run_all.START) == 1 and text.count(run_all.END) == 1
 
 
