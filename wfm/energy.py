@@ -30,7 +30,7 @@ Committee (``state.kind == "committee"``, fixed second layer only):
   inputs with binary weights, float64 otherwise (the model's lambda is H.T / sqrt(n)); note the
   unit-major layout: ``H[k]`` is contiguous;
 - ``v`` (K,) float64: the model's fixed readout; ``rule``: ``SIGN``, ``RELU`` or ``PARITY``
-  (integer codes of :mod:`wfm._kernels.energy`);
+  (integer codes of :mod:`wfm._kernels.codes`);
 - ``S`` (P,) float64: output before the final sign, sum_k v_k g(H_k,mu) with g = sign or
   max(h, 0) (the model's ReLU output times sqrt(n): same sign), or prod_k sign(H_k,mu);
   pattern mu is an error iff sigma_mu S_mu <= 0.
@@ -46,11 +46,9 @@ of v change every output at once and are not single-weight O(P) updates.
 import numpy as np
 
 from wfm import _validate as check
+from wfm._kernels import codes
 from wfm._kernels import energy as kernels
 from wfm.models import Committee, Perceptron
-
-_RULES = {("sign", "majority"): kernels.SIGN, ("relu", "majority"): kernels.RELU,
-          ("sign", "parity"): kernels.PARITY}
 
 
 class EnergyState:
@@ -121,7 +119,7 @@ class EnergyState:
                                  f"(allowed: second_layer='fixed'); got {model!r}")
             self.kind = "committee"
             self.K, self.n, self.tree = model.K, model.n, model.tree
-            self.rule = _RULES[(model.activation, model.output_rule)]
+            self.rule = codes.rule(model)
             self.v = np.array(model.readout, dtype=np.float64)
             self.W = np.array(model.split(w)[0], copy=True)
             self.H = np.empty((model.K, problem.P), dtype=self._field_dtype)

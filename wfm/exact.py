@@ -24,6 +24,7 @@ from scipy.optimize import linprog, nnls
 
 from wfm import _validate as check
 from wfm import models
+from wfm._kernels import codes
 from wfm._kernels import enumeration as kernel
 
 LIMIT = 30
@@ -75,7 +76,7 @@ def _setup(problem, model):
     XT = problem.XT if integer_fields else np.asarray(problem.XT, dtype=np.float64)
     j = np.arange(M, dtype=np.int64)
     if isinstance(model, models.Perceptron):
-        K, rule, col, unit = 1, kernel.PERCEPTRON, j, np.zeros(M, dtype=np.int64)
+        K, rule, col, unit = 1, codes.PERCEPTRON, j, np.zeros(M, dtype=np.int64)
         sqrt_N = np.sqrt(float(model.N))
         XT = XT * problem.y  # the kernel's perceptron fields are the stabilities y w.xi
         if integer_fields:
@@ -88,7 +89,7 @@ def _setup(problem, model):
             thr = model.kappa * sqrt_N
     else:
         K = model.K
-        rule = kernel.PARITY if model.output_rule == "parity" else kernel.MAJORITY
+        rule = codes.rule(model)
         col = j if model.tree else j % model.N
         unit = j // model.n
         thr = 0.0

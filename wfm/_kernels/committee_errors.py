@@ -8,7 +8,7 @@ sign(sum_k v_k g(lambda_k)) or prod_k sign(lambda_k); a zero output is an error)
 import numpy as np
 from numba import njit
 
-RELU, SIGN, PARITY = 0, 1, 2
+from wfm._kernels.codes import PARITY, RELU, SIGN
 
 
 @njit(cache=True)
@@ -24,7 +24,7 @@ def committee_errors(lam, y, V, rule):
     V : ndarray, shape (K, S)
         Readout of each weight vector (unused for PARITY).
     rule : int
-        RELU: sum_k v_k max(0, lambda_k); SIGN: sum_k v_k sign(lambda_k); PARITY:
+        Code of :mod:`wfm._kernels.codes`: RELU: sum_k v_k max(0, lambda_k); SIGN: sum_k v_k sign(lambda_k); PARITY:
         prod_k sign(lambda_k); sign(0) = -1.
 
     Returns

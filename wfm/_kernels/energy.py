@@ -32,9 +32,7 @@ Committee state (K hidden units of n inputs each):
 import numpy as np
 from numba import njit
 
-SIGN = 0
-RELU = 1
-PARITY = 2
+from wfm._kernels.codes import PARITY, RELU, SIGN
 
 
 @njit(cache=True)

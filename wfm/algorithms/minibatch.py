@@ -285,11 +285,10 @@ class CrossEntropy:
 
         W and, for a trainable readout, v are views of theta (the kernels update them in place).
         """
-        from wfm._kernels import sgd as kernels
+        from wfm._kernels import codes
 
         W, v = self.split(theta)
-        code = {"linear": kernels.LINEAR, "relu": kernels.RELU, "sign": kernels.TANH}[self.activation]
-        return W, (v if self.trainable else v.copy()), self.stacked, code, self.beta
+        return W, (v if self.trainable else v.copy()), self.stacked, codes.rule(self.model), self.beta
 
     def batch_gradient(self, theta, index, gamma):
         """Gradient of the mean CE over the patterns ``index`` (the Numba kernel
@@ -381,11 +380,12 @@ def kernel_epoch(ce, theta, settings):
     :meth:`CrossEntropy.gradient` (:func:`wfm._kernels.sgd.sgd_epoch`; its NumPy twin is in
     tests/naive_sgd.py).
     """
+    from wfm._kernels import codes
     from wfm._kernels import sgd as kernels
 
     W, v, tree, code, beta = ce.kernel_arguments(theta)
-    mode = {"none": kernels.NONE, "normalize": kernels.NORMALIZE,
-            "weight_decay": kernels.WEIGHT_DECAY}[settings.norm_control]
+    mode = {"none": codes.FREE_NORM, "normalize": codes.NORMALIZE,
+            "weight_decay": codes.WEIGHT_DECAY}[settings.norm_control]
     batch_size = min(settings.batch_size, ce.P)
     work = (np.empty((ce.K, ce.n)), np.empty(ce.K)) + ce.work(batch_size)
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from wfm import _validate as check
-from wfm._kernels.committee_errors import PARITY, RELU, SIGN, committee_errors
+from wfm._kernels import codes
+from wfm._kernels.committee_errors import committee_errors
 
 NOISES = ("flip", "multiplicative", "additive")
 
@@ -227,7 +228,7 @@ class _Patterns:
             self.X = self.y[:, None] * np.asarray(X, dtype=dtype)  # rows sigma_mu xi_mu
             return
         self.K, self.n = model.K, model.n
-        self.rule = PARITY if model.output_rule == "parity" else RELU if model.activation == "relu" else SIGN
+        self.rule = codes.rule(model)
         self.trainable, self.readout = model.trainable, model.readout.astype(dtype)
         X = np.asarray(X, dtype=dtype)
         if model.tree and model.K > 1:
