@@ -70,6 +70,9 @@ class EnergyState:
     kind : {"perceptron", "committee"}
     binary : bool
         True for binary (flip) weights, False for continuous (step) weights.
+    field_dtype : type
+        numpy.int32 (exact integer fields: binary weights on +-1 inputs) or numpy.float64, the
+        dtype of the stabilities ``s`` or hidden fields ``H``.
     XT, y : ndarray
         The problem's transposed patterns and labels.
     w, s, norm2, kappa, threshold
@@ -107,12 +110,12 @@ class EnergyState:
         self.y = problem.y
         self.binary = model.binary
         integer = self.binary and problem.binary_inputs
-        self._field_dtype = np.int32 if integer else np.float64
+        self.field_dtype = np.int32 if integer else np.float64
         if isinstance(model, Perceptron):
             self.kind = "perceptron"
             self.kappa = model.kappa
             self.w = np.array(model.check_weights(w), copy=True)
-            self.s = np.empty(problem.P, dtype=self._field_dtype)
+            self.s = np.empty(problem.P, dtype=self.field_dtype)
         else:
             if model.trainable:
                 raise ValueError(f"model has second_layer='trainable', which EnergyState does not support "
@@ -122,7 +125,7 @@ class EnergyState:
             self.rule = codes.rule(model)
             self.v = np.array(model.readout, dtype=np.float64)
             self.W = np.array(model.split(w)[0], copy=True)
-            self.H = np.empty((model.K, problem.P), dtype=self._field_dtype)
+            self.H = np.empty((model.K, problem.P), dtype=self.field_dtype)
             self.S = np.empty(problem.P, dtype=np.float64)
         self.norm2 = self._fresh_norm2()
         self.energy = self._compute(self.s if self.kind == "perceptron" else self.H,
@@ -138,7 +141,7 @@ class EnergyState:
 
     def _threshold(self, norm2):
         # theta = kappa |w|; the exact integer theta for integer stabilities (|w|^2 = N).
-        if self._field_dtype is np.int32:
+        if self.field_dtype is np.int32:
             return int(kernels.perceptron_integer_threshold(self.kappa, self.problem.N))
         return self.kappa * np.sqrt(max(norm2, 0.0))
 

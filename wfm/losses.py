@@ -81,12 +81,12 @@ class Loss:
     """
 
     def __init__(self, problem, model, kind="ce", *, gamma=1.0, surrogate_beta=1.0):
-        from wfm.models import Perceptron, _problem_of
+        from wfm.models import Perceptron, check_problem
 
         reason = continuous_reason(model)
         if reason:
             raise ValueError(f"model {model!r} has no smooth loss: {reason}")
-        _problem_of(model, problem)
+        check_problem(model, problem)
         self.problem, self.model = problem, model
         self.kind = check.choice("kind", kind, KINDS)
         self.gamma = check.real("gamma", gamma, minimum=0.0, strict_minimum=True)

@@ -131,7 +131,7 @@ def run_replicas(problem, model, rng, *, replicas, mode, betas, gammas, check_ev
     committee = first.kind == "committee"
     if committee:
         K, n = first.K, first.n
-        s = np.zeros((replicas, 1), dtype=first._field_dtype)
+        s = np.zeros((replicas, 1), dtype=first.field_dtype)
         H = np.stack([state.H for state in states])
         S = np.stack([state.S for state in states])
         v, rule, tree, threshold = first.v, first.rule, first.tree, 0
@@ -139,7 +139,7 @@ def run_replicas(problem, model, rng, *, replicas, mode, betas, gammas, check_ev
     else:
         K, n = 1, problem.N
         s = np.stack([state.s for state in states])
-        H = np.zeros((replicas, 1, 1), dtype=first._field_dtype)
+        H = np.zeros((replicas, 1, 1), dtype=first.field_dtype)
         S = np.zeros((replicas, 1))
         v, rule, tree, threshold = np.ones(1), 0, False, first.threshold
         W = np.stack([state.w for state in states]).reshape(replicas, 1, n)

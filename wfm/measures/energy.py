@@ -105,9 +105,9 @@ def local_energy(problem, model, w, *, sizes, samples, seed, noise=None):
     the same perturbations of a rescaled ``w``. Errors follow the model's conventions
     (``model.errors`` for training, ``model.test_error`` for test patterns).
     """
-    from wfm.models import _problem_of
+    from wfm.models import check_problem
 
-    _problem_of(model, problem)
+    check_problem(model, problem)
     theta = model.flatten(w)
     binary = model.binary
     if noise is None:
