@@ -11,7 +11,8 @@ import time
 
 import numpy as np
 
-from wfm import models, problems, solve
+from wfm import models, problems
+from wfm.algorithms import solve
 from wfm.sweep.grid import algorithm_seed, columns, measure_seed, problem_seed, task_key
 
 
