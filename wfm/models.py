@@ -7,7 +7,7 @@ arrays next to it:
 - committee: ``W`` of shape (K, n), n = N/K for a tree and N when fully connected; with a
   trainable second layer the weights are the pair ``(W, v)``, v of shape (K,).
 
-Conventions (SCIENCE.md, "Models"):
+Conventions (every module of wfm follows them):
 
 - perceptron stability Delta = sigma w.xi / |w| (= sigma w.xi / sqrt(N) on the sphere
   |w|^2 = N and for every binary w); a pattern is satisfied when Delta > kappa. The inequality

@@ -1,6 +1,6 @@
 """Single-flip Monte Carlo on y coupled replicas of binary weights: SA, RSA, greedy, rgreedy.
 
-One kernel covers the four searches (SCIENCE.md, "Algorithms"). The replicas a = 0..y-1 are
+One kernel covers the four searches of :mod:`wfm.algorithms.monte_carlo`. The replicas a = 0..y-1 are
 binary weight vectors w^a with flat index f = k n + j (a perceptron is the case K = 1); each
 keeps its own incremental energy state of :mod:`wfm._kernels.energy`. The replicas are sampled
 from the robust ensemble of Baldassi et al., "Unreasonable effectiveness of learning neural

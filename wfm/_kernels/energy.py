@@ -2,7 +2,7 @@
 
 Plain ``@njit`` functions on arrays, meant to be called from the inner loops of simulated
 annealing, greedy and local-entropy searches. The energy is the number of misclassified
-training patterns (SCIENCE.md, "Models"; conventions of :mod:`wfm.models`).
+training patterns (conventions of :mod:`wfm.models`).
 
 Perceptron state (P patterns, N inputs):
 

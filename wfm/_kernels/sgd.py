@@ -2,7 +2,8 @@
 batch gradient, and the full-data loss and errors.
 
 The loss, its gradient and the norm control are those of :mod:`wfm.algorithms.minibatch`
-(SCIENCE.md, "CE loss"): per pattern f_gamma(x), f_gamma(x) = log(1 + exp(-2 gamma x)) / (2 gamma),
+(the cross-entropy of Baldassi, Pittorino and Zecchina, PNAS 117, 161 (2020)): per pattern
+f_gamma(x), f_gamma(x) = log(1 + exp(-2 gamma x)) / (2 gamma),
 x = sigma sum_k v_k g(lambda_k) - kappa |w| / sqrt(N), lambda_k = w_k.xi_k / sqrt(n);
 dL/dw_k = (1/B) sum_mu sigma_mu f'(x_mu) v_k g'(lambda_k) xi_k / sqrt(n) (plus the margin term
 -kappa f' w / (|w| sqrt(N)) for the perceptron), dL/dv_k = (1/B) sum_mu sigma_mu f'(x_mu) g(lambda_k).
@@ -87,7 +88,7 @@ def _fields(W, rows, tree, lam):
 
 @njit(cache=True)
 def _activation(lam, activation, beta):
-    """(g(lambda), g'(lambda)): identity (PERCEPTRON), ReLU, or the sign surrogate tanh(beta lambda) (SIGN)."""
+    """(g(lambda), g'(lambda)): identity (PERCEPTRON), ReLU, or tanh(beta lambda) (SIGN units)."""
     if activation == PERCEPTRON:
         return lam, 1.0
     if activation == RELU:

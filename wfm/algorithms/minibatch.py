@@ -3,8 +3,9 @@
 Shared by ``"sgd"`` (:mod:`wfm.algorithms.sgd`) and its baselines ``"entropy_sgd"`` and
 ``"rsgd"`` (:mod:`wfm.algorithms.entropic_sgd`).
 
-Loss (SCIENCE.md, "CE loss"): the mean over a mini-batch of f_gamma(x_mu),
-f_gamma(x) = log(1 + exp(-2 gamma x)) / (2 gamma), of the signed output
+Loss (the cross-entropy of Baldassi, Pittorino and Zecchina, PNAS 117, 161 (2020)): the mean
+over a mini-batch of f_gamma(x_mu), f_gamma(x) = log(1 + exp(-2 gamma x)) / (2 gamma), of the
+signed output
 
 - spherical perceptron: x = sigma w.xi / sqrt(N) - kappa r, with r = |w| / sqrt(N); on the
   sphere |w|^2 = N r^2 this is x = r (Delta - kappa), Delta = sigma w.xi / |w| the stability,

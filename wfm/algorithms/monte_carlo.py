@@ -1,6 +1,6 @@
 """Single-flip searches on binary weights: energy-only and local-entropy (replicated) twins.
 
-Registered algorithms (SCIENCE.md, "Algorithms"), for binary perceptrons and binary committees
+Registered algorithms, for binary perceptrons and binary committees
 with a fixed second layer (sign, ReLU or parity output):
 
 - ``"sa"``: simulated annealing on the training energy E (errors), single-flip Metropolis moves

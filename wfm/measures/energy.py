@@ -1,7 +1,8 @@
 """Local energy: the mean training-error increase under random perturbations of the weights.
 
-delta_E(w, d) = E_{w' ~ perturbation of size d}[E_train(w')] - E_train(w) (SCIENCE.md,
-"Flatness measures"), as a fraction of the training patterns, with its standard error.
+delta_E(w, d) = E_{w' ~ perturbation of size d}[E_train(w')] - E_train(w) (the local energy
+of Baldassi, Pittorino and Zecchina, PNAS 117, 161 (2020)), as a fraction of the training
+patterns, with its standard error.
 Every perturbed weight vector of a block of samples is a column of one matrix, so the fields
 of all patterns under all perturbations come from one BLAS product X @ W'.
 """

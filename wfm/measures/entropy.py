@@ -1,9 +1,8 @@
 """Local entropy around a reference configuration, by belief propagation with an external field.
 
-S(w~, d) = (1/N) log #{solutions w at normalised Hamming distance d from w~} (SCIENCE.md,
-"Flatness measures"; Huang and Kabashima, PRE 90, 052813 (2014); Baldassi, Ingrosso,
-Lucibello, Saglietti and Zecchina, PRL 115, 128101 (2015)). The Franz-Parisi-like local free
-entropy
+S(w~, d) = (1/N) log #{solutions w at normalised Hamming distance d from w~} (Huang and
+Kabashima, PRE 90, 052813 (2014); Baldassi, Ingrosso, Lucibello, Saglietti and Zecchina, PRL
+115, 128101 (2015)). The Franz-Parisi-like local free entropy
 
     phi(gamma) = (1/N) log sum_{w solution} exp(gamma w . w~)
 
