@@ -35,8 +35,8 @@ LAYERS = (
 FROM_ROOT = {"__version__"}
 
 
-def _module_name(path):
-    parts = path.relative_to(ROOT.parent).with_suffix("").parts
+def _module_name(path, root=ROOT):
+    parts = path.relative_to(root.parent).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
@@ -51,14 +51,14 @@ def _layer(module):
     return best
 
 
-def _is_module(name):
-    path = ROOT.parent.joinpath(*name.split("."))
+def _is_module(name, root=ROOT):
+    path = root.parent.joinpath(*name.split("."))
     return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
 
 
-def _imports(path):
+def _imports(path, root=ROOT):
     """(line, imported wfm module) of every import statement in the file, at any depth."""
-    module = _module_name(path)
+    module = _module_name(path, root)
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     out = []
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
@@ -75,45 +75,48 @@ def _imports(path):
                 if base == "wfm" and alias.name in FROM_ROOT:
                     continue
                 full = f"{base}.{alias.name}"
-                out.append((node.lineno, full if _is_module(full) else base))
+                out.append((node.lineno, full if _is_module(full, root) else base))
     return out
 
 
-def _modules():
-    return sorted(ROOT.rglob("*.py"))
+def _upward_imports(root=ROOT):
+    """One line per import of a higher layer (or of a module in no layer) under ``root``."""
+    upward = []
+    for path in sorted(root.rglob("*.py")):
+        module = _module_name(path, root)
+        own = _layer(module)
+        for line, imported in _imports(path, root):
+            target = _layer(imported)
+            if target is None or own is None or target > own:
+                upward.append(f"{path.relative_to(root.parent)}:{line}: {module} (layer {own}) imports "
+                              f"{imported} (layer {target})")
+    return upward
 
 
 def test_every_module_has_a_layer():
-    missing = [_module_name(path) for path in _modules() if _layer(_module_name(path)) is None]
+    missing = [_module_name(path) for path in sorted(ROOT.rglob("*.py")) if _layer(_module_name(path)) is None]
     assert not missing, f"modules in no layer of LAYERS: {missing}"
 
 
 def test_no_module_imports_a_higher_layer():
-    upward = []
-    for path in _modules():
-        module = _module_name(path)
-        own = _layer(module)
-        for line, imported in _imports(path):
-            target = _layer(imported)
-            if target is None or target > own:
-                upward.append(f"{path.relative_to(ROOT.parent)}:{line}: {module} (layer {own}) imports "
-                              f"{imported} (layer {target})")
+    upward = _upward_imports()
     assert not upward, "upward imports:\n" + "\n".join(upward)
 
 
-def test_the_layer_walk_sees_function_level_and_upward_imports(tmp_path, monkeypatch):
-    """The checker itself: a function-level import of a higher layer is found and placed."""
+def test_the_layer_walk_sees_function_level_and_relative_imports(tmp_path):
+    """The checker itself, on a small tree: function-level and relative upward imports are found."""
     fake = tmp_path / "wfm"
-    (fake / "sub").mkdir(parents=True)
-    (fake / "models.py").write_text("def f():\n    from wfm.sweep import grid\n    from . import theory\n")
-    (fake / "sweep").mkdir()
+    (fake / "sweep").mkdir(parents=True)
+    (fake / "__init__.py").write_text("")
+    (fake / "models.py").write_text("from wfm import _validate\n\n\ndef f():\n    from wfm.sweep import grid\n"
+                                    "    from . import theory\n")
+    (fake / "_validate.py").write_text("")
     (fake / "sweep" / "__init__.py").write_text("")
-    (fake / "sweep" / "grid.py").write_text("")
+    (fake / "sweep" / "grid.py").write_text("from wfm.models import f\nfrom ..theory import g\n")
     (fake / "theory.py").write_text("")
-    monkeypatch.setattr(sys.modules[__name__], "ROOT", fake)
-    found = _imports(fake / "models.py")
-    assert found == [(2, "wfm.sweep.grid"), (3, "wfm.theory")]
-    assert [_layer(name) for _, name in found] == [10, 7] and _layer("wfm.models") == 1
+    assert _imports(fake / "models.py", fake) == [(1, "wfm._validate"), (5, "wfm.sweep.grid"), (6, "wfm.theory")]
+    assert _imports(fake / "sweep" / "grid.py", fake) == [(1, "wfm.models"), (2, "wfm.theory")]
+    assert [line.split(": ")[0] for line in _upward_imports(fake)] == ["wfm/models.py:5", "wfm/models.py:6"]
 
 
 def test_theory_imports_nothing_above_numpy_and_scipy():
