@@ -24,7 +24,7 @@ import numpy as np
 from _report import result
 from numba import njit
 
-from wfm._kernels import annealing
+from wfm._kernels import annealing, codes
 from wfm.algorithms.monte_carlo import run_replicas
 from wfm.models import Perceptron
 from wfm.problems import storage
@@ -63,10 +63,10 @@ def main(argv=None):
     for N in (1001, 10001):
         problem, model = storage(N, 0.6, seed=0), Perceptron(N)
         columns = np.random.default_rng(0).integers(0, N, size=args.moves)
-        cases = [("SA", 1, annealing.NONE, 0.0), ("RSA y=3 traced", 3, annealing.TRACED, 0.5)]
+        cases = [("SA", 1, codes.NONE, 0.0), ("RSA y=3 traced", 3, codes.TRACED, 0.5)]
         read_columns(problem.XT, columns[:10])
-        time_search(problem, model, 1, annealing.NONE, 10 * N, 2.0, 0.0)  # compile
-        time_search(problem, model, 3, annealing.TRACED, 10 * N, 2.0, 0.5)
+        time_search(problem, model, 1, codes.NONE, 10 * N, 2.0, 0.0)  # compile
+        time_search(problem, model, 3, codes.TRACED, 10 * N, 2.0, 0.5)
         rates = {label: [] for label, *_ in cases}
         bound, accept = [], {}
         for _ in range(args.repeat):

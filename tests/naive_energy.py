@@ -5,7 +5,7 @@ arrays instead of updating in place.
 """
 import numpy as np
 
-SIGN, RELU, PARITY = 0, 1, 2
+from wfm._kernels.codes import PARITY, RELU
 
 
 def perceptron_stabilities(X, y, w):

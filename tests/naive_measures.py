@@ -4,6 +4,7 @@ One pattern and one perturbation at a time, through the models' own public metho
 """
 import numpy as np
 
+from wfm._kernels.codes import RELU, SIGN
 from wfm.models import Perceptron
 
 
@@ -88,9 +89,9 @@ def committee_errors(lam, y, V, rule):
     for s in range(S):
         for p in range(P):
             signs = [1.0 if lam[k, p, s] > 0 else -1.0 for k in range(K)]
-            if rule == 0:
+            if rule == RELU:
                 out = sum(V[k, s] * max(lam[k, p, s], 0.0) for k in range(K))
-            elif rule == 1:
+            elif rule == SIGN:
                 out = sum(V[k, s] * signs[k] for k in range(K))
             else:
                 out = np.prod(signs)

@@ -7,7 +7,7 @@ disagrees with its twin.
 """
 import numpy as np
 
-NONE, EXPLICIT, TRACED = 0, 1, 2
+from wfm._kernels.codes import EXPLICIT, NONE, TRACED
 
 
 def _log_weight_coupling(mode, gamma, W, centre):

@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 from numba import njit
 
 import naive_energy as naive
+from wfm._kernels import codes
 from wfm._kernels import energy as kernels
 from wfm.energy import EnergyState
 from wfm.models import Committee, Perceptron
@@ -130,9 +131,9 @@ def test_committee_kernels_match_naive(model, P, inputs, seed):
     rng = np.random.default_rng(seed)
     W = model.init(rng)
     v = np.array(model.readout)
-    rule = {"sign": kernels.SIGN, "relu": kernels.RELU}[model.activation]
+    rule = {"sign": codes.SIGN, "relu": codes.RELU}[model.activation]
     if model.output_rule == "parity":
-        rule = kernels.PARITY
+        rule = codes.PARITY
     integer = model.binary and inputs == "pm1"
     H = np.empty((model.K, P), np.int32 if integer else np.float64)
     S = np.empty(P)

@@ -99,8 +99,8 @@ def test_walk_visits_each_solution_once_in_reconstructible_states(name):
     """find_solution's walk state at step t equals the configuration rebuilt from (b, t);
     listing every (b, r) gives exactly the naive solutions, each once."""
     problem, model = case(name)
-    setup, out = exact._enumerate(problem, model)
-    work = exact._workspace(setup, problem.P)
+    setup, out = exact.enumerate_blocks(problem, model)
+    work = exact.workspace(setup, problem.P)
     args = (setup["XT"], setup["y"], setup["col"], setup["unit"], setup["rule"], setup["thr"], setup["L"])
     walked = np.empty(setup["M"], dtype=np.int8)
     rebuilt = np.empty(setup["M"], dtype=np.int8)
@@ -120,7 +120,7 @@ def test_walk_visits_each_solution_once_in_reconstructible_states(name):
 @pytest.mark.parametrize("name", CASES)
 def test_minimum_errors_per_block_match_full_recomputation(name):
     problem, model = case(name)
-    setup, out = exact._enumerate(problem, model)
+    setup, out = exact.enumerate_blocks(problem, model)
     w = np.empty(setup["M"], dtype=np.int8)
     for b in range(setup["blocks"]):
         kernel.gray_configuration(b, out["tmin"][b], setup["L"], w)

@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 import naive_measures as naive
-from wfm._kernels.committee_errors import PARITY, RELU, SIGN, committee_errors
+from wfm._kernels.codes import PARITY, RELU, SIGN
+from wfm._kernels.committee_errors import committee_errors
 
 
 @pytest.mark.parametrize("rule", [RELU, SIGN, PARITY])

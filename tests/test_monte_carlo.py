@@ -6,7 +6,7 @@ import pytest
 
 import naive_monte_carlo as naive
 import wfm
-from wfm._kernels import annealing
+from wfm._kernels import annealing, codes
 from wfm.algorithms.monte_carlo import geometric_schedule, run_replicas
 from wfm.energy import EnergyState
 from wfm.models import Committee, Perceptron
@@ -25,13 +25,13 @@ def _initial(model, seed, replicas):
 
 
 CASES = [
-    (Perceptron(11), annealing.NONE, 1),
-    (Perceptron(11, kappa=0.3), annealing.EXPLICIT, 3),
-    (Perceptron(13), annealing.TRACED, 2),
-    (Committee(9, 3), annealing.EXPLICIT, 3),
-    (Committee(5, 3, tree=False), annealing.TRACED, 3),
-    (Committee(8, 2, activation="relu"), annealing.NONE, 2),
-    (Committee(9, 3, output="parity"), annealing.TRACED, 3),
+    (Perceptron(11), codes.NONE, 1),
+    (Perceptron(11, kappa=0.3), codes.EXPLICIT, 3),
+    (Perceptron(13), codes.TRACED, 2),
+    (Committee(9, 3), codes.EXPLICIT, 3),
+    (Committee(5, 3, tree=False), codes.TRACED, 3),
+    (Committee(8, 2, activation="relu"), codes.NONE, 2),
+    (Committee(9, 3, output="parity"), codes.TRACED, 3),
 ]
 
 
@@ -41,7 +41,7 @@ def test_anneal_matches_naive_twin(model, mode, replicas, zero_temperature):
     problem = storage(model.N, P=2 * model.N, seed=4)
     sweeps = 6
     betas = np.full(sweeps, np.inf) if zero_temperature else geometric_schedule(0.5, 3.0, sweeps)
-    gammas = np.zeros(sweeps) if mode == annealing.NONE else geometric_schedule(0.2, 2.0, sweeps)
+    gammas = np.zeros(sweeps) if mode == codes.NONE else geometric_schedule(0.2, 2.0, sweeps)
     out = run_replicas(problem, model, np.random.default_rng(7), replicas=replicas, mode=mode,
                        betas=betas, gammas=gammas, check_every=0)
     W0, seed = _initial(model, 7, replicas)
@@ -54,7 +54,7 @@ def test_anneal_matches_naive_twin(model, mode, replicas, zero_temperature):
     assert out["extra"]["answer"] == expected
     if expected == "replica":
         np.testing.assert_array_equal(np.ravel(out["w"]), W[answer].ravel())
-    elif mode != annealing.NONE:
+    elif mode != codes.NONE:
         np.testing.assert_array_equal(np.ravel(out["w"]), centre)
 
 
@@ -86,13 +86,13 @@ def test_verify_state_detects_corruption():
     work = (np.empty(30, np.int32), np.empty((1, 30), np.int32), np.empty(30))
     energies = np.array([state.energy])
     s = state.s.reshape(1, -1).copy()
-    assert annealing.verify_state(*args, s, *tail, energies, sums, *work) == annealing.CHECK_OK
+    assert annealing.verify_state(*args, s, *tail, energies, sums, *work) == codes.CHECK_OK
     s[0, 3] += 2
-    assert annealing.verify_state(*args, s, *tail, energies, sums, *work) == annealing.CHECK_FIELDS
+    assert annealing.verify_state(*args, s, *tail, energies, sums, *work) == codes.CHECK_FIELDS
     s[0, 3] -= 2
-    assert annealing.verify_state(*args, s, *tail, energies + 1, sums, *work) == annealing.CHECK_ENERGY
+    assert annealing.verify_state(*args, s, *tail, energies + 1, sums, *work) == codes.CHECK_ENERGY
     sums[0] += 2
-    assert annealing.verify_state(*args, s, *tail, energies, sums, *work) == annealing.CHECK_SUMS
+    assert annealing.verify_state(*args, s, *tail, energies, sums, *work) == codes.CHECK_SUMS
 
 
 def _has_solution(problem, model):
@@ -256,8 +256,8 @@ def test_band_delta_equals_full_delta_along_flips(kappa):
     assert annealing.band_differs(s16, t, band, count, errors, work)
 
 
-@pytest.mark.parametrize("mode, replicas, gamma", [(annealing.NONE, 1, 0.0), (annealing.EXPLICIT, 3, 0.7),
-                                                   (annealing.TRACED, 3, 0.5), (annealing.TRACED, 2, 4.0)])
+@pytest.mark.parametrize("mode, replicas, gamma", [(codes.NONE, 1, 0.0), (codes.EXPLICIT, 3, 0.7),
+                                                   (codes.TRACED, 3, 0.5), (codes.TRACED, 2, 4.0)])
 @pytest.mark.parametrize("beta", [0.3, 2.0, np.inf])
 def test_tabulated_metropolis_equals_direct_test(mode, replicas, gamma, beta):
     # Same acceptance value (hence the same decision and the same draws) as the untabulated

@@ -97,6 +97,29 @@ def test_storage_rejects_bad_arguments(kwargs, message):
         problems.storage(seed=0, **kwargs)
 
 
+def test_pattern_count_per_input_and_per_weight():
+    assert problems.pattern_count(0.5, 201) == 100  # round(100.5): halves to even
+    assert problems.pattern_count(0.7, 1001) == 701
+    tree, full = Committee(45, 3), Committee(45, 3, tree=False)
+    assert problems.pattern_count(0.3, 45, load="weight", model=tree) == 14  # K n = N = 45
+    assert problems.pattern_count(0.3, 45, load="weight", model=full) == 40  # K n = K N = 135
+    assert problems.pattern_count(0.3, 45, load="weight", model=Perceptron(45)) == 14
+    assert problems.pattern_count(0.3, 45, model=full) == 14  # load="input" ignores the model
+    assert problems.storage(45, 0.3, seed=0).P == problems.pattern_count(0.3, 45)
+
+
+@pytest.mark.parametrize("args, kwargs, message", [
+    ((0.01, 10), {}, "gives no pattern .*at least one pattern"),
+    ((0.01, 10), dict(load="weight", model=Committee(30, 3)), r"round\(alpha K n\) = round\(0.01 \* 30\)"),
+    ((0.5, 10), dict(load="weight"), "needs the model"),
+    ((0.5, 10), dict(load="pattern"), "load must be one of"),
+    ((0.0, 10), {}, "alpha must be > 0"),
+])
+def test_pattern_count_rejects_bad_arguments(args, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        problems.pattern_count(*args, **kwargs)
+
+
 def test_storage_requires_an_explicit_seed():
     with pytest.raises(TypeError):
         problems.storage(10, 1.0)

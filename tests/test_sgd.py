@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+import naive_sgd
 import wfm
 from wfm.algorithms.minibatch import CrossEntropy, norm_schedule
 from wfm.losses import Loss
@@ -38,7 +39,7 @@ def _point(model, seed, scale=1.7):
 
 
 def _batch(ce, start, stop):
-    return ce.gather(np.arange(start, stop))
+    return naive_sgd.gather(ce, np.arange(start, stop))
 
 
 @pytest.mark.parametrize("name", MODELS)
@@ -48,10 +49,10 @@ def test_batch_gradient_matches_central_differences(small, name):
     theta = _point(model, 2)
     Xb, yb = _batch(ce, 4, 21)
     h = 1e-6
-    fd = np.array([(ce.value_and_gradient(theta + h * e, Xb, yb, 1.7)[0]
-                    - ce.value_and_gradient(theta - h * e, Xb, yb, 1.7)[0]) / (2 * h)
+    fd = np.array([(naive_sgd.value_and_gradient(ce, theta + h * e, Xb, yb, 1.7)[0]
+                    - naive_sgd.value_and_gradient(ce, theta - h * e, Xb, yb, 1.7)[0]) / (2 * h)
                    for e in np.eye(theta.size)])
-    np.testing.assert_allclose(ce.value_and_gradient(theta, Xb, yb, 1.7)[1], fd, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(naive_sgd.value_and_gradient(ce, theta, Xb, yb, 1.7)[1], fd, rtol=1e-6, atol=1e-8)
 
 
 @pytest.mark.parametrize("name", [name for name in MODELS if not MODELS[name].kappa])
@@ -61,7 +62,7 @@ def test_batch_loss_equals_wfm_losses(small, name):
     ce = CrossEntropy(small, model, 1.3)
     loss = Loss(small, model, "ce", gamma=1.7, surrogate_beta=1.3)
     theta = _point(model, 3)
-    value, grad = ce.value_and_gradient(theta, *_batch(ce, 5, 19), 1.7)
+    value, grad = naive_sgd.value_and_gradient(ce, theta, *_batch(ce, 5, 19), 1.7)
     expected_value, expected_grad = loss.value_and_gradient(theta, np.arange(5, 19))
     assert value == pytest.approx(expected_value, rel=1e-12)
     np.testing.assert_allclose(grad, expected_grad, rtol=1e-10, atol=1e-14)
@@ -74,7 +75,7 @@ def test_margin_enters_as_norm_times_stability_minus_kappa(small):
     r, gamma = 2.5, 1.3
     w = model.init(4) * r
     Delta = model.stabilities(small, w)
-    value, _ = ce.value_and_gradient(w, *ce.gather(np.arange(ce.P)), gamma)
+    value, _ = naive_sgd.value_and_gradient(ce, w, *naive_sgd.gather(ce, np.arange(ce.P)), gamma)
     x = r * (Delta - model.kappa)
     assert value == pytest.approx(np.mean(np.log1p(np.exp(-2 * gamma * x)) / (2 * gamma)), rel=1e-12)
 
@@ -87,11 +88,12 @@ def test_large_gamma_gradient_is_the_hinge_subgradient(small, name):
     gamma = 1e4
 
     def signed(theta):
-        return ce._signed(theta, ce.fields(ce.split(theta)[0], ce.gather(np.arange(ce.P))[0]), ce.y)[0]
+        Xb = naive_sgd.gather(ce, np.arange(ce.P))[0]
+        return naive_sgd.signed(ce, theta, naive_sgd.fields(ce, ce.split(theta)[0], Xb), ce.y)[0]
 
     # away from the kink (a ReLU pattern with every unit off has x = 0): exp(-2 gamma |x|) < 1e-80
     theta = next(t for t in (_point(model, seed) for seed in range(50)) if np.min(np.abs(signed(t))) > 0.01)
-    value, grad = ce.value_and_gradient(theta, *ce.gather(np.arange(ce.P)), gamma)
+    value, grad = naive_sgd.value_and_gradient(ce, theta, *naive_sgd.gather(ce, np.arange(ce.P)), gamma)
     x = signed(theta)
     h = 1e-6
     hinge = np.zeros_like(theta)

@@ -9,12 +9,34 @@ The main entry points:
 - :mod:`wfm.measures` measures flatness around a point (local energy, local entropy, Hessian
   measures, sharpness), :mod:`wfm.losses` holds the smooth training losses they use and
   :mod:`wfm.reparam` the function-preserving rescalings that test their invariance;
+  :mod:`wfm.energy` keeps the training energy of a weight vector move by move;
 - :mod:`wfm.sweep` runs grids of runs on local processes or Dask into an HDF5 file that
   :mod:`wfm.store` reads back as a pandas DataFrame; :mod:`wfm.analysis` and :mod:`wfm.plots`
-  turn it into success rates, thresholds and figures.
+  turn it into success rates, thresholds and figures; :mod:`wfm.studies` holds one module per
+  figure.
+
+``import wfm`` gives every one of them as an attribute (``wfm.theory.gardner_capacity``...),
+imported on first use (PEP 562): importing them all up front (Numba kernels, SciPy, pandas,
+matplotlib) would make ``import wfm`` several times slower (``python -X importtime -c "import wfm"``).
 """
+import importlib
+
 __version__ = "0.1.0"
 
 from wfm.algorithms import Result, solve  # noqa: E402
 
+#: The submodules ``import wfm`` gives as attributes, imported on first access.
+SUBMODULES = ("algorithms", "analysis", "energy", "exact", "losses", "measures", "models",
+              "plots", "problems", "reparam", "store", "studies", "sweep", "theory")
+
 __all__ = ["Result", "solve", "__version__"]
+
+
+def __getattr__(name):
+    if name in SUBMODULES:
+        return importlib.import_module(f"wfm.{name}")
+    raise AttributeError(f"module 'wfm' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(SUBMODULES))

@@ -37,7 +37,22 @@ def _solved(runs):
     return (runs["status"] == "done") & runs["solved"].eq(True)
 
 
-def _require(runs, names):
+def require_columns(runs, names):
+    """Check that ``runs`` is a DataFrame holding the columns ``names``.
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        A table of runs (:func:`wfm.store.load_runs`) or one derived from it.
+    names : list of str
+
+    Raises
+    ------
+    TypeError
+        If ``runs`` is not a DataFrame.
+    ValueError
+        Naming the missing columns and the ones present.
+    """
     if not isinstance(runs, pd.DataFrame):
         raise TypeError(f"runs must be a pandas DataFrame (wfm.store.load_runs), got {type(runs).__name__}")
     missing = [name for name in names if name not in runs.columns]
@@ -66,7 +81,7 @@ def success_rates(runs, by=("algorithm", "N", "alpha"), z=1.0):
         ``p`` (solved / runs), ``lo`` and ``hi`` (Wilson interval).
     """
     by = list(by)
-    _require(runs, by + ["status"])
+    require_columns(runs, by + ["status"])
     if not len(runs):
         return pd.DataFrame(columns=by + ["runs", "solved", "failed", "p", "lo", "hi"])
     frame = runs.assign(_done=runs["status"] == "done", _solved=_solved(runs))
@@ -117,7 +132,7 @@ def thresholds(rates, by=("algorithm", "N"), level=0.5):
         The ``by`` columns and ``alpha_threshold``.
     """
     by = list(by)
-    _require(rates, by + ["alpha", "p"])
+    require_columns(rates, by + ["alpha", "p"])
     rows = [{**dict(zip(by, key if isinstance(key, tuple) else (key,))),
              "alpha_threshold": threshold(group["alpha"], group["p"], level)}
             for key, group in rates.groupby(by, sort=True)]
@@ -134,7 +149,7 @@ def summary(runs):
         mean ``seconds`` per group.
     """
     keys = [c for c in ("problem", "model", "weights", "K", "algorithm", "N") if c in runs.columns]
-    _require(runs, ["status"])
+    require_columns(runs, ["status"])
     if not len(runs):
         return pd.DataFrame(columns=keys + ["runs", "done", "failed", "solved", "alpha", "seconds"])
     frame = runs.assign(_done=runs["status"] == "done", _solved=_solved(runs))

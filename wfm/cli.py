@@ -23,8 +23,7 @@ def cmd_info(args):
     import numpy
     import scipy
 
-    import wfm
-    from wfm import algorithms
+    from wfm import __version__, algorithms
 
     try:
         import numba.np.ufunc.parallel as parallel
@@ -33,7 +32,7 @@ def cmd_info(args):
     except (ValueError, ImportError) as error:  # no threading layer could be loaded
         layer = f"unavailable ({error})"
     rows = [
-        ("wfm", wfm.__version__),
+        ("wfm", __version__),
         ("python", platform.python_version()),
         ("numpy", numpy.__version__),
         ("scipy", scipy.__version__),

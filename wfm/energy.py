@@ -30,7 +30,7 @@ Committee (``state.kind == "committee"``, fixed second layer only):
   inputs with binary weights, float64 otherwise (the model's lambda is H.T / sqrt(n)); note the
   unit-major layout: ``H[k]`` is contiguous;
 - ``v`` (K,) float64: the model's fixed readout; ``rule``: ``SIGN``, ``RELU`` or ``PARITY``
-  (integer codes of :mod:`wfm._kernels.energy`);
+  (integer codes of :mod:`wfm._kernels.codes`);
 - ``S`` (P,) float64: output before the final sign, sum_k v_k g(H_k,mu) with g = sign or
   max(h, 0) (the model's ReLU output times sqrt(n): same sign), or prod_k sign(H_k,mu);
   pattern mu is an error iff sigma_mu S_mu <= 0.
@@ -46,11 +46,9 @@ of v change every output at once and are not single-weight O(P) updates.
 import numpy as np
 
 from wfm import _validate as check
+from wfm._kernels import codes
 from wfm._kernels import energy as kernels
 from wfm.models import Committee, Perceptron
-
-_RULES = {("sign", "majority"): kernels.SIGN, ("relu", "majority"): kernels.RELU,
-          ("sign", "parity"): kernels.PARITY}
 
 
 class EnergyState:
@@ -72,6 +70,9 @@ class EnergyState:
     kind : {"perceptron", "committee"}
     binary : bool
         True for binary (flip) weights, False for continuous (step) weights.
+    field_dtype : type
+        numpy.int32 (exact integer fields: binary weights on +-1 inputs) or numpy.float64, the
+        dtype of the stabilities ``s`` or hidden fields ``H``.
     XT, y : ndarray
         The problem's transposed patterns and labels.
     w, s, norm2, kappa, threshold
@@ -109,22 +110,22 @@ class EnergyState:
         self.y = problem.y
         self.binary = model.binary
         integer = self.binary and problem.binary_inputs
-        self._field_dtype = np.int32 if integer else np.float64
+        self.field_dtype = np.int32 if integer else np.float64
         if isinstance(model, Perceptron):
             self.kind = "perceptron"
             self.kappa = model.kappa
             self.w = np.array(model.check_weights(w), copy=True)
-            self.s = np.empty(problem.P, dtype=self._field_dtype)
+            self.s = np.empty(problem.P, dtype=self.field_dtype)
         else:
             if model.trainable:
                 raise ValueError(f"model has second_layer='trainable', which EnergyState does not support "
                                  f"(allowed: second_layer='fixed'); got {model!r}")
             self.kind = "committee"
             self.K, self.n, self.tree = model.K, model.n, model.tree
-            self.rule = _RULES[(model.activation, model.output_rule)]
+            self.rule = codes.rule(model)
             self.v = np.array(model.readout, dtype=np.float64)
             self.W = np.array(model.split(w)[0], copy=True)
-            self.H = np.empty((model.K, problem.P), dtype=self._field_dtype)
+            self.H = np.empty((model.K, problem.P), dtype=self.field_dtype)
             self.S = np.empty(problem.P, dtype=np.float64)
         self.norm2 = self._fresh_norm2()
         self.energy = self._compute(self.s if self.kind == "perceptron" else self.H,
@@ -140,7 +141,7 @@ class EnergyState:
 
     def _threshold(self, norm2):
         # theta = kappa |w|; the exact integer theta for integer stabilities (|w|^2 = N).
-        if self._field_dtype is np.int32:
+        if self.field_dtype is np.int32:
             return int(kernels.perceptron_integer_threshold(self.kappa, self.problem.N))
         return self.kappa * np.sqrt(max(norm2, 0.0))
 

@@ -24,6 +24,7 @@ from scipy.optimize import linprog, nnls
 
 from wfm import _validate as check
 from wfm import models
+from wfm._kernels import codes
 from wfm._kernels import enumeration as kernel
 
 LIMIT = 30
@@ -69,13 +70,13 @@ def _setup(problem, model):
     reason = unsupported(model)
     if reason:
         raise ValueError(reason)
-    problem = models._problem_of(model, problem)
+    problem = models.check_problem(model, problem)
     M = model.n_params
     integer_fields = problem.binary_inputs
     XT = problem.XT if integer_fields else np.asarray(problem.XT, dtype=np.float64)
     j = np.arange(M, dtype=np.int64)
     if isinstance(model, models.Perceptron):
-        K, rule, col, unit = 1, kernel.PERCEPTRON, j, np.zeros(M, dtype=np.int64)
+        K, rule, col, unit = 1, codes.PERCEPTRON, j, np.zeros(M, dtype=np.int64)
         sqrt_N = np.sqrt(float(model.N))
         XT = XT * problem.y  # the kernel's perceptron fields are the stabilities y w.xi
         if integer_fields:
@@ -88,7 +89,7 @@ def _setup(problem, model):
             thr = model.kappa * sqrt_N
     else:
         K = model.K
-        rule = kernel.PARITY if model.output_rule == "parity" else kernel.MAJORITY
+        rule = codes.rule(model)
         col = j if model.tree else j % model.N
         unit = j // model.n
         thr = 0.0
@@ -97,8 +98,21 @@ def _setup(problem, model):
                 blocks=1 << high, K=K, M=M, integer_fields=integer_fields)
 
 
-def _workspace(setup, P):
-    """Per-block work space of the kernels: fields h, votes and weights."""
+def workspace(setup, P):
+    """Per-block work space of the enumeration kernels: fields h, votes and weights.
+
+    Parameters
+    ----------
+    setup : dict
+        The kernels' arrays and sizes, as returned by :func:`enumerate_blocks`.
+    P : int
+        Number of patterns.
+
+    Returns
+    -------
+    dict
+        ``h`` (blocks, K, P), ``vote`` (blocks, P) and ``w`` (blocks, M) arrays.
+    """
     blocks, M = setup["blocks"], setup["M"]
     field_type = np.int32 if setup["integer_fields"] else np.float64
     return dict(h=np.zeros((blocks, setup["K"], P), dtype=field_type),
@@ -118,15 +132,36 @@ def _reference(model, reference):
     return reference.astype(np.int8).ravel()
 
 
-def _enumerate(problem, model, reference=None):
-    """Run the enumeration kernel; return the setup and its per-block results."""
+def enumerate_blocks(problem, model, reference=None):
+    """Run the enumeration kernel over every block of weight configurations.
+
+    Parameters
+    ----------
+    problem : wfm.problems.Problem
+    model : wfm.models.Perceptron or wfm.models.Committee
+        Binary weights, sign units, at most :data:`LIMIT` weights (see :func:`unsupported`).
+    reference : ndarray, optional
+        Binary weights (the model's shape) to which the distance histogram is measured;
+        all +1 by default.
+
+    Returns
+    -------
+    setup : dict
+        The kernels' arrays (``XT``, ``y``, ``col``, ``unit``, ``rule``, ``thr``) and sizes
+        (``L`` low weights walked per block, ``blocks``, ``K``, ``M`` weights,
+        ``integer_fields``), see :mod:`wfm._kernels.enumeration`.
+    out : dict
+        Per-block results: ``count`` of solutions, ``hist`` of their distances to the reference
+        (in flips), ``msum`` sum of the solutions' weights, ``emin`` fewest errors and ``tmin``
+        the Gray-code step where the block first reaches them.
+    """
     setup = _setup(problem, model)
     M, blocks = setup["M"], setup["blocks"]
     reference = _reference(model, reference)
     out = dict(count=np.zeros(blocks, dtype=np.int64), hist=np.zeros((blocks, M + 1), dtype=np.int64),
                msum=np.zeros((blocks, M), dtype=np.int64), emin=np.zeros(blocks, dtype=np.int64),
                tmin=np.zeros(blocks, dtype=np.int64))
-    work = _workspace(setup, problem.P)
+    work = workspace(setup, problem.P)
     kernel.enumerate_solutions(setup["XT"], setup["y"], setup["col"], setup["unit"], setup["rule"],
                                setup["thr"], setup["L"], reference, work["h"], work["vote"], work["w"],
                                np.zeros((blocks, M), dtype=np.int64), out["count"], out["hist"],
@@ -163,7 +198,7 @@ def count_solutions(problem, model):
     incrementally; they agree with ``model.errors`` except for patterns within rounding error
     of the threshold.
     """
-    _, out = _enumerate(problem, model)
+    _, out = enumerate_blocks(problem, model)
     return int(out["count"].sum())
 
 
@@ -186,7 +221,7 @@ def count_by_distance(problem, model, reference):
     """
     if reference is None:
         raise TypeError("reference must be an array of +-1 weights, got None")
-    _, out = _enumerate(problem, model, reference)
+    _, out = enumerate_blocks(problem, model, reference)
     return out["hist"].sum(axis=0)
 
 
@@ -204,7 +239,7 @@ def magnetizations(problem, model):
         ``(count, m)``: the number of solutions and the float64 mean of the weights over them,
         in the model's weight layout; ``m`` is all NaN when there is no solution.
     """
-    _, out = _enumerate(problem, model)
+    _, out = enumerate_blocks(problem, model)
     count = int(out["count"].sum())
     m = np.full(model.n_params, np.nan)
     if count:

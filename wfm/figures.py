@@ -73,7 +73,7 @@ def figure_path(name, mode, root=None):
 
 def save(figure, path):
     """Save a figure whole or not at all; returns the path."""
-    return plots._save(figure, path)
+    return plots.save(figure, path)
 
 
 def sweep_specs(path):

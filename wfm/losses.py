@@ -6,7 +6,7 @@ exact gradient, Hessian-vector products (Pearlmutter's R-operator, derived by ha
 for small models, the dense Hessian. The parameters are the flat vector ``theta`` of
 ``model.flatten`` (first-layer weights row by row, then the readout when it is trainable).
 
-Outputs (SCIENCE.md, "Models"):
+Outputs (conventions of :mod:`wfm.models`):
 
 - spherical perceptron: out = w.xi / sqrt(N). The norm of w is left free: it multiplies x and
   so plays the role of gamma in the cross-entropy;
@@ -19,8 +19,8 @@ Outputs (SCIENCE.md, "Models"):
 Per-pattern losses:
 
 - ``"ce"``: f_gamma(x - kappa) with f_gamma(x) = log(1 + exp(-2 gamma x)) / (2 gamma), which
-  tends to max(0, -x) as gamma -> inf (SCIENCE.md, "CE loss"); kappa is the perceptron margin
-  (0 for committees);
+  tends to max(0, -x) as gamma -> inf (Baldassi, Pittorino and Zecchina, PNAS 117, 161
+  (2020)); kappa is the perceptron margin (0 for committees);
 - ``"mse"``: (out - sigma)^2 / 2 = (x - 1)^2 / 2 since sigma^2 = 1.
 
 Derivatives. With dx/dtheta = sigma dout/dtheta, the Hessian of the mean loss is
@@ -81,12 +81,12 @@ class Loss:
     """
 
     def __init__(self, problem, model, kind="ce", *, gamma=1.0, surrogate_beta=1.0):
-        from wfm.models import Perceptron, _problem_of
+        from wfm.models import Perceptron, check_problem
 
         reason = continuous_reason(model)
         if reason:
             raise ValueError(f"model {model!r} has no smooth loss: {reason}")
-        _problem_of(model, problem)
+        check_problem(model, problem)
         self.problem, self.model = problem, model
         self.kind = check.choice("kind", kind, KINDS)
         self.gamma = check.real("gamma", gamma, minimum=0.0, strict_minimum=True)

@@ -7,7 +7,7 @@ arrays next to it:
 - committee: ``W`` of shape (K, n), n = N/K for a tree and N when fully connected; with a
   trainable second layer the weights are the pair ``(W, v)``, v of shape (K,).
 
-Conventions (SCIENCE.md, "Models"):
+Conventions (every module of wfm follows them):
 
 - perceptron stability Delta = sigma w.xi / |w| (= sigma w.xi / sqrt(N) on the sphere
   |w|^2 = N and for every binary w); a pattern is satisfied when Delta > kappa. The inequality
@@ -44,7 +44,26 @@ def _patterns_of(model, X, name="X"):
     return X
 
 
-def _problem_of(model, problem):
+def check_problem(model, problem):
+    """Return ``problem`` checked to be a training set for ``model``.
+
+    Parameters
+    ----------
+    model : Perceptron or Committee
+    problem : wfm.problems.Problem
+
+    Returns
+    -------
+    wfm.problems.Problem
+        ``problem`` itself.
+
+    Raises
+    ------
+    TypeError
+        If ``problem`` has no patterns ``X`` and labels ``y``.
+    ValueError
+        If its number of inputs is not the model's N.
+    """
     if not hasattr(problem, "X") or not hasattr(problem, "y"):
         raise TypeError(f"problem must be a wfm.problems.Problem, got {type(problem).__name__}")
     if problem.N != model.N:
@@ -61,7 +80,7 @@ class _Model:
 
     def stabilities(self, problem, w):
         """Signed outputs sigma * output for the training patterns, shape (P,)."""
-        problem = _problem_of(self, problem)
+        problem = check_problem(self, problem)
         return problem.y * self.output(problem.X, w)
 
     def errors(self, problem, w):
@@ -70,7 +89,7 @@ class _Model:
 
     def test_error(self, problem, w):
         """Fraction of misclassified test patterns (zero output counted as an error)."""
-        problem = _problem_of(self, problem)
+        problem = check_problem(self, problem)
         if problem.X_test is None:
             raise ValueError(f"{problem!r} has no test set")
         return float(np.mean(problem.y_test * self.output(problem.X_test, w) <= 0))

@@ -26,7 +26,19 @@ def check_output(path):
     return path
 
 
-def _save(figure, path):
+def save(figure, path):
+    """Save ``figure`` at ``path`` whole or not at all (written under a temporary name, then renamed).
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+    path : str or os.PathLike
+        Ending in .png, .pdf or .svg, in an existing writable folder (:func:`check_output`).
+
+    Returns
+    -------
+    pathlib.Path
+    """
     path = check_output(path)
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}{path.suffix}")
     try:
@@ -73,7 +85,7 @@ def plot_columns(runs, x, y, hue=(), out=None):
     matplotlib.figure.Figure
     """
     hue = [hue] if isinstance(hue, str) else list(hue)
-    analysis._require(runs, [x, y] + hue)
+    analysis.require_columns(runs, [x, y] + hue)
     if out is not None:
         check_output(out)
     done = runs[runs["status"] == "done"]
@@ -99,7 +111,7 @@ def plot_columns(runs, x, y, hue=(), out=None):
     if hue:
         ax.legend(title=", ".join(hue), fontsize="small")
     if out is not None:
-        _save(figure, out)
+        save(figure, out)
     return figure
 
 
@@ -144,5 +156,5 @@ def plot_phase_diagram(runs, out=None, level=0.5):
     ax.set_ylim(-0.03, 1.03)
     ax.legend(fontsize="small")
     if out is not None:
-        _save(figure, out)
+        save(figure, out)
     return figure, limits

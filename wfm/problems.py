@@ -12,6 +12,8 @@ import numpy as np
 from wfm import _validate as check
 
 INPUTS = ("pm1", "gaussian")
+#: How a load alpha counts patterns (:func:`pattern_count`): per input or per first-layer weight.
+LOADS = ("input", "weight")
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,6 +97,53 @@ class Problem:
         return f"Problem({kind}, N={self.N}, P={self.P}, alpha={self.alpha:.4g}{test})"
 
 
+def pattern_count(alpha, N, *, load="input", model=None):
+    """The number of patterns P of a load alpha: the one alpha -> P rule of wfm.
+
+    P = round(alpha M), to the nearest integer (halves to even, as Python's ``round``), where M
+    counts what alpha is a load of:
+
+    - ``load="input"``: M = N, the number of inputs (alpha = P / N, the usual load);
+    - ``load="weight"``: M = the number of first-layer weights of ``model``, K n for a committee
+      (N for a tree, K N fully connected, as the authors' fBP code counts the patterns of the
+      fully connected committee) and N for a perceptron.
+
+    Parameters
+    ----------
+    alpha : float
+        Load, > 0.
+    N : int
+        Number of inputs.
+    load : {"input", "weight"}
+    model : wfm.models.Perceptron or wfm.models.Committee, optional
+        Needed for ``load="weight"``.
+
+    Returns
+    -------
+    int
+        P >= 1.
+
+    Raises
+    ------
+    ValueError
+        If alpha gives no pattern, or ``load="weight"`` comes without a model.
+    """
+    N = check.integer("N", N, minimum=1)
+    alpha = check.real("alpha", alpha, minimum=0.0, strict_minimum=True)
+    check.choice("load", load, LOADS)
+    if load == "weight":
+        if model is None:
+            raise ValueError("load='weight' needs the model whose first-layer weights alpha counts")
+        M, counted = (model.K * model.n, "K n") if hasattr(model, "K") else (model.N, "N")
+    else:
+        M, counted = N, "N"
+    P = int(round(alpha * M))
+    if P < 1:
+        raise ValueError(f"alpha = {alpha} gives no pattern (P = round(alpha {counted}) = round({alpha} * {M}) "
+                         "= 0); at least one pattern is needed")
+    return P
+
+
 def _size(N, alpha, P):
     """Resolve exactly one of alpha and P into the number of patterns."""
     N = check.integer("N", N, minimum=1)
@@ -102,10 +151,7 @@ def _size(N, alpha, P):
         raise ValueError("give exactly one of alpha and P (got "
                          f"alpha={alpha!r}, P={P!r})")
     if P is None:
-        alpha = check.real("alpha", alpha, minimum=0.0, strict_minimum=True)
-        P = int(round(alpha * N))
-        if P < 1:
-            raise ValueError(f"alpha * N must give at least one pattern, got alpha={alpha}, N={N}")
+        P = pattern_count(alpha, N)
     else:
         P = check.integer("P", P, minimum=1)
     return N, P
@@ -125,7 +171,8 @@ def storage(N, alpha=None, *, P=None, inputs="pm1", seed):
     N : int
         Input dimension.
     alpha : float, optional
-        Load; the number of patterns is ``round(alpha * N)``. Give exactly one of alpha and P.
+        Load; the number of patterns is ``round(alpha * N)`` (:func:`pattern_count`). Give
+        exactly one of alpha and P.
     P : int, optional
         Number of patterns.
     inputs : {"pm1", "gaussian"}

@@ -1,8 +1,8 @@
 """Function-preserving reparametrizations (Dinh, Pascanu, Bengio and Bengio, ICML 2017).
 
 Positive per-unit rescalings leave the function computed by the network unchanged but move
-the weights, and with them any flatness measure that is not invariant (SCIENCE.md, "Two
-critiques"): for a ReLU unit with a trainable readout, (w_k, v_k) -> (a_k w_k, v_k / a_k);
+the weights, and with them any flatness measure that is not invariant under
+them: for a ReLU unit with a trainable readout, (w_k, v_k) -> (a_k w_k, v_k / a_k);
 for a sign unit, w_k -> a_k w_k; for the spherical perceptron, w -> a w.
 """
 import numbers

@@ -1,6 +1,6 @@
 """Single-flip Monte Carlo on y coupled replicas of binary weights: SA, RSA, greedy, rgreedy.
 
-One kernel covers the four searches (SCIENCE.md, "Algorithms"). The replicas a = 0..y-1 are
+One kernel covers the four searches of :mod:`wfm.algorithms.monte_carlo`. The replicas a = 0..y-1 are
 binary weight vectors w^a with flat index f = k n + j (a perceptron is the case K = 1); each
 keeps its own incremental energy state of :mod:`wfm._kernels.energy`. The replicas are sampled
 from the robust ensemble of Baldassi et al., "Unreasonable effectiveness of learning neural
@@ -43,16 +43,8 @@ from numba import njit
 from wfm._kernels.energy import (committee_energy, committee_fields, committee_flip,
                                  committee_flip_delta, committee_outputs, count_at_most,
                                  perceptron_flip, perceptron_flip_delta, perceptron_stabilities)
+from wfm._kernels.codes import CHECK_ENERGY, CHECK_FIELDS, CHECK_OK, CHECK_SUMS, EXPLICIT, NONE, TRACED
 from wfm._kernels.mt19937 import reserve, seed_state
-
-NONE = 0
-EXPLICIT = 1
-TRACED = 2
-
-CHECK_OK = 0
-CHECK_FIELDS = 1
-CHECK_ENERGY = 2
-CHECK_SUMS = 3
 
 TABLE_DELTA = 32  # energy changes |dE| <= TABLE_DELTA have memoised acceptance probabilities
 CERTAIN = 2.0  # acceptance value of a move accepted without a random draw

@@ -2,13 +2,13 @@
 
 The hidden fields of every pattern under every weight vector come from one BLAS product;
 this kernel reads them once, forms the output of each (pattern, weight vector) pair and
-counts the misclassified patterns per weight vector (SCIENCE.md, "Models": output
+counts the misclassified patterns per weight vector (conventions of :mod:`wfm.models`: output
 sign(sum_k v_k g(lambda_k)) or prod_k sign(lambda_k); a zero output is an error).
 """
 import numpy as np
 from numba import njit
 
-RELU, SIGN, PARITY = 0, 1, 2
+from wfm._kernels.codes import PARITY, RELU, SIGN
 
 
 @njit(cache=True)
@@ -24,8 +24,8 @@ def committee_errors(lam, y, V, rule):
     V : ndarray, shape (K, S)
         Readout of each weight vector (unused for PARITY).
     rule : int
-        RELU: sum_k v_k max(0, lambda_k); SIGN: sum_k v_k sign(lambda_k); PARITY:
-        prod_k sign(lambda_k); sign(0) = -1.
+        Code of :mod:`wfm._kernels.codes`: RELU: sum_k v_k max(0, lambda_k); SIGN:
+        sum_k v_k sign(lambda_k); PARITY: prod_k sign(lambda_k); sign(0) = -1.
 
     Returns
     -------

@@ -2,7 +2,7 @@
 
 Plain ``@njit`` functions on arrays, meant to be called from the inner loops of simulated
 annealing, greedy and local-entropy searches. The energy is the number of misclassified
-training patterns (SCIENCE.md, "Models"; conventions of :mod:`wfm.models`).
+training patterns (conventions of :mod:`wfm.models`).
 
 Perceptron state (P patterns, N inputs):
 
@@ -32,9 +32,7 @@ Committee state (K hidden units of n inputs each):
 import numpy as np
 from numba import njit
 
-SIGN = 0
-RELU = 1
-PARITY = 2
+from wfm._kernels.codes import PARITY, RELU, SIGN
 
 
 @njit(cache=True)

@@ -14,13 +14,14 @@ the block once and changes one unit field per pattern,
 
     h_{k mu} <- h_{k mu} - 2 w_j xi_{mu, col_j}        (k = unit_j, w_j before the flip),
 
-an O(P) update. Blocks are independent and run in parallel. Output rules (``rule``):
+an O(P) update. Blocks are independent and run in parallel. Output rules (``rule``, codes of
+:mod:`wfm._kernels.codes`):
 
 - ``PERCEPTRON``: the labels are folded into the inputs (``XT`` holds y_mu xi_mu, so h_mu is
   the unnormalised stability y_mu w.xi_mu) and pattern mu is satisfied iff h_mu > thr, with
   thr = kappa sqrt(N) (the wrapper passes an exact integer threshold when the fields are
   integers);
-- ``MAJORITY``: satisfied iff y_mu sum_k sign(h_{k mu}) > 0;
+- ``SIGN`` (majority vote): satisfied iff y_mu sum_k sign(h_{k mu}) > 0;
 - ``PARITY``: satisfied iff y_mu prod_k sign(h_{k mu}) > 0;
 
 with sign(h) = +1 for h > 0 and -1 otherwise (wfm.models conventions). For the committee rules
@@ -31,9 +32,7 @@ The per-step helpers are compiled with ``inline="always"``: as separate calls th
 """
 from numba import njit, prange
 
-PERCEPTRON = 0
-MAJORITY = 1
-PARITY = 2
+from wfm._kernels.codes import PARITY, PERCEPTRON
 
 
 @njit(cache=True)

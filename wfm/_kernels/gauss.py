@@ -35,20 +35,6 @@ def logH(x):
 
 
 @njit(cache=True)
-def half_log_ratio_H(a, d):
-    """(log H(a - d) - log H(a + d)) / 2, the field of a two-valued Gaussian-tail message.
-
-    One division of two erfc values and one log while both arguments are below 20/sqrt(2)
-    scale (erfc stays far from underflow there); log H otherwise.
-    """
-    x1 = (a - d) / _SQRT2
-    x2 = (a + d) / _SQRT2
-    if x1 < 20.0 and x2 < 20.0:
-        return 0.5 * math.log(math.erfc(x1) / math.erfc(x2))
-    return 0.5 * (logH(a - d) - logH(a + d))
-
-
-@njit(cache=True)
 def tanh(x):
     """tanh(x) as (1 - e) / (1 + e), e = exp(-2|x|): one exp, absolute error ~1e-16, no overflow."""
     e = math.exp(-2.0 * abs(x))

@@ -2,7 +2,8 @@
 batch gradient, and the full-data loss and errors.
 
 The loss, its gradient and the norm control are those of :mod:`wfm.algorithms.minibatch`
-(SCIENCE.md, "CE loss"): per pattern f_gamma(x), f_gamma(x) = log(1 + exp(-2 gamma x)) / (2 gamma),
+(the cross-entropy of Baldassi, Pittorino and Zecchina, PNAS 117, 161 (2020)): per pattern
+f_gamma(x), f_gamma(x) = log(1 + exp(-2 gamma x)) / (2 gamma),
 x = sigma sum_k v_k g(lambda_k) - kappa |w| / sqrt(N), lambda_k = w_k.xi_k / sqrt(n);
 dL/dw_k = (1/B) sum_mu sigma_mu f'(x_mu) v_k g'(lambda_k) xi_k / sqrt(n) (plus the margin term
 -kappa f' w / (|w| sqrt(N)) for the perceptron), dL/dv_k = (1/B) sum_mu sigma_mu f'(x_mu) g(lambda_k).
@@ -16,8 +17,7 @@ Unit k of a tree reads inputs k n .. (k + 1) n - 1; a fully connected unit reads
 import numpy as np
 from numba import njit
 
-LINEAR, RELU, TANH = 0, 1, 2
-NONE, NORMALIZE, WEIGHT_DECAY = 0, 1, 2
+from wfm._kernels.codes import NORMALIZE, PERCEPTRON, RELU, SIGN, WEIGHT_DECAY
 
 
 @njit(cache=True)
@@ -88,8 +88,8 @@ def _fields(W, rows, tree, lam):
 
 @njit(cache=True)
 def _activation(lam, activation, beta):
-    """(g(lambda), g'(lambda)): identity (LINEAR), ReLU, or the sign surrogate tanh(beta lambda)."""
-    if activation == LINEAR:
+    """(g(lambda), g'(lambda)): identity (PERCEPTRON), ReLU, or tanh(beta lambda) (SIGN units)."""
+    if activation == PERCEPTRON:
         return lam, 1.0
     if activation == RELU:
         return (lam, 1.0) if lam > 0.0 else (0.0, 0.0)
@@ -108,7 +108,8 @@ def batch_gradient(X, y, index, W, v, tree, activation, beta, gamma, kappa, grad
     W : (K, n) float64 first layer; v : (K,) float64 readout
     tree : bool
     activation : int
-        LINEAR (perceptron, K = 1), RELU, or TANH (tanh(beta lambda), the sign surrogate).
+        Code of :mod:`wfm._kernels.codes`: PERCEPTRON (linear unit, K = 1), RELU, or SIGN
+        (sign units, trained through the surrogate tanh(beta lambda)).
     beta, gamma, kappa : float
         kappa is the perceptron's margin (0 for committees).
     grad_W, grad_v : outputs, overwritten
@@ -188,7 +189,7 @@ def sgd_epoch(X, y, order, batch_size, W, v, trainable, tree, activation, beta, 
     bracket), followed with NORMALIZE by the projection |w_k| = r sqrt(n), |v| = sqrt(K) (if
     ``trainable``); with NORMALIZE the weights are also projected before the first step, so
     the epoch starts on its own sphere. Other arguments as :func:`batch_gradient` (rows and
-    lam with at least ``batch_size`` rows); norm_mode is NONE, NORMALIZE or WEIGHT_DECAY; v is
+    lam with at least ``batch_size`` rows); norm_mode is FREE_NORM, NORMALIZE or WEIGHT_DECAY; v is
     updated only if ``trainable``.
     """
     P = order.shape[0]
@@ -218,9 +219,9 @@ def sgd_epoch(X, y, order, batch_size, W, v, trainable, tree, activation, beta, 
 def evaluate(X, y, W, v, tree, activation, beta, gamma, kappa, g, rows, lam):
     """Mean CE over all patterns, and the training errors of the real model.
 
-    Errors: for the perceptron (LINEAR) the patterns with stability sigma w.xi / |w| <= kappa;
+    Errors: for the perceptron (PERCEPTRON) the patterns with stability sigma w.xi / |w| <= kappa;
     for committees those with sigma sum_k v_k g(lambda_k) <= 0, with the true activations
-    (ReLU, or sign with sign(0) = -1 for TANH), as :class:`wfm.models.Committee`.
+    (ReLU, or sign with sign(0) = -1 for SIGN), as :class:`wfm.models.Committee`.
     The patterns are processed in blocks of ``rows.shape[0]``; work arrays g (K,), rows
     (block, N), lam (block, K).
     """
@@ -243,11 +244,11 @@ def evaluate(X, y, W, v, tree, activation, beta, gamma, kappa, g, rows, lam):
             for k in range(K):
                 g[k] = _activation(lam[j, k], activation, beta)[0]
                 out += v[k] * g[k]
-                if activation == TANH:  # tanh(beta lambda) > 0 exactly when lambda > 0 (beta > 0)
+                if activation == SIGN:  # tanh(beta lambda) > 0 exactly when lambda > 0 (beta > 0)
                     real += v[k] if g[k] > 0.0 else -v[k]
             x = y[mu] * out - kappa * norm_w * scale
             loss += _ce_value(x, gamma)
-            if activation == LINEAR:
+            if activation == PERCEPTRON:
                 wrong = y[mu] * out / (norm_w * scale) <= kappa
             elif activation == RELU:
                 wrong = y[mu] * out <= 0.0

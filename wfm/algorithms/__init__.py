@@ -128,10 +128,10 @@ def solve(problem, model, algorithm, *, seed, **params):
     -------
     Result
     """
-    from wfm.models import _problem_of
+    from wfm.models import check_problem
 
     entry = get(algorithm)
-    _problem_of(model, problem)
+    check_problem(model, problem)
     reason = entry.accepts(model)
     if reason:
         raise ValueError(f"algorithm {algorithm!r} does not support {model!r}: {reason}")

@@ -21,7 +21,7 @@ from wfm.algorithms import register
                   "a uniformly random solution, else a minimum-error configuration")
 def run(problem, model, rng):
     """Run the two-pass exact sampler; see the module docstring."""
-    setup, out = exact._enumerate(problem, model)
+    setup, out = exact.enumerate_blocks(problem, model)
     count = int(out["count"].sum())
     visited = 1 << setup["M"]
     w = np.empty(setup["M"], dtype=np.int8)
@@ -30,7 +30,7 @@ def run(problem, model, rng):
         ends = np.cumsum(out["count"])
         b = int(np.searchsorted(ends, r, side="right"))
         r -= int(ends[b] - out["count"][b])
-        work = exact._workspace(setup, problem.P)
+        work = exact.workspace(setup, problem.P)
         t = kernel.find_solution(setup["XT"], setup["y"], setup["col"], setup["unit"], setup["rule"],
                                  setup["thr"], setup["L"], b, r, work["h"][0], work["vote"][0], w)
         visited += t + 1

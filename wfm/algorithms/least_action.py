@@ -1,6 +1,6 @@
 """Least-action learning for sign committees: LAL and its entropic replicated twin eLAL.
 
-Registered algorithms (SCIENCE.md, "Algorithms"), for committees with sign units, majority
+Registered algorithms, for committees with sign units, majority
 output and the fixed readout (K odd, tree or fully connected), binary or continuous weights:
 
 - ``"lal"``: least-action learning (Mitchison and Durbin 1989), online. Patterns are drawn

@@ -1,6 +1,6 @@
 """Message passing for binary perceptrons and sign committee machines: BP, AMP and focusing.
 
-Registered algorithms (SCIENCE.md, "Algorithms"):
+Registered algorithms:
 
 - ``"bp"``: plain edge BP (inference); perceptron or binary sign committee (tree or fully
   connected). On a teacher-student problem the uniform +-1 prior is the teacher's prior.

@@ -3,8 +3,9 @@
 Shared by ``"sgd"`` (:mod:`wfm.algorithms.sgd`) and its baselines ``"entropy_sgd"`` and
 ``"rsgd"`` (:mod:`wfm.algorithms.entropic_sgd`).
 
-Loss (SCIENCE.md, "CE loss"): the mean over a mini-batch of f_gamma(x_mu),
-f_gamma(x) = log(1 + exp(-2 gamma x)) / (2 gamma), of the signed output
+Loss (the cross-entropy of Baldassi, Pittorino and Zecchina, PNAS 117, 161 (2020)): the mean
+over a mini-batch of f_gamma(x_mu), f_gamma(x) = log(1 + exp(-2 gamma x)) / (2 gamma), of the
+signed output
 
 - spherical perceptron: x = sigma w.xi / sqrt(N) - kappa r, with r = |w| / sqrt(N); on the
   sphere |w|^2 = N r^2 this is x = r (Delta - kappa), Delta = sigma w.xi / |w| the stability,
@@ -17,11 +18,9 @@ f_gamma(x) = log(1 + exp(-2 gamma x)) / (2 gamma), of the signed output
   surrogate's slope beta r, not gamma; use ``anneal="gamma"`` to anneal gamma itself.
 
 The gradient is the one of :class:`wfm.losses.Loss` (same conventions, kappa = 0 gives the
-same values). :meth:`CrossEntropy.gradient` computes it in NumPy on a gathered mini-batch (a
-fully connected layer is one product W X_b^T forward and one C X_b backward; a tree layer one
-matrix-vector product per unit); the Numba kernels of :mod:`wfm._kernels.sgd` compute the same
-quantities batch by batch from the compact patterns (BLAS products inside the kernel for fully
-connected layers, dot products per unit for trees): the batch gradient
+same values). The Numba kernels of :mod:`wfm._kernels.sgd` compute it batch by batch from the
+compact patterns (BLAS products inside the kernel for fully connected layers, dot products per
+unit for trees; their NumPy twin is tests/naive_sgd.py): the batch gradient
 (:meth:`CrossEntropy.batch_gradient`, used by the baselines), a whole epoch of
 ``"sgd"`` (:func:`kernel_epoch`, faster at every size of benchmarks/bench_sgd.py), and the
 full-data loss and errors (:meth:`CrossEntropy.evaluate`).
@@ -40,7 +39,6 @@ to r1 over ``fast_epochs`` epochs, then r1), ``"slow"`` (the same over ``slow_ep
 explicit list (entry t for epoch t, the last one repeated).
 """
 import numpy as np
-from scipy.special import expit
 
 from wfm import _validate as check
 
@@ -167,110 +165,27 @@ class CrossEntropy:
         self.perceptron = isinstance(model, Perceptron)
         if self.perceptron:
             self.K, self.n, self.stacked = 1, model.N, False
-            self.activation, self.trainable, self.readout = "linear", False, np.ones(1)
+            self.trainable, self.readout = False, np.ones(1)
         else:
             self.K, self.n, self.stacked = model.K, model.n, model.tree and model.K > 1
-            self.activation, self.trainable = model.activation, model.trainable
+            self.trainable = model.trainable
             self.readout = np.asarray(model.readout, dtype=np.float64)
         self.kappa = float(model.kappa)
         self.beta = surrogate_beta
         self.F = self.K * self.n
         self.scale = 1.0 / np.sqrt(self.n)
-        self.X = self.layout(problem.X)
-        self.patterns = self.X if not self.stacked else np.ascontiguousarray(problem.X)
+        # The patterns in their compact dtype (int8 +-1, float32 or float64): the kernels gather
+        # each batch into a float64 work array, so an epoch reads the compact array only.
+        self.patterns = np.ascontiguousarray(problem.X)
         self.y = problem.y.astype(np.float64)
         self.P = problem.P
         self.block = min(self.P, _BLOCK)
-        self._buffers = {}
         self._work = {}
-
-    def layout(self, X):
-        """Patterns in their compact dtype (int8 +-1, float32 or float64) and this layout:
-        (P, N), or (K, P, n) with unit k's inputs contiguous for a tree.
-
-        Mini-batches are converted to float64 when gathered, so the memory traffic per
-        epoch is that of the compact array.
-        """
-        X = np.asarray(X)
-        if self.stacked:
-            return np.ascontiguousarray(X.reshape(X.shape[0], self.K, self.n).transpose(1, 0, 2))
-        return np.ascontiguousarray(X)
-
-    def gather(self, index):
-        """Patterns (float64) and labels ``index`` (a mini-batch), in reused buffers.
-
-        The returned arrays are overwritten by the next call with a batch of the same size.
-        """
-        B = index.shape[0]
-        buffers = self._buffers.get(B)
-        if buffers is None:
-            shape = (self.K, B, self.n) if self.stacked else (B, self.X.shape[1])
-            buffers = self._buffers[B] = (np.empty(shape, dtype=self.X.dtype), np.empty(shape))
-        compact, wide = buffers
-        np.take(self.X, index, axis=1 if self.stacked else 0, out=compact)
-        wide[...] = compact
-        return wide, self.y[index]
 
     def split(self, theta):
         """(W (K, n), v (K,)) views of theta."""
         W = theta[:self.F].reshape(self.K, self.n)
         return W, (theta[self.F:] if self.trainable else self.readout)
-
-    def fields(self, W, Xb):
-        """Hidden fields lambda, shape (K, B)."""
-        if self.stacked:
-            return np.matmul(Xb, W[:, :, None])[:, :, 0] * self.scale
-        return (W @ Xb.T) * self.scale
-
-    def _back(self, C, Xb):
-        """sum_mu C_k,mu xi_k^mu / sqrt(n), shape (K, n)."""
-        if self.stacked:
-            return np.matmul(C[:, None, :], Xb)[:, 0, :] * self.scale
-        return (C @ Xb) * self.scale
-
-    def _act(self, lam):
-        if self.activation == "linear":
-            return lam, None
-        if self.activation == "relu":
-            return np.maximum(lam, 0.0), (lam > 0)
-        t = np.tanh(self.beta * lam)
-        return t, self.beta * (1.0 - t * t)
-
-    def _signed(self, theta, lam, y):
-        """Signed output x (margin included) and the activations."""
-        W, v = self.split(theta)
-        g, g1 = self._act(lam)
-        x = y * (v @ g)
-        if self.kappa:
-            x -= self.kappa * np.linalg.norm(W) * self.scale
-        return x, g, g1
-
-    def value_and_gradient(self, theta, Xb, yb, gamma):
-        """Mean CE over the batch (Xb, yb) at inverse temperature gamma, and its gradient."""
-        x, grad = self._gradient(theta, Xb, yb, gamma)
-        return float(np.mean(np.logaddexp(0.0, -2.0 * gamma * x))) / (2.0 * gamma), grad
-
-    def gradient(self, theta, Xb, yb, gamma):
-        """Gradient of the mean CE over the batch (Xb, yb), without the value."""
-        return self._gradient(theta, Xb, yb, gamma)[1]
-
-    def _gradient(self, theta, Xb, yb, gamma):
-        W, v = self.split(theta)
-        lam = self.fields(W, Xb)
-        x, g, g1 = self._signed(theta, lam, yb)
-        B = x.shape[0]
-        ell1 = -expit(-2.0 * gamma * x)  # f'_gamma(x)
-        delta = yb * ell1 / B  # dL/dout_mu
-        C = delta[None, :] if g1 is None else (v[:, None] * g1) * delta
-        grad = np.empty_like(theta)
-        gW = grad[:self.F].reshape(self.K, self.n)
-        gW[:] = self._back(C, Xb)
-        if self.kappa:
-            # d(-kappa |w| / sqrt(N)) / dw = -kappa w / (|w| sqrt(N))
-            gW -= (ell1.sum() / B) * self.kappa * self.scale * W / np.linalg.norm(W)
-        if self.trainable:
-            grad[self.F:] = g @ delta
-        return x, grad
 
     def work(self, rows):
         """Work arrays (g (K,), rows (rows, N), fields (rows, K)) of the kernels, reused."""
@@ -285,16 +200,14 @@ class CrossEntropy:
 
         W and, for a trainable readout, v are views of theta (the kernels update them in place).
         """
-        from wfm._kernels import sgd as kernels
+        from wfm._kernels import codes
 
         W, v = self.split(theta)
-        code = {"linear": kernels.LINEAR, "relu": kernels.RELU, "sign": kernels.TANH}[self.activation]
-        return W, (v if self.trainable else v.copy()), self.stacked, code, self.beta
+        return W, (v if self.trainable else v.copy()), self.stacked, codes.rule(self.model), self.beta
 
     def batch_gradient(self, theta, index, gamma):
         """Gradient of the mean CE over the patterns ``index`` (the Numba kernel
-        :func:`wfm._kernels.sgd.batch_gradient`; the values of :meth:`gradient` on
-        ``gather(index)``)."""
+        :func:`wfm._kernels.sgd.batch_gradient`)."""
         from wfm._kernels import sgd as kernels
 
         W, v, tree, code, beta = self.kernel_arguments(theta)
@@ -378,14 +291,15 @@ def kernel_epoch(ce, theta, settings):
 
     With ``norm_control="normalize"`` theta is first projected to the norm r, then each batch
     ``order[start:start + batch_size]`` takes the step of :func:`step` on the gradient of
-    :meth:`CrossEntropy.gradient` (:func:`wfm._kernels.sgd.sgd_epoch`; its NumPy twin is in
+    the mean CE of the batch (:func:`wfm._kernels.sgd.sgd_epoch`; its NumPy twin is in
     tests/naive_sgd.py).
     """
+    from wfm._kernels import codes
     from wfm._kernels import sgd as kernels
 
     W, v, tree, code, beta = ce.kernel_arguments(theta)
-    mode = {"none": kernels.NONE, "normalize": kernels.NORMALIZE,
-            "weight_decay": kernels.WEIGHT_DECAY}[settings.norm_control]
+    mode = {"none": codes.FREE_NORM, "normalize": codes.NORMALIZE,
+            "weight_decay": codes.WEIGHT_DECAY}[settings.norm_control]
     batch_size = min(settings.batch_size, ce.P)
     work = (np.empty((ce.K, ce.n)), np.empty(ce.K)) + ce.work(batch_size)
 

@@ -1,6 +1,6 @@
 """Single-flip searches on binary weights: energy-only and local-entropy (replicated) twins.
 
-Registered algorithms (SCIENCE.md, "Algorithms"), for binary perceptrons and binary committees
+Registered algorithms, for binary perceptrons and binary committees
 with a fixed second layer (sign, ReLU or parity output):
 
 - ``"sa"``: simulated annealing on the training energy E (errors), single-flip Metropolis moves
@@ -51,15 +51,15 @@ with the same seed and schedule.
 import numpy as np
 
 from wfm import _validate as check
-from wfm._kernels import annealing, mt19937
+from wfm._kernels import annealing, codes, mt19937
 from wfm.algorithms import register
 from wfm.energy import EnergyState
 
 _FOLDED_MAX_N = 32000  # int16 stabilities hold |s| + 2 <= N + 2
-_MODES = {"explicit": annealing.EXPLICIT, "traced": annealing.TRACED}
-_CHECK_MESSAGES = {annealing.CHECK_FIELDS: "incremental stabilities/fields differ from their recomputation",
-                   annealing.CHECK_ENERGY: "incremental energy differs from its recomputation",
-                   annealing.CHECK_SUMS: "site sums over replicas differ from their recomputation"}
+_MODES = {"explicit": codes.EXPLICIT, "traced": codes.TRACED}
+_CHECK_MESSAGES = {codes.CHECK_FIELDS: "incremental stabilities/fields differ from their recomputation",
+                   codes.CHECK_ENERGY: "incremental energy differs from its recomputation",
+                   codes.CHECK_SUMS: "site sums over replicas differ from their recomputation"}
 
 
 def _accepts(model):
@@ -111,7 +111,7 @@ def run_replicas(problem, model, rng, *, replicas, mode, betas, gammas, check_ev
     replicas : int
         Number of replicas y.
     mode : int
-        ``annealing.NONE``, ``EXPLICIT`` or ``TRACED``.
+        ``codes.NONE``, ``EXPLICIT`` or ``TRACED``.
     betas, gammas : ndarray (sweeps,)
         Inverse temperature (inf: zero temperature) and coupling per sweep.
     check_every : int
@@ -131,7 +131,7 @@ def run_replicas(problem, model, rng, *, replicas, mode, betas, gammas, check_ev
     committee = first.kind == "committee"
     if committee:
         K, n = first.K, first.n
-        s = np.zeros((replicas, 1), dtype=first._field_dtype)
+        s = np.zeros((replicas, 1), dtype=first.field_dtype)
         H = np.stack([state.H for state in states])
         S = np.stack([state.S for state in states])
         v, rule, tree, threshold = first.v, first.rule, first.tree, 0
@@ -139,7 +139,7 @@ def run_replicas(problem, model, rng, *, replicas, mode, betas, gammas, check_ev
     else:
         K, n = 1, problem.N
         s = np.stack([state.s for state in states])
-        H = np.zeros((replicas, 1, 1), dtype=first._field_dtype)
+        H = np.zeros((replicas, 1, 1), dtype=first.field_dtype)
         S = np.zeros((replicas, 1))
         v, rule, tree, threshold = np.ones(1), 0, False, first.threshold
         W = np.stack([state.w for state in states]).reshape(replicas, 1, n)
@@ -172,7 +172,7 @@ def run_replicas(problem, model, rng, *, replicas, mode, betas, gammas, check_ev
         np.empty(2 * (2 * replicas + 1)), np.empty((2 * (2 * replicas + 1), 2 * annealing.TABLE_DELTA + 1)),
         history["energy"], history["best"],
         history["centre_errors"], history["distance"], history["acceptance"])
-    if status != annealing.CHECK_OK:
+    if status != codes.CHECK_OK:
         raise RuntimeError(f"{_CHECK_MESSAGES[status]} after {moves} moves")
     Nw = K * n
     complete = done if answer == -1 else done - 1  # sweeps whose history was recorded
@@ -180,8 +180,8 @@ def run_replicas(problem, model, rng, *, replicas, mode, betas, gammas, check_ev
     history["centre_errors"] = history["centre_errors"].astype(np.int64)
     history["beta"], history["gamma"] = betas[:complete].copy(), gammas[:complete].copy()
     history["moves"] = replicas * np.arange(1, complete + 1, dtype=float)
-    if answer == replicas or (answer == -1 and mode != annealing.NONE):
-        if mode == annealing.TRACED:
+    if answer == replicas or (answer == -1 and mode != codes.NONE):
+        if mode == codes.TRACED:
             annealing.majority_centre(W, centre)
         w = centre.reshape(K, n).copy()
         label = "centre" if answer == replicas else "none"
@@ -206,7 +206,7 @@ def _mode(coupling):
 def sa(problem, model, rng, *, sweeps, beta0, beta1, check_every):
     """Simulated annealing, beta from ``beta0`` to ``beta1`` (geometric) over ``sweeps`` sweeps."""
     betas, gammas = _schedules(sweeps, beta0, beta1, 0.0, 0.0, False)
-    return run_replicas(problem, model, rng, replicas=1, mode=annealing.NONE, betas=betas,
+    return run_replicas(problem, model, rng, replicas=1, mode=codes.NONE, betas=betas,
                         gammas=gammas, check_every=check_every)
 
 
@@ -227,7 +227,7 @@ def rsa(problem, model, rng, *, replicas, coupling, sweeps, beta0, beta1, gamma0
 def greedy(problem, model, rng, *, sweeps, check_every):
     """Accept every flip that does not raise the energy, for at most ``sweeps`` sweeps."""
     betas, gammas = _schedules(sweeps, None, None, 0.0, 0.0, True)
-    return run_replicas(problem, model, rng, replicas=1, mode=annealing.NONE, betas=betas,
+    return run_replicas(problem, model, rng, replicas=1, mode=codes.NONE, betas=betas,
                         gammas=gammas, check_every=check_every)
 
 

@@ -1,7 +1,8 @@
 """Local energy: the mean training-error increase under random perturbations of the weights.
 
-delta_E(w, d) = E_{w' ~ perturbation of size d}[E_train(w')] - E_train(w) (SCIENCE.md,
-"Flatness measures"), as a fraction of the training patterns, with its standard error.
+delta_E(w, d) = E_{w' ~ perturbation of size d}[E_train(w')] - E_train(w) (the local energy
+of Baldassi, Pittorino and Zecchina, PNAS 117, 161 (2020)), as a fraction of the training
+patterns, with its standard error.
 Every perturbed weight vector of a block of samples is a column of one matrix, so the fields
 of all patterns under all perturbations come from one BLAS product X @ W'.
 """
@@ -10,7 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from wfm import _validate as check
-from wfm._kernels.committee_errors import PARITY, RELU, SIGN, committee_errors
+from wfm._kernels import codes
+from wfm._kernels.committee_errors import committee_errors
 
 NOISES = ("flip", "multiplicative", "additive")
 
@@ -104,9 +106,9 @@ def local_energy(problem, model, w, *, sizes, samples, seed, noise=None):
     the same perturbations of a rescaled ``w``. Errors follow the model's conventions
     (``model.errors`` for training, ``model.test_error`` for test patterns).
     """
-    from wfm.models import _problem_of
+    from wfm.models import check_problem
 
-    _problem_of(model, problem)
+    check_problem(model, problem)
     theta = model.flatten(w)
     binary = model.binary
     if noise is None:
@@ -227,7 +229,7 @@ class _Patterns:
             self.X = self.y[:, None] * np.asarray(X, dtype=dtype)  # rows sigma_mu xi_mu
             return
         self.K, self.n = model.K, model.n
-        self.rule = PARITY if model.output_rule == "parity" else RELU if model.activation == "relu" else SIGN
+        self.rule = codes.rule(model)
         self.trainable, self.readout = model.trainable, model.readout.astype(dtype)
         X = np.asarray(X, dtype=dtype)
         if model.tree and model.K > 1:

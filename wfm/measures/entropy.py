@@ -1,9 +1,8 @@
 """Local entropy around a reference configuration, by belief propagation with an external field.
 
-S(w~, d) = (1/N) log #{solutions w at normalised Hamming distance d from w~} (SCIENCE.md,
-"Flatness measures"; Huang and Kabashima, PRE 90, 052813 (2014); Baldassi, Ingrosso,
-Lucibello, Saglietti and Zecchina, PRL 115, 128101 (2015)). The Franz-Parisi-like local free
-entropy
+S(w~, d) = (1/N) log #{solutions w at normalised Hamming distance d from w~} (Huang and
+Kabashima, PRE 90, 052813 (2014); Baldassi, Ingrosso, Lucibello, Saglietti and Zecchina, PRL
+115, 128101 (2015)). The Franz-Parisi-like local free entropy
 
     phi(gamma) = (1/N) log sum_{w solution} exp(gamma w . w~)
 
@@ -100,7 +99,18 @@ def _reference(model, reference):
     raise TypeError(f"model must be a wfm Perceptron or Committee, got {type(model).__name__}")
 
 
-def _gammas(gammas):
+def check_gammas(gammas):
+    """Return ``gammas`` validated as a non-empty 1-D float64 array of finite couplings.
+
+    Parameters
+    ----------
+    gammas : float or array_like
+        The couplings gamma to the reference at which a local entropy is measured.
+
+    Returns
+    -------
+    ndarray of float64, shape (G,)
+    """
     gammas = np.atleast_1d(np.asarray(gammas))
     if gammas.ndim != 1 or gammas.size == 0 or gammas.dtype.kind not in "iuf":
         raise ValueError(f"gammas must be a non-empty 1-D array of numbers, got {gammas!r}")
@@ -153,11 +163,11 @@ def local_entropy(problem, model, reference, *, gammas, damping=0.5, eps=1e-9, m
     isolated point d = 0 that the Legendre transform jumps to; Huang and Kabashima 2014);
     otherwise the entry is NaN. Only the concave envelope of S(d) is reached by varying gamma.
     """
-    from wfm.models import Perceptron, _problem_of
+    from wfm.models import Perceptron, check_problem
 
     ref = _reference(model, reference)
-    _problem_of(model, problem)
-    gammas = _gammas(gammas)
+    check_problem(model, problem)
+    gammas = check_gammas(gammas)
     damping = check.real("damping", damping, minimum=0.0)
     if damping >= 1.0:
         raise ValueError(f"damping must be in [0, 1), got {damping}")

@@ -17,7 +17,7 @@ import numpy as np
 from scipy.special import logsumexp
 
 from wfm import exact
-from wfm.measures.entropy import _gammas
+from wfm.measures.entropy import check_gammas
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def local_entropy_exact(problem, model, reference, *, gammas):
     ExactLocalEntropy
         ``distance``, ``entropy`` and ``phi`` are NaN when there is no solution at all.
     """
-    gammas = _gammas(gammas)
+    gammas = check_gammas(gammas)
     counts = exact.count_by_distance(problem, model, reference)
     N = counts.size - 1
     k = np.flatnonzero(counts)

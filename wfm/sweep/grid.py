@@ -35,7 +35,7 @@ import itertools
 import json
 
 from wfm import _validate as check
-from wfm import algorithms, models
+from wfm import algorithms, models, problems
 
 #: Arguments of each problem generator that a sweep may set, with their defaults (None: required).
 PROBLEM_ARGS = {
@@ -50,9 +50,6 @@ MODEL_ARGS = {
     "perceptron": ("N", "weights", "kappa"),
     "committee": ("N", "K", "tree", "activation", "weights", "second_layer", "output"),
 }
-#: How alpha counts patterns: per input (P = alpha N) or per first-layer weight (P = alpha K n;
-#: K n = N K for a fully connected committee, as in the reference fBP code).
-LOADS = ("input", "weight")
 DIGITS_N = 64
 
 
@@ -118,7 +115,7 @@ def _problem(spec):
     if "N" in out:
         out["N"] = check.integer("N", out["N"], minimum=1)
         out["alpha"] = check.real("alpha", out["alpha"], minimum=0.0, strict_minimum=True)
-        check.choice("load", out["load"], LOADS)
+        check.choice("load", out["load"], problems.LOADS)
     check.choice("inputs", out["inputs"], ("pm1", "standardised") if kind == "digits" else ("pm1", "gaussian"))
     if kind == "teacher_student":
         out["test_size"] = check.integer("test_size", out["test_size"], minimum=0)
