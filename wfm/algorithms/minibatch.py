@@ -26,6 +26,14 @@ connected layers, dot products per unit for trees): the batch gradient
 ``"sgd"`` (:func:`kernel_epoch`, faster at every size of benchmarks/bench_sgd.py), and the
 full-data loss and errors (:meth:`CrossEntropy.evaluate`).
 
+Learning rate (``lr``): the step per pattern. A mini-batch of B patterns moves theta by lr
+times the sum of their gradients (lr B times the gradient of the batch mean, the step
+:meth:`Settings.batch_step` given to the kernels). The field lambda of a presented pattern then
+moves by O(lr) whatever N, n and B (by lr |f'| |xi|^2 / n = lr |f'| for the perceptron), and
+an epoch, P = alpha N presentations, moves the direction w / |w| by O(lr alpha / r): the same
+lr gives the same training curve in epochs at every N and every batch size (measured: the
+spherical perceptron at alpha = 1.2 takes about 400 epochs at N = 501 and at N = 2001 alike).
+
 Norm control (``norm_control``):
 
 - ``"normalize"``: projected SGD. After every step each first-layer unit is rescaled to
@@ -65,6 +73,20 @@ def accepts(model):
     return continuous_reason(model)
 
 
+def check_schedule(name, schedule):
+    """Check a schedule: one of :data:`SCHEDULES` or a non-empty list of finite numbers > 0."""
+    if isinstance(schedule, str):
+        return check.choice(name, schedule, SCHEDULES)
+    values = np.asarray(schedule) if isinstance(schedule, (list, tuple, np.ndarray)) else np.zeros(0)
+    if values.ndim != 1 or values.size == 0 or values.dtype.kind not in "iuf":
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, SCHEDULES))} or a non-empty "
+                         f"list of numbers, got {schedule!r}")
+    values = values.astype(np.float64)
+    if not np.all(np.isfinite(values)) or np.any(values <= 0):
+        raise ValueError(f"{name} values must be finite and > 0, got {values}")
+    return schedule
+
+
 def norm_schedule(schedule, epochs, norm, norm_final, fast_epochs, slow_epochs):
     """The value r(t) for each epoch t and the epoch at which the schedule reaches its end.
 
@@ -88,23 +110,38 @@ def norm_schedule(schedule, epochs, norm, norm_final, fast_epochs, slow_epochs):
     epochs = check.integer("epochs", epochs, minimum=1)
     r0 = check.real("norm", norm, minimum=0.0, strict_minimum=True)
     r1 = check.real("norm_final", norm_final, minimum=0.0, strict_minimum=True)
+    check_schedule("schedule", schedule)
     if isinstance(schedule, str):
-        check.choice("schedule", schedule, SCHEDULES)
         if schedule == "constant":
             return np.full(epochs, r0), 0
         name = f"{schedule}_epochs"
         T = check.integer(name, fast_epochs if schedule == "fast" else slow_epochs, minimum=1)
         t = np.minimum(np.arange(epochs), T)
         return r0 * (r1 / r0) ** (t / T), T
-    values = np.asarray(schedule)
-    if values.ndim != 1 or values.size == 0 or values.dtype.kind not in "iuf":
-        raise ValueError(f"schedule must be one of {', '.join(map(repr, SCHEDULES))} or a non-empty "
-                         f"list of numbers, got {schedule!r}")
-    values = values.astype(np.float64)
-    if not np.all(np.isfinite(values)) or np.any(values <= 0):
-        raise ValueError(f"schedule values must be finite and > 0, got {values}")
+    values = np.asarray(schedule, dtype=np.float64)
     t = np.minimum(np.arange(epochs), values.size - 1)
     return values[t], values.size - 1
+
+
+_POSITIVE = check.Real(minimum=0.0, strict_minimum=True)
+#: Checks of the common hyperparameters (and of those of entropy_sgd and rsgd).
+CHECKS = {
+    "lr": _POSITIVE, "batch_size": check.Integer(minimum=1), "epochs": check.Integer(minimum=1),
+    "gamma": _POSITIVE, "surrogate_beta": _POSITIVE, "norm_control": check.Choice(*NORM_CONTROLS),
+    "weight_decay": check.Real(minimum=0.0), "anneal": check.Choice(*ANNEALS), "schedule": check_schedule,
+    "norm": _POSITIVE, "norm_final": _POSITIVE, "fast_epochs": check.Integer(minimum=1),
+    "slow_epochs": check.Integer(minimum=1), "early_stop": check.Flag(),
+    "inner_steps": check.Integer(minimum=1), "noise": check.Real(minimum=0.0),
+    "mean_decay": check.Real(minimum=0.0, strict_minimum=True, maximum=1.0),
+    "outer_lr": check.Real(minimum=0.0, strict_minimum=True, maximum=1.0),
+    "coupling": check.Real(minimum=0.0), "coupling_growth": check.Real(minimum=0.0),
+    "replicas": check.Integer(minimum=1), "answer": check.Choice("centre", "best"),
+}
+
+
+def joint(params, model):
+    """The relations between the common hyperparameters: those checked by :class:`Settings`."""
+    Settings(**{name: params[name] for name in COMMON_DEFAULTS})
 
 
 class Settings:
@@ -146,6 +183,10 @@ class Settings:
             self.unit_norm, self.gammas = r, np.full(self.epochs, self.gamma)
         else:
             self.unit_norm, self.gammas = np.ones(self.epochs), self.gamma * r
+
+    def batch_step(self, P):
+        """The step on the gradient of a batch mean: lr times the batch size (at most P)."""
+        return self.lr * min(self.batch_size, P)
 
 
 class CrossEntropy:
@@ -350,12 +391,13 @@ def step(ce, theta, grad, settings, t, kick=None, anchor=None, pull=1.0):
 
     Optional, in this order after the gradient step and before the projection: an elastic
     contraction towards ``anchor``, theta <- anchor + pull (theta - anchor) (the exact
-    solution over the step of an elastic force, pull = exp(-lr gamma_c)), and the addition
-    of ``kick`` (the Langevin noise of Entropy-SGD's inner loop).
+    solution over the step of an elastic force, pull = exp(-eta gamma_c) with eta the batch
+    step), and the addition of ``kick`` (the Langevin noise of Entropy-SGD's inner loop).
+    ``grad`` is the gradient of the batch mean; the step is eta = :meth:`Settings.batch_step`.
     """
     if settings.norm_control == "weight_decay":
         grad = grad + settings.weight_decay * theta
-    theta -= settings.lr * grad
+    theta -= settings.batch_step(ce.P) * grad
     if anchor is not None:
         theta -= anchor
         theta *= pull
@@ -388,10 +430,11 @@ def kernel_epoch(ce, theta, settings):
             "weight_decay": kernels.WEIGHT_DECAY}[settings.norm_control]
     batch_size = min(settings.batch_size, ce.P)
     work = (np.empty((ce.K, ce.n)), np.empty(ce.K)) + ce.work(batch_size)
+    eta = settings.batch_step(ce.P)
 
     def epoch(order, r, gamma):
         kernels.sgd_epoch(ce.patterns, ce.y, order, batch_size, W, v, ce.trainable, tree, code,
-                          beta, gamma, ce.kappa, settings.lr, mode, settings.weight_decay, r, *work)
+                          beta, gamma, ce.kappa, eta, mode, settings.weight_decay, r, *work)
     return epoch
 
 

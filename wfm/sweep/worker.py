@@ -12,7 +12,7 @@ import time
 import numpy as np
 
 from wfm import models, problems, solve
-from wfm.sweep.grid import algorithm_seed, columns, measure_seed, problem_seed, task_key
+from wfm.sweep.grid import algorithm_seed, columns, measure_seed, pattern_count, problem_seed, task_key
 
 
 def init_worker():
@@ -26,8 +26,7 @@ def init_worker():
 def build(task):
     """The (problem, model) pair described by a task.
 
-    For ``load="weight"`` the number of patterns is alpha times the number of first-layer
-    weights (K n for a committee, N for a perceptron); otherwise alpha times N.
+    The number of patterns is :func:`wfm.sweep.grid.pattern_count`.
     """
     model = models.from_spec(task["model"])
     spec = dict(task["problem"])
@@ -35,12 +34,9 @@ def build(task):
     seed = problem_seed(task)
     if kind == "digits":
         return problems.digits(**spec, seed=seed), model
-    load = spec.pop("load")
-    N, alpha = spec.pop("N"), spec.pop("alpha")
-    weights = model.K * model.n if load == "weight" and hasattr(model, "K") else N
-    P = int(round(alpha * weights))
-    if P < 1:
-        raise ValueError(f"alpha = {alpha} gives no pattern (P = round(alpha * {weights}) = 0)")
+    P = pattern_count(task["problem"], task["model"])
+    N = spec.pop("N")
+    del spec["load"], spec["alpha"]
     if kind == "teacher_student":
         spec["teacher"] = models.from_spec(spec["teacher"])
         return problems.teacher_student(N, P=P, **spec, seed=seed), model
