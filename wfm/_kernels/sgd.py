@@ -88,11 +88,12 @@ def _fields(W, rows, tree, lam):
 
 @njit(cache=True)
 def _activation(lam, activation, beta):
-    """(g(lambda), g'(lambda)): identity (LINEAR), ReLU, or the sign surrogate tanh(beta lambda)."""
+    """(g(lambda), g'(lambda)): identity (LINEAR), ReLU with the derivative ``beta`` (the leak)
+    at lambda <= 0, or the sign surrogate tanh(beta lambda)."""
     if activation == LINEAR:
         return lam, 1.0
     if activation == RELU:
-        return (lam, 1.0) if lam > 0.0 else (0.0, 0.0)
+        return (lam, 1.0) if lam > 0.0 else (0.0, beta)
     t = np.tanh(beta * lam)
     return t, beta * (1.0 - t * t)
 
@@ -110,7 +111,8 @@ def batch_gradient(X, y, index, W, v, tree, activation, beta, gamma, kappa, grad
     activation : int
         LINEAR (perceptron, K = 1), RELU, or TANH (tanh(beta lambda), the sign surrogate).
     beta, gamma, kappa : float
-        kappa is the perceptron's margin (0 for committees).
+        beta: the tanh slope for TANH, the derivative at lambda <= 0 for RELU (0: the true
+        ReLU); kappa is the perceptron's margin (0 for committees).
     grad_W, grad_v : outputs, overwritten
     g : (K,), rows : (>= B, N), lam : (>= B, K) float64 work arrays
 

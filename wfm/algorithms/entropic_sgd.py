@@ -43,7 +43,7 @@ from wfm.algorithms.minibatch import (CHECKS, COMMON_DEFAULTS, CrossEntropy, His
                                       batch_bounds, finish, initial_theta, joint, step)
 
 _ENTROPY_DEFAULTS = {**COMMON_DEFAULTS, "inner_steps": 5, "noise": 1e-4, "mean_decay": 0.75,
-                     "outer_lr": 1.0, "coupling": 0.03, "coupling_growth": 0.005}
+                     "outer_lr": 1.0, "coupling": 0.01, "coupling_growth": 0.005}
 _RSGD_DEFAULTS = {**COMMON_DEFAULTS, "replicas": 3, "coupling": 0.01, "coupling_growth": 0.02,
                   "answer": "centre"}
 
@@ -77,7 +77,7 @@ def entropy_sgd(problem, model, rng, **params):
     decay = check.real("mean_decay", own["mean_decay"], minimum=0.0, strict_minimum=True, maximum=1.0)
     outer_lr = check.real("outer_lr", own["outer_lr"], minimum=0.0, strict_minimum=True, maximum=1.0)
     couplings = _couplings(own["coupling"], own["coupling_growth"], settings.epochs)
-    ce = CrossEntropy(problem, model, settings.surrogate_beta)
+    ce = CrossEntropy(problem, model, settings.surrogate_beta, settings.relu_leak)
     x = initial_theta(ce, model, rng, settings)
     bounds = batch_bounds(ce.P, settings.batch_size)
     outer = -(-len(bounds) // L)
@@ -120,7 +120,7 @@ def rsgd(problem, model, rng, **params):
     y_rep = check.integer("replicas", own["replicas"], minimum=1)
     answer = check.choice("answer", own["answer"], ("centre", "best"))
     couplings = _couplings(own["coupling"], own["coupling_growth"], settings.epochs)
-    ce = CrossEntropy(problem, model, settings.surrogate_beta)
+    ce = CrossEntropy(problem, model, settings.surrogate_beta, settings.relu_leak)
     W = np.stack([initial_theta(ce, model, rng, settings) for _ in range(y_rep)])
     bounds = batch_bounds(ce.P, settings.batch_size)
     normalize = settings.norm_control == "normalize"

@@ -30,7 +30,7 @@ from wfm.algorithms.minibatch import (CHECKS, COMMON_DEFAULTS, CrossEntropy, His
 def sgd(problem, model, rng, **params):
     """Run mini-batch CE SGD; see the module docstring."""
     settings = Settings(**params)
-    ce = CrossEntropy(problem, model, settings.surrogate_beta)
+    ce = CrossEntropy(problem, model, settings.surrogate_beta, settings.relu_leak)
     theta = initial_theta(ce, model, rng, settings)
     epoch = kernel_epoch(ce, theta, settings)
     history = History("schedule")
