@@ -186,7 +186,9 @@ def sgd_epoch(X, y, order, batch_size, W, v, trainable, tree, activation, beta, 
               lr, norm_mode, weight_decay, r, grad_W, grad_v, g, rows, lam):
     """One epoch: the steps on the batches ``order[start:start + batch_size]``, W, v in place.
 
-    Each step is theta <- theta - lr (grad + [weight_decay theta]) (WEIGHT_DECAY adds the
+    Each step is theta <- theta - lr (grad + [weight_decay theta]) with grad the gradient of
+    the batch mean (``lr`` here is the batch step, lr_per_pattern * batch_size of
+    :meth:`wfm.algorithms.minibatch.Settings.batch_step`; WEIGHT_DECAY adds the
     bracket), followed with NORMALIZE by the projection |w_k| = r sqrt(n), |v| = sqrt(K) (if
     ``trainable``); with NORMALIZE the weights are also projected before the first step, so
     the epoch starts on its own sphere. Other arguments as :func:`batch_gradient` (rows and

@@ -91,13 +91,13 @@ class Algorithm:
             raise ValueError(f"unknown parameter(s) {', '.join(unknown)} for algorithm {self.name!r}; "
                              f"allowed: {allowed}")
         merged = {**self.defaults, **params}
-        for name, value in merged.items():
-            self.checks[name](f"{name} (algorithm {self.name!r})", value)
-        if self.joint is not None:
-            try:
+        try:
+            for name, value in merged.items():
+                self.checks[name](name, value)
+            if self.joint is not None:
                 self.joint(merged, model)
-            except (ValueError, TypeError) as error:
-                raise type(error)(f"algorithm {self.name!r}: {error}") from None
+        except (ValueError, TypeError) as error:
+            raise type(error)(f"algorithm {self.name!r}: {error}") from None
 
     def working_memory(self, P, weights, params):
         """Bytes of the run's own arrays beyond the patterns (an estimate; 0 when negligible)."""
@@ -188,9 +188,7 @@ def solve(problem, model, algorithm, *, seed, **params):
     -------
     Result
     """
-    from wfm.models import _problem_of
-
-    from wfm.models import Committee, Perceptron
+    from wfm.models import Committee, Perceptron, _problem_of
 
     if not isinstance(model, (Perceptron, Committee)):
         raise TypeError(f"model must be a wfm.models.Perceptron or wfm.models.Committee (e.g. "
