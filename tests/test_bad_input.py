@@ -114,6 +114,9 @@ BINARY = Perceptron(15)
                    product={"N": [10 ** 7], "alpha": [0.5]}), ValueError, "GB of memory available"),
     (lambda: Sweep(problem={"kind": "storage"}, model={"model": "committee", "K": 3, "tree": "yes"},
                    algorithm="famp", product={"N": [21], "alpha": [0.5]}), TypeError, "tree must be True or False"),
+    (lambda: Sweep(problem={"kind": "teacher_student", "teacher": {"model": "perceptron", "N": 7}},
+                   model={"model": "perceptron"}, algorithm="famp", product={"N": [21], "alpha": [0.5]}),
+     ValueError, "the teacher has N = 7 inputs, the problem N = 21"),
     (lambda: Sweep(problem={"kind": "storage", "N": 21, "alpha": 0.5}, model={"model": "committee"},
                    algorithm="famp"), ValueError, "model 'committee' needs K"),
 ])

@@ -128,6 +128,8 @@ def _problem(spec):
         if out["teacher"] is None:
             out["teacher"] = models.Perceptron(out["N"]).spec()
         out["teacher"] = models.from_spec(out["teacher"]).spec()
+        if out["teacher"]["N"] != out["N"]:
+            raise ValueError(f"the teacher has N = {out['teacher']['N']} inputs, the problem N = {out['N']}")
     return out
 
 
