@@ -74,8 +74,9 @@ def _order_joint(params, model):
 
 
 def _messages_memory(P, weights, params):
-    """bp, fbp: the cavity messages u, float64 (P, weights)."""
-    return 8 * P * weights
+    """bp, fbp: the cavity messages u, float64 (P, weights), and with order='random' the
+    pattern orders of one focusing step, int64 (max_iters, P)."""
+    return 8 * P * weights + (8 * params["max_iters"] * P if params["order"] == "random" else 0)
 
 
 def _focus_loop(steps, run_step, errors_of):
