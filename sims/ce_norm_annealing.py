@@ -42,7 +42,7 @@ PRESETS = {
     "paper": {"N": 300, "K": 5, "alpha": 0.4, "instances": 20, "epochs": 5000, "samples": 1000},
 }
 #: Training hyperparameters shared by every method (the norm schedule r0 -> r1 for "sgd").
-TRAINING = {"lr": 0.3, "batch_size": 10, "gamma": 1.0, "surrogate_beta": 1.0, "norm": 2.0,
+TRAINING = {"lr": 0.03, "batch_size": 10, "gamma": 1.0, "surrogate_beta": 1.0, "norm": 2.0,
             "norm_final": 0.5, "fast_epochs": 10, "slow_epochs": 300}
 #: Multiplicative noise amplitudes sigma of the local energy.
 SIZES = [0.05, 0.1, 0.2, 0.3, 0.5]
@@ -72,7 +72,7 @@ presets (explicit options override them):
          53 s with 2 workers on 2 cores shared with other jobs.
   paper  N=300, alpha=0.4, 20 instances, 5000 epochs at most, 1000 perturbations (140
          runs): about 6 minutes on 2 cores (estimated: 2 of its 20 instances took 34 s).
-training (all methods): lr 0.3, batch 10, gamma 1, surrogate beta 1, per-unit norm r0 = 2
+training (all methods): lr 0.03 per pattern, batch 10, gamma 1, surrogate beta 1, per-unit norm r0 = 2
 (--norm); the fast/slow schedules go to r1 = 0.5 (--norm-final) in 10/300 epochs (r1 > r0
 makes them increasing schedules); weight decay 1e-3 without norm control; entropy_sgd (5
 inner steps, coupling 0.03 growing 0.1% per epoch) and rsgd (3 replicas, coupling 0.01

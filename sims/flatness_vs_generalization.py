@@ -43,9 +43,9 @@ PRESETS = {
 }
 #: Training schedules of "sgd" (plain SGD on the CE, norm free): label -> hyperparameters.
 SCHEDULES = {
-    "b50": {"batch_size": 50, "lr": 0.3, "norm_control": "none"},
-    "b20": {"batch_size": 20, "lr": 0.1, "norm_control": "none"},
-    "b10": {"batch_size": 10, "lr": 0.05, "norm_control": "none"},
+    "b50": {"batch_size": 50, "lr": 0.006, "norm_control": "none", "gamma": 1.0, "relu_leak": 0.0},
+    "b20": {"batch_size": 20, "lr": 0.005, "norm_control": "none", "gamma": 1.0, "relu_leak": 0.0},
+    "b10": {"batch_size": 10, "lr": 0.005, "norm_control": "none", "gamma": 1.0, "relu_leak": 0.0},
 }
 #: Noise amplitudes sigma of the local energy.
 SIZES = [0.05, 0.1, 0.2]
@@ -70,7 +70,8 @@ presets (explicit options override them):
          A = 600): estimated 25-30 minutes on 2 free cores, 1-2 hours on a shared
          machine; use --executor dask on a cluster.
 schedules ("sgd", cross-entropy at gamma = 1, no norm control, early stop at zero errors):
-  b50  batch 50, lr 0.3;  b20  batch 20, lr 0.1;  b10  batch 10, lr 0.05.
+  b50  batch 50, lr 0.006;  b20  batch 20, lr 0.005;  b10  batch 10, lr 0.005 (lr per
+  pattern); the true ReLU derivative (relu_leak 0).
 measures (inside the sweep, at each run's final weights): local_energy (multiplicative and
 additive, sigma = 0.05 0.1 0.2), hessian_eigenvalues (k=1), log_volume (k=20), hessian_trace (100
 probes), hessian_frobenius (100 directions, eps=1e-3), sharpness (eps=1e-3).""")

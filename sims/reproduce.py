@@ -37,12 +37,13 @@ STUDIES = {
                                 "--param", "sa.sweeps=6000", "--param", "rsa.sweeps=2000",
                                 "--param", "elal.epochs=428"],
     # CE-SGD with the slow norm reduction of ce_norm_annealing (per-unit norm 2 -> 0.5 in 300
-    # epochs, lr 0.3, batch 10, at most 3000 epochs) against LAL, continuous weights (quick:
-    # 176 s, 720 runs; fixed grid as for phase_diagram_committee).
+    # epochs, lr 0.03 per pattern, batch 10, gamma 1, at most 3000 epochs) against LAL, continuous
+    # weights (quick: 176 s, 720 runs; fixed grid as for phase_diagram_committee).
     "phase_diagram_committee_continuous": [
         "sims/phase_diagram.py", "--model", "committee", "--model-param", "K=3", "--model-param", "tree=true",
         "--model-param", "weights=continuous", "--N", "99", "201", "--alpha", "0.2:3.6:0.2", "--seeds", "10",
-        "--algorithm", "sgd", "--algorithm", "lal", "--param", "sgd.lr=0.3", "--param", "sgd.batch_size=10",
+        "--algorithm", "sgd", "--algorithm", "lal", "--param", "sgd.lr=0.03", "--param", "sgd.batch_size=10",
+        "--param", "sgd.gamma=1",
         "--param", "sgd.norm=2", "--param", "sgd.norm_final=0.5", "--param", "sgd.schedule=slow",
         "--param", "sgd.slow_epochs=300", "--param", "sgd.epochs=3000"],
     "greedy_vs_entropic": ["sims/greedy_vs_entropic.py"],

@@ -35,11 +35,12 @@ def _back(ce, C, Xb):
 
 
 def _activation(ce, lam):
-    """(g(lambda), g'(lambda)): identity (perceptron, g' None), ReLU, or tanh(beta lambda)."""
+    """(g(lambda), g'(lambda)): identity (perceptron, g' None), ReLU (derivative ``ce.leak`` at
+    lambda <= 0), or tanh(beta lambda)."""
     if ce.perceptron:
         return lam, None
     if ce.model.activation == "relu":
-        return np.maximum(lam, 0.0), (lam > 0)
+        return np.maximum(lam, 0.0), np.where(lam > 0, 1.0, ce.leak)
     t = np.tanh(ce.beta * lam)
     return t, ce.beta * (1.0 - t * t)
 

@@ -21,7 +21,7 @@ MODELS = {
                                      second_layer="trainable"),
     "sign-fc": Committee(N, 3, tree=False, activation="sign", weights="continuous"),
 }
-FAST = {"lr": 1.0, "batch_size": 10, "epochs": 500}
+FAST = {"lr": 0.1, "batch_size": 10, "epochs": 500, "gamma": 1.0}
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +123,7 @@ def test_norm_history_follows_the_schedule_exactly(schedule):
     problem = storage(60, 1.0, seed=3)
     model = Committee(60, 3, tree=False, activation="sign", weights="continuous")
     result = wfm.solve(problem, model, "sgd", seed=0, epochs=30, schedule=schedule, norm=2.0,
-                       norm_final=0.5, fast_epochs=3, slow_epochs=20, early_stop=False)
+                       norm_final=0.5, fast_epochs=3, slow_epochs=20, early_stop=False, gamma=1.0)
     expected, _ = norm_schedule(schedule, 30, 2.0, 0.5, 3, 20)
     assert result.iterations == 30
     np.testing.assert_allclose(result.history["norm"], np.repeat(expected[:, None], 3, axis=1),
@@ -146,20 +146,20 @@ def test_early_stop_waits_for_the_end_of_the_schedule():
     problem = storage(101, 0.3, seed=0)
     model = Perceptron(101, "spherical")
     result = wfm.solve(problem, model, "sgd", seed=0, schedule="slow", norm=1.0, norm_final=0.5,
-                       slow_epochs=15, lr=10.0, batch_size=10, epochs=300)
+                       slow_epochs=15, lr=1.0, batch_size=10, epochs=300, gamma=1.0)
     errors = result.history["errors"]
     assert result.solved
     assert np.any(errors[:15] == 0)  # solved during the schedule, yet not stopped there
     assert result.iterations >= 16 and errors[-1] == 0
     assert np.all(errors[15:-1] > 0)  # stopped at the first solved epoch t >= 15
-    no_wait = wfm.solve(problem, model, "sgd", seed=0, lr=10.0, batch_size=10, epochs=300)
+    no_wait = wfm.solve(problem, model, "sgd", seed=0, lr=1.0, batch_size=10, epochs=300, gamma=1.0)
     assert no_wait.iterations == np.argmax(no_wait.history["errors"] == 0) + 1 < 15
 
 
 def test_weight_decay_reduces_the_norm():
     problem = storage(60, 0.5, seed=2)
     model = Perceptron(60, "spherical")
-    common = dict(seed=0, lr=0.1, batch_size=10, epochs=60, early_stop=False)
+    common = dict(seed=0, lr=0.01, batch_size=10, epochs=60, early_stop=False, gamma=1.0)
     decayed = wfm.solve(problem, model, "sgd", norm_control="weight_decay", weight_decay=0.05, **common)
     free = wfm.solve(problem, model, "sgd", norm_control="none", **common)
     norms = decayed.history["norm"][:, 0]
@@ -194,7 +194,8 @@ def test_teacher_student_perceptron_is_solved_and_generalizes():
 ])
 def test_committee_learns_a_planted_teacher(teacher, student):
     problem = teacher_student(60, 1.0, teacher=teacher, seed=4, test_size=500)
-    result = wfm.solve(problem, student, "sgd", seed=5, lr=0.3, batch_size=10, epochs=500)
+    result = wfm.solve(problem, student, "sgd", seed=5, lr=0.03, batch_size=10, epochs=500, gamma=1.0,
+                       relu_leak=0.0)
     assert result.solved
     assert result.extra["test_error"] < 0.42
 
@@ -202,7 +203,7 @@ def test_committee_learns_a_planted_teacher(teacher, student):
 def test_digits_task_reports_test_error():
     problem = digits(seed=0, train_size=200)
     model = Committee(64, 3, tree=False, activation="sign", weights="continuous")
-    result = wfm.solve(problem, model, "sgd", seed=0, lr=0.3, batch_size=10, epochs=100)
+    result = wfm.solve(problem, model, "sgd", seed=0, lr=0.03, batch_size=10, epochs=100, gamma=1.0)
     assert result.extra["test_error"] == pytest.approx(model.test_error(problem, result.w))
     assert result.extra["test_error"] < 0.25
     assert result.history["errors"][-1] < 0.2 * problem.P
@@ -220,9 +221,9 @@ def test_same_seed_same_run(algorithm):
 
 
 @pytest.mark.parametrize("algorithm, params", [
-    ("entropy_sgd", {"lr": 1.0, "batch_size": 10, "inner_steps": 3, "coupling": 0.03}),
-    ("rsgd", {"lr": 1.0, "batch_size": 10, "replicas": 3}),
-    ("rsgd", {"lr": 1.0, "batch_size": 10, "replicas": 3, "answer": "best"}),
+    ("entropy_sgd", {"lr": 0.1, "batch_size": 10, "inner_steps": 3, "coupling": 0.03, "gamma": 1.0}),
+    ("rsgd", {"lr": 0.1, "batch_size": 10, "replicas": 3, "gamma": 1.0}),
+    ("rsgd", {"lr": 0.1, "batch_size": 10, "replicas": 3, "answer": "best", "gamma": 1.0}),
 ])
 def test_baselines_solve_a_separable_instance(algorithm, params):
     problem = storage(101, 1.0, seed=2)
@@ -236,7 +237,7 @@ def test_rsgd_replicas_collapse_on_the_centre_as_the_coupling_grows():
     problem = storage(60, 0.5, seed=2)
     model = Committee(60, 3, tree=False, activation="sign", weights="continuous")
     result = wfm.solve(problem, model, "rsgd", seed=0, epochs=100, coupling=0.05, coupling_growth=0.1,
-                       lr=0.3, batch_size=10, early_stop=False)
+                       lr=0.03, batch_size=10, early_stop=False, gamma=1.0)
     distance = result.history["distance"]
     assert distance[-1] < 1e-6 * distance[:5].max()
     np.testing.assert_array_equal(result.extra["replica_errors"], result.extra["centre_errors"])
@@ -260,3 +261,52 @@ def test_bad_parameters_are_refused(params, message):
 def test_binary_weights_are_refused():
     with pytest.raises(ValueError, match="binary weights"):
         wfm.solve(storage(21, 1.0, seed=0), Perceptron(21), "sgd", seed=0)
+
+
+def test_lr_is_the_step_per_pattern():
+    """One batch of all P patterns moves theta by lr times the sum of their gradients."""
+    problem = storage(30, P=20, inputs="gaussian", seed=4)
+    model = Perceptron(30, "spherical")
+    result = wfm.solve(problem, model, "sgd", seed=2, lr=0.05, batch_size=20, epochs=1, norm_control="none",
+                       early_stop=False)
+    ce = CrossEntropy(problem, model, 1.0)
+    theta = model.flatten(model.init(np.random.default_rng(2)))
+    gradient = naive_sgd.gradient(ce, theta, *naive_sgd.gather(ce, np.arange(20)), wfm.algorithms.get("sgd").defaults["gamma"])
+    np.testing.assert_allclose(result.w, theta - 0.05 * 20 * gradient, rtol=1e-12)
+
+
+@pytest.mark.parametrize("algorithm", ["sgd", "entropy_sgd", "rsgd"])
+def test_defaults_separate_the_spherical_perceptron(algorithm):
+    """Gaussian patterns at alpha = 1.2 (below the capacity 2), N = 501: the perceptron rule
+    separates them in tens of epochs; the defaults do in a few hundred."""
+    problem = storage(501, 1.2, inputs="gaussian", seed=0)
+    result = wfm.solve(problem, Perceptron(501, "spherical"), algorithm, seed=0)
+    assert result.solved and result.iterations < 500
+
+
+@pytest.mark.parametrize("algorithm", ["sgd", "entropy_sgd", "rsgd"])
+def test_defaults_solve_the_relu_tree_committee(algorithm):
+    """ReLU tree committee K = 4, N = 316, alpha = 0.8: zero training errors with the defaults."""
+    problem = storage(316, 0.8, inputs="gaussian", seed=0)
+    model = Committee(316, 4, tree=True, activation="relu", weights="continuous")
+    result = wfm.solve(problem, model, algorithm, seed=0)
+    assert result.solved and result.iterations < 1000
+
+
+def test_relu_leak_gives_dead_patterns_a_gradient():
+    """A pattern whose ReLU fields are all negative has output 0 (an error) and, with the true
+    derivative, no gradient; relu_leak gives it one (and changes nothing else)."""
+    model = Committee(12, 3, tree=True, activation="relu", weights="continuous")
+    problem = storage(12, P=40, inputs="gaussian", seed=5)
+    theta = model.flatten(model.init(1))
+    plain, leaky = CrossEntropy(problem, model, 1.0), CrossEntropy(problem, model, 1.0, relu_leak=0.3)
+    X, y = naive_sgd.gather(plain, np.arange(40))
+    lam = naive_sgd.fields(plain, plain.split(theta)[0], X)
+    dead = np.flatnonzero(np.all(lam <= 0, axis=0))
+    alive = np.flatnonzero(np.all(lam > 0, axis=0))
+    assert len(dead) and len(alive)
+    np.testing.assert_array_equal(naive_sgd.gradient(plain, theta, *naive_sgd.gather(plain, dead), 1.0), 0.0)
+    assert np.linalg.norm(naive_sgd.gradient(leaky, theta, *naive_sgd.gather(leaky, dead), 1.0)) > 0
+    np.testing.assert_array_equal(naive_sgd.gradient(leaky, theta, *naive_sgd.gather(leaky, alive), 1.0),
+                                  naive_sgd.gradient(plain, theta, *naive_sgd.gather(plain, alive), 1.0))
+    assert leaky.evaluate(theta, 1.0) == plain.evaluate(theta, 1.0)

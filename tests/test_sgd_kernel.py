@@ -85,3 +85,22 @@ def test_evaluate_counts_a_zero_field_as_an_error():
     errors = ce.evaluate(theta, 1.0)[1]
     assert errors == naive_sgd.evaluate(ce, theta, 1.0)[1] == model.errors(problem, theta)
     assert errors >= 1
+
+
+@pytest.mark.parametrize("name", [name for name in MODELS if getattr(MODELS[name], "activation", "") == "relu"])
+def test_relu_leak_in_the_kernels_matches_numpy(name):
+    model, problem, _, theta = _case(name, "gaussian")
+    ce = CrossEntropy(problem, model, 1.3, relu_leak=0.3)
+    index = np.random.default_rng(0).permutation(ce.P)[:9]
+    expected = naive_sgd.gradient(ce, theta, *naive_sgd.gather(ce, index), 1.7)
+    assert not np.allclose(expected, naive_sgd.gradient(CrossEntropy(problem, model, 1.3), theta, *naive_sgd.gather(ce, index), 1.7))
+    np.testing.assert_allclose(ce.batch_gradient(theta, index, 1.7), expected, rtol=1e-10, atol=1e-13)
+    settings = Settings(**{**COMMON_DEFAULTS, "lr": 0.1, "batch_size": 5, "epochs": 2, "relu_leak": 0.3})
+    naive = theta.copy()
+    epoch = kernel_epoch(ce, theta, settings)
+    rng = np.random.default_rng(1)
+    for t in range(settings.epochs):
+        order = rng.permutation(problem.P)
+        epoch(order, settings.unit_norm[t], 1.7)
+        naive_sgd.sgd_epoch(ce, naive, settings, order, t, 1.7)
+    np.testing.assert_allclose(theta, naive, rtol=1e-10, atol=1e-12)

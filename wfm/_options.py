@@ -9,10 +9,13 @@ import numpy as np
 
 
 def value(text):
-    """A JSON value (number, true/false, null, list) or, failing that, the text itself."""
+    """A JSON value (number, true/false, null, list), a float for nan and inf (so that checks
+    call them numbers that are not finite), or, failing all that, the text itself."""
     try:
         return json.loads(text)
     except ValueError:
+        if text.strip().lower().lstrip("+-") in ("nan", "inf", "infinity"):
+            return float(text)
         return text
 
 
@@ -48,21 +51,23 @@ def numbers(option, texts, kind=float):
             part = part.strip()
             if not part:
                 continue
+            form = "integers" if kind is int else "numbers or start:stop:step with step > 0"
             try:
-                if ":" in part:
-                    start, stop, step = (float(x) for x in part.split(":"))
-                    if not step > 0 or stop < start:
-                        raise ValueError
-                    count = int(np.floor((stop - start) / step + 1e-9)) + 1
-                    out.extend(kind(round(start + i * step, 10)) for i in range(count))
-                else:
-                    number = float(part)
-                    if kind is int and number != int(number):
-                        raise ValueError
-                    out.append(kind(round(number, 10)) if kind is float else int(number))
+                values = [float(x) for x in part.split(":")] if ":" in part else [float(part)]
             except ValueError:
-                form = "integers" if kind is int else "numbers or start:stop:step with step > 0"
                 raise ValueError(f"{option} must be {form}, got {part!r}") from None
+            if not np.all(np.isfinite(values)):
+                raise ValueError(f"{option} must be finite numbers, got {part!r}")
+            if len(values) == 3:
+                start, stop, step = values
+                if not step > 0 or stop < start:
+                    raise ValueError(f"{option} must be {form}, got {part!r}")
+                count = int(np.floor((stop - start) / step + 1e-9)) + 1
+                out.extend(kind(round(start + i * step, 10)) for i in range(count))
+            elif len(values) == 1 and not (kind is int and values[0] != int(values[0])):
+                out.append(kind(round(values[0], 10)) if kind is float else int(values[0]))
+            else:
+                raise ValueError(f"{option} must be {form}, got {part!r}")
     if not out:
         raise ValueError(f"{option} needs at least one value")
     return out

@@ -4,6 +4,7 @@ Every check raises ``ValueError`` or ``TypeError`` with a message that names the
 the value received and what is allowed, so that the CLI can print it as one line.
 """
 import numbers
+import os
 
 import numpy as np
 
@@ -20,7 +21,8 @@ def integer(name, value, *, minimum=None, maximum=None):
     return value
 
 
-def real(name, value, *, minimum=None, maximum=None, strict_minimum=False, allow_inf=False):
+def real(name, value, *, minimum=None, maximum=None, strict_minimum=False, strict_maximum=False,
+         allow_inf=False):
     """Return ``value`` as a Python float, checking that it is a finite (or allowed infinite) number in range."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {value!r} of type {type(value).__name__}")
@@ -32,9 +34,19 @@ def real(name, value, *, minimum=None, maximum=None, strict_minimum=False, allow
             raise ValueError(f"{name} must be > {minimum}, got {value}")
         if not strict_minimum and value < minimum:
             raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    if maximum is not None and value > maximum:
-        raise ValueError(f"{name} must be <= {maximum}, got {value}")
+    if maximum is not None:
+        if strict_maximum and not value < maximum:
+            raise ValueError(f"{name} must be < {maximum}, got {value}")
+        if not strict_maximum and value > maximum:
+            raise ValueError(f"{name} must be <= {maximum}, got {value}")
     return value
+
+
+def flag(name, value):
+    """Check that ``value`` is True or False."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be true or false, got {value!r}")
+    return bool(value)
 
 
 def choice(name, value, allowed):
@@ -43,6 +55,61 @@ def choice(name, value, allowed):
         options = ", ".join(repr(a) for a in allowed)
         raise ValueError(f"{name} must be one of {options}, got {value!r}")
     return value
+
+
+class Integer:
+    """Declared check of an integer hyperparameter: ``Integer(minimum=1)(name, value)``."""
+
+    def __init__(self, *, minimum=None, maximum=None):
+        self.minimum, self.maximum = minimum, maximum
+
+    def __call__(self, name, value):
+        return integer(name, value, minimum=self.minimum, maximum=self.maximum)
+
+
+class Real:
+    """Declared check of a real hyperparameter (finite unless ``allow_inf``), bounds as :func:`real`."""
+
+    def __init__(self, *, minimum=None, maximum=None, strict_minimum=False, strict_maximum=False,
+                 allow_inf=False):
+        self.bounds = dict(minimum=minimum, maximum=maximum, strict_minimum=strict_minimum,
+                           strict_maximum=strict_maximum, allow_inf=allow_inf)
+
+    def __call__(self, name, value):
+        return real(name, value, **self.bounds)
+
+
+class Choice:
+    """Declared check of a hyperparameter taking one of a few strings."""
+
+    def __init__(self, *allowed):
+        self.allowed = allowed
+
+    def __call__(self, name, value):
+        return choice(name, value, self.allowed)
+
+
+class Flag:
+    """Declared check of a true/false hyperparameter."""
+
+    def __call__(self, name, value):
+        return flag(name, value)
+
+
+def available_memory():
+    """Bytes of memory available to a new process (MemAvailable of /proc/meminfo on Linux,
+    free physical pages elsewhere), or None when the system does not say."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
 
 
 def generator(seed):

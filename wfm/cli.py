@@ -7,6 +7,7 @@ on stderr with exit code 2.
 import argparse
 import os
 import platform
+import signal
 import sys
 
 
@@ -50,7 +51,8 @@ def cmd_info(args):
 
 
 def cmd_show(args):
-    """Print what a results file holds and a summary table of its runs."""
+    """Print what a results file holds, a summary table of its runs and the messages of the
+    failed runs with their counts."""
     import pandas as pd
 
     from wfm import analysis, store
@@ -60,6 +62,11 @@ def cmd_show(args):
     if len(runs):
         with pd.option_context("display.width", 200, "display.max_columns", 30):
             print(analysis.summary(runs).to_string(index=False))
+    failed = runs[runs["status"] == "failed"]
+    if len(failed):
+        print(f"failed runs ({len(failed)}), by message:")
+        for message, count in failed["message"].value_counts().items():
+            print(f"  {count} x {message}".replace("\n", " "))
     return 0
 
 
@@ -103,6 +110,11 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except BrokenPipeError:
+        # the reader went away (wfm show f.h5 | head): stop quietly, as Unix tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
     except (ValueError, TypeError, FileNotFoundError, OSError) as error:
         print(f"wfm {args.command}: error: {error}".replace("\n", " "), file=sys.stderr)
         return 2

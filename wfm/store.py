@@ -68,9 +68,13 @@ def check_file(path):
         raise FileNotFoundError(f"no results file at {str(path)!r}")
     if not h5py.is_hdf5(path):
         raise ResultsFileError(f"{str(path)!r} is not a wfm results file (not an HDF5 file)")
-    with h5py.File(path, "r", locking=False) as f:
-        fmt = f.attrs.get("format")
-        version = f.attrs.get("schema_version")
+    try:
+        with h5py.File(path, "r", locking=False) as f:
+            fmt = f.attrs.get("format")
+            version = f.attrs.get("schema_version")
+    except OSError as error:  # h5py's message does not name the file
+        raise ResultsFileError(f"{str(path)!r} is damaged (truncated or overwritten?) and cannot be "
+                               f"read as HDF5: {error}") from None
     fmt, version = (v.item() if isinstance(v, np.generic) else v for v in (fmt, version))
     if fmt != FORMAT:
         raise ResultsFileError(f"{str(path)!r} is not a wfm results file (HDF5 without "

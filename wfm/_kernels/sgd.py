@@ -88,11 +88,12 @@ def _fields(W, rows, tree, lam):
 
 @njit(cache=True)
 def _activation(lam, activation, beta):
-    """(g(lambda), g'(lambda)): identity (PERCEPTRON), ReLU, or tanh(beta lambda) (SIGN units)."""
+    """(g(lambda), g'(lambda)): identity (PERCEPTRON), ReLU with the derivative ``beta`` (the
+    leak) at lambda <= 0, or tanh(beta lambda) (SIGN units)."""
     if activation == PERCEPTRON:
         return lam, 1.0
     if activation == RELU:
-        return (lam, 1.0) if lam > 0.0 else (0.0, 0.0)
+        return (lam, 1.0) if lam > 0.0 else (0.0, beta)
     t = np.tanh(beta * lam)
     return t, beta * (1.0 - t * t)
 
@@ -111,7 +112,8 @@ def batch_gradient(X, y, index, W, v, tree, activation, beta, gamma, kappa, grad
         Code of :mod:`wfm._kernels.codes`: PERCEPTRON (linear unit, K = 1), RELU, or SIGN
         (sign units, trained through the surrogate tanh(beta lambda)).
     beta, gamma, kappa : float
-        kappa is the perceptron's margin (0 for committees).
+        beta: the tanh slope for SIGN units, the derivative at lambda <= 0 for RELU (0: the true
+        ReLU); kappa is the perceptron's margin (0 for committees).
     grad_W, grad_v : outputs, overwritten
     g : (K,), rows : (>= B, N), lam : (>= B, K) float64 work arrays
 
@@ -185,7 +187,9 @@ def sgd_epoch(X, y, order, batch_size, W, v, trainable, tree, activation, beta, 
               lr, norm_mode, weight_decay, r, grad_W, grad_v, g, rows, lam):
     """One epoch: the steps on the batches ``order[start:start + batch_size]``, W, v in place.
 
-    Each step is theta <- theta - lr (grad + [weight_decay theta]) (WEIGHT_DECAY adds the
+    Each step is theta <- theta - lr (grad + [weight_decay theta]) with grad the gradient of
+    the batch mean (``lr`` here is the batch step, lr_per_pattern * batch_size of
+    :meth:`wfm.algorithms.minibatch.Settings.batch_step`; WEIGHT_DECAY adds the
     bracket), followed with NORMALIZE by the projection |w_k| = r sqrt(n), |v| = sqrt(K) (if
     ``trainable``); with NORMALIZE the weights are also projected before the first step, so
     the epoch starts on its own sphere. Other arguments as :func:`batch_gradient` (rows and

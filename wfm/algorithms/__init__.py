@@ -1,9 +1,11 @@
 """Registry of learning algorithms and the common :func:`solve` entry point.
 
 An algorithm is a function ``run(problem, model, rng, **params) -> dict`` registered under a
-name with :func:`register`. :func:`solve` validates the problem and model, seeds the generator,
-times the run and wraps what the algorithm returns in a :class:`Result`; the training error of
-the returned weights is recomputed by the model itself, never trusted from the algorithm.
+name with :func:`register`, together with the default and the check of every hyperparameter.
+:func:`solve` validates the problem, the model and the hyperparameters (:meth:`Algorithm.check`,
+which sweeps also run for every task before any run starts), seeds the generator, times the run
+and wraps what the algorithm returns in a :class:`Result`; the training error of the returned
+weights is recomputed by the model itself, never trusted from the algorithm.
 """
 import time
 from dataclasses import dataclass, field
@@ -52,16 +54,57 @@ class Result:
 
 @dataclass(frozen=True)
 class Algorithm:
-    """A registered algorithm: its runner, defaults and which models it accepts."""
+    """A registered algorithm: its runner, defaults, hyperparameter checks and which models it accepts."""
 
     name: str
     run: object
     defaults: dict
     accepts: object
     summary: str
+    checks: dict
+    joint: object = None
+    memory: object = None
+
+    def check(self, params, model=None):
+        """Check hyperparameters (names, then each value, then the relations between them).
+
+        Parameters
+        ----------
+        params : dict
+            Hyperparameters to check; the missing ones take their defaults.
+        model : wfm.models.Perceptron or wfm.models.Committee, optional
+            The model they will train, for checks that depend on it (and its support by the
+            algorithm).
+
+        Raises
+        ------
+        ValueError or TypeError
+            One line naming the parameter, the value and what is allowed.
+        """
+        if model is not None:
+            reason = self.accepts(model)
+            if reason:
+                raise ValueError(f"algorithm {self.name!r} does not support {model!r}: {reason}")
+        unknown = sorted(set(params) - set(self.defaults))
+        if unknown:
+            allowed = ", ".join(sorted(self.defaults)) or "none"
+            raise ValueError(f"unknown parameter(s) {', '.join(unknown)} for algorithm {self.name!r}; "
+                             f"allowed: {allowed}")
+        merged = {**self.defaults, **params}
+        try:
+            for name, value in merged.items():
+                self.checks[name](name, value)
+            if self.joint is not None:
+                self.joint(merged, model)
+        except (ValueError, TypeError) as error:
+            raise type(error)(f"algorithm {self.name!r}: {error}") from None
+
+    def working_memory(self, P, weights, params):
+        """Bytes of the run's own arrays beyond the patterns (an estimate; 0 when negligible)."""
+        return 0 if self.memory is None else self.memory(P, weights, {**self.defaults, **params})
 
 
-def register(name, *, defaults, accepts, summary):
+def register(name, *, defaults, accepts, summary, checks, joint=None, memory=None):
     """Decorator registering ``run(problem, model, rng, **params)`` under ``name``.
 
     Parameters
@@ -75,11 +118,28 @@ def register(name, *, defaults, accepts, summary):
         ``accepts(model) -> str or None``: a reason why the model is not supported, or None.
     summary : str
         One line shown by ``wfm info`` and in error messages.
+    checks : dict
+        For every hyperparameter of ``defaults`` (at least), its check: a callable
+        ``check(name, value)`` raising ValueError or TypeError with a one-line message
+        (``wfm._validate.Integer``, ``Real``, ``Choice``, ``Flag``, or a function for structured
+        values). A module may pass one table for all its algorithms.
+    joint : callable, optional
+        ``joint(params, model)`` raising ValueError for relations between hyperparameters, or
+        between them and the model (``model`` may be None); ``params`` holds every one.
+    memory : callable, optional
+        ``memory(P, weights, params) -> bytes``: the working arrays of a run on P patterns and
+        ``weights`` first-layer weights, when they are larger than the patterns themselves.
     """
+    missing = sorted(set(defaults) - set(checks))
+    if missing:
+        raise ValueError(f"algorithm {name!r}: no check given for parameter(s) {', '.join(missing)}")
+
     def decorator(run):
         if name in _REGISTRY:
             raise ValueError(f"algorithm {name!r} is already registered")
-        _REGISTRY[name] = Algorithm(name, run, _plain(defaults), accepts, summary)
+        _REGISTRY[name] = Algorithm(name, run, _plain(defaults), accepts, summary,
+                                    {key: checks[key] for key in defaults}, joint,
+                                    memory)
         return run
     return decorator
 
@@ -105,7 +165,7 @@ def names():
 def get(name):
     """The :class:`Algorithm` registered under ``name``."""
     _load_builtin()
-    if name not in _REGISTRY:
+    if not isinstance(name, str) or name not in _REGISTRY:
         raise ValueError(f"algorithm must be one of {', '.join(map(repr, sorted(_REGISTRY)))}, got {name!r}")
     return _REGISTRY[name]
 
@@ -128,18 +188,17 @@ def solve(problem, model, algorithm, *, seed, **params):
     -------
     Result
     """
-    from wfm.models import check_problem
+    from wfm.models import Committee, Perceptron, check_problem
 
+    if not isinstance(model, (Perceptron, Committee)):
+        raise TypeError(f"model must be a wfm.models.Perceptron or wfm.models.Committee (e.g. "
+                        f"wfm.models.Perceptron(N)), got {model!r} of type {type(model).__name__}; "
+                        f"call solve(problem, model, algorithm, seed=...)")
+    if not isinstance(algorithm, str):
+        raise TypeError(f"algorithm must be a name, one of {', '.join(names())}; got {algorithm!r}")
     entry = get(algorithm)
     check_problem(model, problem)
-    reason = entry.accepts(model)
-    if reason:
-        raise ValueError(f"algorithm {algorithm!r} does not support {model!r}: {reason}")
-    unknown = sorted(set(params) - set(entry.defaults))
-    if unknown:
-        allowed = ", ".join(sorted(entry.defaults)) or "none"
-        raise ValueError(f"unknown parameter(s) {', '.join(unknown)} for algorithm {algorithm!r}; "
-                         f"allowed: {allowed}")
+    entry.check(params, model)
     merged = {**entry.defaults, **params}
     rng = check.generator(seed)
     start = time.perf_counter()

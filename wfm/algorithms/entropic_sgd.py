@@ -1,12 +1,12 @@
 """Local-entropy baselines of CE SGD: ``"entropy_sgd"`` and replicated SGD ``"rsgd"``.
 
 Both share the loss, the norm control and the schedules of ``"sgd"``
-(:mod:`wfm.algorithms.minibatch`), and a coupling gamma_c that grows along the run
-("scoping"): gamma_c(t) = coupling * (1 + coupling_growth)^t in epoch t.
+(:mod:`wfm.algorithms.minibatch`; below, eta = lr B is the step on the gradient of a batch
+mean f_B, lr the step per pattern), and a coupling gamma_c that grows along the run ("scoping"): gamma_c(t) = coupling * (1 + coupling_growth)^t in epoch t.
 
 ``"entropy_sgd"`` (Chaudhari et al., ICLR 2017, Algorithm 1). Each outer step runs an inner
 SGLD loop of ``inner_steps`` L mini-batches started at x' = mu = x:
-x' <- x' - lr (grad f_B(x') - gamma_c (x - x')) + sqrt(lr) noise z,  z ~ N(0, I),
+x' <- x' - eta (grad f_B(x') - gamma_c (x - x')) + sqrt(eta) noise z,  z ~ N(0, I),
 mu <- (1 - mean_decay) mu + mean_decay x',
 then x <- x - outer_lr (x - mu). The gradient of the local entropy is gamma_c (x - mu)
 (Chaudhari et al., eq. 7); as in the authors' implementation the factor gamma_c is absorbed in
@@ -17,15 +17,15 @@ than L remain), so every pattern is seen at least once per epoch. The answer is 
 
 ``"rsgd"`` (replicated SGD; Baldassi et al., PNAS 2020; Pittorino et al., ICLR 2021):
 ``replicas`` y copies w^a, each with its own mini-batch order, take simultaneous steps
-w^a <- w^a - lr (grad f_B(w^a) + gamma_c (w^a - c)), c = (1/y) sum_a w^a the centre
+w^a <- w^a - eta (grad f_B(w^a) + gamma_c (w^a - c)), c = (1/y) sum_a w^a the centre
 (recomputed after every step).
 
 The elastic terms are integrated exactly over the step (operator splitting): after the
-gradient step, x' <- x + (x' - x) exp(-lr gamma_c), and w^a <- c + (w^a - c) exp(-lr gamma_c)
+gradient step, x' <- x + (x' - x) exp(-eta gamma_c), and w^a <- c + (w^a - c) exp(-eta gamma_c)
 with c the centre of the replicas after their gradient steps (which this contraction leaves
-unchanged), followed by the projection when normalising. To first order in lr gamma_c this
+unchanged), followed by the projection when normalising. To first order in eta gamma_c this
 is the explicit update above; unlike it, it stays stable when the scoped coupling grows past
-1 / lr. The answer is the centre (``answer="centre"``, projected to the epoch's norm when
+1 / eta. The answer is the centre (``answer="centre"``, projected to the epoch's norm when
 normalising) or the replica with fewest training errors
 (``answer="best"``); early stopping waits for the answer to have zero errors.
 
@@ -39,11 +39,11 @@ import numpy as np
 
 from wfm import _validate as check
 from wfm.algorithms import register
-from wfm.algorithms.minibatch import (COMMON_DEFAULTS, CrossEntropy, History, Settings, accepts,
-                                      batch_bounds, finish, initial_theta, step)
+from wfm.algorithms.minibatch import (CHECKS, COMMON_DEFAULTS, CrossEntropy, History, Settings, accepts,
+                                      batch_bounds, finish, initial_theta, joint, step)
 
 _ENTROPY_DEFAULTS = {**COMMON_DEFAULTS, "inner_steps": 5, "noise": 1e-4, "mean_decay": 0.75,
-                     "outer_lr": 1.0, "coupling": 0.03, "coupling_growth": 0.005}
+                     "outer_lr": 1.0, "coupling": 0.01, "coupling_growth": 0.005}
 _RSGD_DEFAULTS = {**COMMON_DEFAULTS, "replicas": 3, "coupling": 0.01, "coupling_growth": 0.02,
                   "answer": "centre"}
 
@@ -66,7 +66,7 @@ def _record(history, ce, theta, settings, t, **more):
     return errors
 
 
-@register("entropy_sgd", defaults=_ENTROPY_DEFAULTS, accepts=accepts,
+@register("entropy_sgd", defaults=_ENTROPY_DEFAULTS, accepts=accepts, checks=CHECKS, joint=joint,
           summary="Entropy-SGD (Chaudhari et al. 2017): inner Langevin loop, scoped coupling")
 def entropy_sgd(problem, model, rng, **params):
     """Run Entropy-SGD on the CE loss; see the module docstring."""
@@ -77,17 +77,18 @@ def entropy_sgd(problem, model, rng, **params):
     decay = check.real("mean_decay", own["mean_decay"], minimum=0.0, strict_minimum=True, maximum=1.0)
     outer_lr = check.real("outer_lr", own["outer_lr"], minimum=0.0, strict_minimum=True, maximum=1.0)
     couplings = _couplings(own["coupling"], own["coupling_growth"], settings.epochs)
-    ce = CrossEntropy(problem, model, settings.surrogate_beta)
+    ce = CrossEntropy(problem, model, settings.surrogate_beta, settings.relu_leak)
     x = initial_theta(ce, model, rng, settings)
     bounds = batch_bounds(ce.P, settings.batch_size)
     outer = -(-len(bounds) // L)
-    kick_scale = np.sqrt(settings.lr) * noise
+    eta = settings.batch_step(ce.P)
+    kick_scale = np.sqrt(eta) * noise
     normalize = settings.norm_control == "normalize"
     history = History("schedule", "coupling", "distance")
     epochs = 0
     for t in range(settings.epochs):
         gamma, gamma_c = settings.gammas[t], couplings[t]
-        pull = np.exp(-settings.lr * gamma_c)
+        pull = np.exp(-eta * gamma_c)
         if normalize:
             ce.normalize(x, settings.unit_norm[t])
         order = rng.permutation(ce.P)
@@ -111,7 +112,7 @@ def entropy_sgd(problem, model, rng, **params):
     return finish(problem, model, ce, x, history, epochs)
 
 
-@register("rsgd", defaults=_RSGD_DEFAULTS, accepts=accepts,
+@register("rsgd", defaults=_RSGD_DEFAULTS, accepts=accepts, checks=CHECKS, joint=joint,
           summary="replicated SGD: y replicas elastically coupled to their centre, scoped coupling")
 def rsgd(problem, model, rng, **params):
     """Run replicated SGD on the CE loss; see the module docstring."""
@@ -119,7 +120,7 @@ def rsgd(problem, model, rng, **params):
     y_rep = check.integer("replicas", own["replicas"], minimum=1)
     answer = check.choice("answer", own["answer"], ("centre", "best"))
     couplings = _couplings(own["coupling"], own["coupling_growth"], settings.epochs)
-    ce = CrossEntropy(problem, model, settings.surrogate_beta)
+    ce = CrossEntropy(problem, model, settings.surrogate_beta, settings.relu_leak)
     W = np.stack([initial_theta(ce, model, rng, settings) for _ in range(y_rep)])
     bounds = batch_bounds(ce.P, settings.batch_size)
     normalize = settings.norm_control == "normalize"
@@ -131,7 +132,7 @@ def rsgd(problem, model, rng, **params):
             for w in W:
                 ce.normalize(w, settings.unit_norm[t])
         orders = [rng.permutation(ce.P) for _ in range(y_rep)]
-        pull = np.exp(-settings.lr * gamma_c)
+        pull = np.exp(-settings.batch_step(ce.P) * gamma_c)
         for start, stop in bounds:
             for w, order in zip(W, orders):
                 step(ce, w, ce.batch_gradient(w, order[start:stop], gamma), settings, t)

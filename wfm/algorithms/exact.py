@@ -16,7 +16,7 @@ from wfm._kernels import enumeration as kernel
 from wfm.algorithms import register
 
 
-@register("exact", defaults={}, accepts=exact.unsupported,
+@register("exact", defaults={}, accepts=exact.unsupported, checks={},
           summary=f"exhaustive enumeration (binary weights, at most {exact.LIMIT}): "
                   "a uniformly random solution, else a minimum-error configuration")
 def run(problem, model, rng):

@@ -64,6 +64,11 @@ from wfm.models import Perceptron
 @register("lbfgs", defaults={"loss": "ce", "gamma": 1.0, "surrogate_beta": 1.0, "max_iters": 1000,
                              "gtol": 1e-8, "ftol": 1e-12, "memory": 10, "stop_when_solved": False},
           accepts=continuous_reason,
+          checks={"loss": check.Choice(*KINDS), "gamma": check.Real(minimum=0.0, strict_minimum=True),
+                  "surrogate_beta": check.Real(minimum=0.0, strict_minimum=True),
+                  "max_iters": check.Integer(minimum=1), "gtol": check.Real(minimum=0.0),
+                  "ftol": check.Real(minimum=0.0), "memory": check.Integer(minimum=1),
+                  "stop_when_solved": check.Flag()},
           summary="full-batch L-BFGS on the CE or MSE loss (continuous weights)")
 def run(problem, model, rng, *, loss, gamma, surrogate_beta, max_iters, gtol, ftol, memory, stop_when_solved):
     """Train ``model`` on ``problem`` by L-BFGS on the smooth loss; see the module docstring."""

@@ -66,9 +66,7 @@ def run_elal(problem, model, rng, *, replicas, epochs, eta, init, batches, kick,
     kick = check.real("kick", kick, minimum=0.0)
     gamma0 = check.real("gamma0", gamma0, minimum=0.0)
     gamma_step = check.real("gamma_step", gamma_step, minimum=0.0)
-    if kick > 0.0 and gamma0 == 0.0 and gamma_step == 0.0:
-        raise ValueError("gamma0 and gamma_step are both 0: give the coupling a positive gamma, "
-                         "or kick=0 for uncoupled replicas")
+    _coupling({"kick": kick, "gamma0": gamma0, "gamma_step": gamma_step}, model)
     gammas = gamma0 + gamma_step * np.arange(epochs)
     batch = -(-problem.P // batches)
     h0 = np.asarray(model.init(rng), dtype=np.float64)
@@ -101,7 +99,18 @@ def run_elal(problem, model, rng, *, replicas, epochs, eta, init, batches, kick,
     return {"w": w, "iterations": done, "history": history, "extra": extra}
 
 
+_POSITIVE = check.Real(minimum=0.0, strict_minimum=True)
+
+
+def _coupling(params, model):
+    """elal: a kick needs a coupling gamma0 + gamma_step t that is not identically 0."""
+    if params["kick"] > 0.0 and params["gamma0"] == 0.0 and params["gamma_step"] == 0.0:
+        raise ValueError("gamma0 and gamma_step are both 0: give the coupling a positive gamma, "
+                         "or kick=0 for uncoupled replicas")
+
+
 @register("lal", defaults={"epochs": 3000, "eta": 1.0, "init": 3.0}, accepts=_accepts,
+          checks={"epochs": check.Integer(minimum=1), "eta": _POSITIVE, "init": _POSITIVE},
           summary="least-action learning for sign committees (binary or continuous weights)")
 def lal(problem, model, rng, *, epochs, eta, init):
     """Online least-action learning for at most ``epochs`` epochs of P random presentations.
@@ -116,6 +125,10 @@ def lal(problem, model, rng, *, epochs, eta, init):
 @register("elal", defaults={"replicas": 7, "epochs": 1000, "eta": 2.0, "init": 1.0, "batches": 10,
                             "kick": 0.75, "gamma0": 0.05, "gamma_step": 0.001},
           accepts=_accepts,
+          checks={"replicas": check.Integer(minimum=1), "epochs": check.Integer(minimum=1), "eta": _POSITIVE,
+                  "init": _POSITIVE, "batches": check.Integer(minimum=1), "kick": check.Real(minimum=0.0),
+                  "gamma0": check.Real(minimum=0.0), "gamma_step": check.Real(minimum=0.0)},
+          joint=_coupling,
           summary="entropic least-action learning: replicated mini-batch LAL kicked towards the centre")
 def elal(problem, model, rng, *, replicas, epochs, eta, init, batches, kick, gamma0, gamma_step):
     """Entropic LAL: ``replicas`` mini-batch LAL replicas kicked towards their traced-out centre.

@@ -61,6 +61,24 @@ def _common(damping, eps, max_iters, init):
     return damping, eps, max_iters, init
 
 
+#: Checks of the hyperparameters of bp, amp, fbp and famp.
+CHECKS = {"damping": check.Real(minimum=0.0, maximum=1.0, strict_maximum=True), "eps": check.Real(minimum=0.0),
+          "max_iters": check.Integer(minimum=1), "init": check.Real(minimum=0.0), "sequential": check.Flag(),
+          "order": check.Choice("fixed", "random"), "protocol": lambda name, value: resolve(value)}
+
+
+def _order_joint(params, model):
+    """bp, fbp: order='random' only for the perceptron."""
+    if model is not None:
+        _check_order(params["order"], model)
+
+
+def _messages_memory(P, weights, params):
+    """bp, fbp: the cavity messages u, float64 (P, weights), and with order='random' the
+    pattern orders of one focusing step, int64 (max_iters, P)."""
+    return 8 * P * weights + (8 * params["max_iters"] * P if params["order"] == "random" else 0)
+
+
 def _focus_loop(steps, run_step, errors_of):
     """Run the protocol; ``run_step(gamma, y) -> (iterations, delta)``, ``errors_of() -> int``."""
     history = {key: [] for key in ("gamma", "y", "iterations", "delta", "errors")}
@@ -180,6 +198,7 @@ def _run_amp_committee(problem, model, rng, steps, damping, eps, max_iters, init
 @register("bp", defaults={"damping": 0.5, "eps": 1e-6, "max_iters": 1000, "init": 0.1, "sequential": False,
                           "order": "fixed"},
           accepts=_accepts_bp,
+          checks=CHECKS, joint=_order_joint, memory=_messages_memory,
           summary="belief propagation (inference): marginals m, sign(m), overlap with a teacher")
 def bp(problem, model, rng, *, damping, eps, max_iters, init, sequential, order):
     """Plain edge BP to a fixed point; returns the marginal magnetizations in ``extra["m"]``."""
@@ -190,6 +209,7 @@ def bp(problem, model, rng, *, damping, eps, max_iters, init, sequential, order)
 
 @register("amp", defaults={"damping": 0.5, "eps": 1e-6, "max_iters": 1000, "init": 0.1},
           accepts=_accepts_amp,
+          checks=CHECKS,
           summary="AMP/TAP for binary perceptrons and sign committees (inference): marginals, overlap")
 def amp(problem, model, rng, *, damping, eps, max_iters, init):
     """Plain AMP to a fixed point; returns the marginal magnetizations in ``extra["m"]``."""
@@ -200,6 +220,7 @@ def amp(problem, model, rng, *, damping, eps, max_iters, init):
 @register("fbp", defaults={"protocol": StandardReinforcement(0.01), "damping": 0.5, "eps": 1e-3,
                            "max_iters": 5, "init": 3.0, "sequential": False, "order": "fixed"},
           accepts=_accepts_bp,
+          checks=CHECKS, joint=_order_joint, memory=_messages_memory,
           summary="focusing BP (Baldassi et al. 2016) for binary perceptrons and sign committees")
 def fbp(problem, model, rng, *, protocol, damping, eps, max_iters, init, sequential, order):
     """Focusing edge BP along ``protocol`` (a Protocol, "standard", "pseudo" or (gamma, y) pairs)."""
@@ -214,6 +235,7 @@ def fbp(problem, model, rng, *, protocol, damping, eps, max_iters, init, sequent
 @register("famp", defaults={"protocol": StandardReinforcement(0.01), "damping": 0.8, "eps": 1e-3,
                             "max_iters": 5, "init": 0.1},
           accepts=_accepts_amp,
+          checks=CHECKS,
           summary="focusing AMP for binary perceptrons and sign committees: the fast path to solutions")
 def famp(problem, model, rng, *, protocol, damping, eps, max_iters, init):
     """Focusing AMP along ``protocol`` (a Protocol, "standard", "pseudo" or (gamma, y) pairs)."""

@@ -99,6 +99,18 @@ def _schedules(sweeps, beta0, beta1, gamma0, gamma1, zero_temperature):
     return betas, geometric_schedule(gamma0, gamma1, sweeps)
 
 
+#: Checks of the hyperparameters of sa, rsa, greedy and rgreedy.
+CHECKS = {"sweeps": check.Integer(minimum=1), "replicas": check.Integer(minimum=1),
+          "check_every": check.Integer(minimum=0), "coupling": check.Choice(*_MODES),
+          "beta0": check.Real(minimum=0.0, strict_minimum=True), "beta1": check.Real(minimum=0.0, strict_minimum=True),
+          "gamma0": check.Real(minimum=0.0), "gamma1": check.Real(minimum=0.0)}
+
+
+def _scoping_joint(params, model):
+    """rsa, rgreedy: gamma0 > 0 with a geometric scoping to gamma1 > 0, gamma0 = 0 without."""
+    _schedules(1, None, None, params["gamma0"], params["gamma1"], True)
+
+
 def run_replicas(problem, model, rng, *, replicas, mode, betas, gammas, check_every):
     """Run the replicated single-flip search of :mod:`wfm._kernels.annealing`.
 
@@ -202,6 +214,7 @@ def _mode(coupling):
 
 @register("sa", defaults={"sweeps": 21000, "beta0": 1.0, "beta1": 10.0, "check_every": 0},
           accepts=_accepts,
+          checks=CHECKS,
           summary="simulated annealing on the training energy (binary weights, single flips)")
 def sa(problem, model, rng, *, sweeps, beta0, beta1, check_every):
     """Simulated annealing, beta from ``beta0`` to ``beta1`` (geometric) over ``sweeps`` sweeps."""
@@ -213,6 +226,7 @@ def sa(problem, model, rng, *, sweeps, beta0, beta1, check_every):
 @register("rsa", defaults={"replicas": 3, "coupling": "traced", "sweeps": 7000, "beta0": 1.0,
                            "beta1": 10.0, "gamma0": 0.1, "gamma1": 30.0, "check_every": 0},
           accepts=_accepts,
+          checks=CHECKS, joint=_scoping_joint,
           summary="replicated simulated annealing on the local-entropy (robust-ensemble) objective")
 def rsa(problem, model, rng, *, replicas, coupling, sweeps, beta0, beta1, gamma0, gamma1, check_every):
     """Replicated SA: beta from ``beta0`` to ``beta1`` and gamma from ``gamma0`` to ``gamma1``."""
@@ -223,6 +237,7 @@ def rsa(problem, model, rng, *, replicas, coupling, sweeps, beta0, beta1, gamma0
 
 
 @register("greedy", defaults={"sweeps": 3000, "check_every": 0}, accepts=_accepts,
+          checks=CHECKS,
           summary="zero-temperature single-flip search on the training energy")
 def greedy(problem, model, rng, *, sweeps, check_every):
     """Accept every flip that does not raise the energy, for at most ``sweeps`` sweeps."""
@@ -234,6 +249,7 @@ def greedy(problem, model, rng, *, sweeps, check_every):
 @register("rgreedy", defaults={"replicas": 5, "coupling": "traced", "sweeps": 600, "gamma0": 0.01,
                                "gamma1": 3.0, "check_every": 0},
           accepts=_accepts,
+          checks=CHECKS, joint=_scoping_joint,
           summary="zero-temperature single-flip search on the local-entropy objective (y replicas)")
 def rgreedy(problem, model, rng, *, replicas, coupling, sweeps, gamma0, gamma1, check_every):
     """Zero-temperature replicated search; gamma grows geometrically from ``gamma0`` to ``gamma1``."""

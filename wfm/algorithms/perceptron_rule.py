@@ -31,6 +31,7 @@ def _accepts(model):
 
 
 @register("perceptron", defaults={"max_epochs": 1000}, accepts=_accepts,
+          checks={"max_epochs": check.Integer(minimum=1)},
           summary="perceptron rule: Rosenblatt (spherical) or clipped perceptron (binary weights)")
 def run(problem, model, rng, *, max_epochs):
     """Train ``model`` on ``problem`` with the perceptron rule; see the module docstring."""

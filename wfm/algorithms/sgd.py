@@ -9,9 +9,10 @@ schedules are described in :mod:`wfm.algorithms.minibatch`.
 Each epoch t (one call of the Numba kernel :func:`wfm._kernels.sgd.sgd_epoch`): with
 ``norm_control="normalize"`` the projection to the norm r(t), then a fresh permutation of
 the training patterns from the run's generator, mini-batches of ``batch_size`` consecutive
-patterns of it, one step per batch theta <- theta - lr (grad + [weight_decay theta])
-followed by the projection to the norm r(t) when ``norm_control="normalize"``. After the epoch the full training loss and errors are
-recorded; with ``early_stop`` the run ends at the first epoch t >= end of the schedule with
+patterns of it, one step per batch theta <- theta - lr B (grad + [weight_decay theta]), grad
+the gradient of the batch mean (lr is the step per pattern), followed by the projection to the
+norm r(t) when ``norm_control="normalize"``. After the epoch the full training loss and errors
+are recorded; with ``early_stop`` the run ends at the first epoch t >= end of the schedule with
 zero training errors.
 
 ``history`` (one entry per epoch): ``loss`` (mean CE over all training patterns at the
@@ -20,16 +21,16 @@ r_k = |w_k| / sqrt(n), shape (epochs, K)), ``gamma`` (the epoch's gamma), ``sche
 scheduled r(t)). ``extra["test_error"]`` is reported when the problem has a test set.
 """
 from wfm.algorithms import register
-from wfm.algorithms.minibatch import (COMMON_DEFAULTS, CrossEntropy, History, Settings, accepts,
-                                      finish, initial_theta, kernel_epoch)
+from wfm.algorithms.minibatch import (CHECKS, COMMON_DEFAULTS, CrossEntropy, History, Settings, accepts,
+                                      finish, initial_theta, joint, kernel_epoch)
 
 
-@register("sgd", defaults=dict(COMMON_DEFAULTS), accepts=accepts,
+@register("sgd", defaults=dict(COMMON_DEFAULTS), accepts=accepts, checks=CHECKS, joint=joint,
           summary="mini-batch SGD on the cross-entropy with a norm/gamma schedule or weight decay")
 def sgd(problem, model, rng, **params):
     """Run mini-batch CE SGD; see the module docstring."""
     settings = Settings(**params)
-    ce = CrossEntropy(problem, model, settings.surrogate_beta)
+    ce = CrossEntropy(problem, model, settings.surrogate_beta, settings.relu_leak)
     theta = initial_theta(ce, model, rng, settings)
     epoch = kernel_epoch(ce, theta, settings)
     history = History("schedule")

@@ -33,6 +33,7 @@ import hashlib
 import inspect
 import itertools
 import json
+import math
 
 from wfm import _validate as check
 from wfm import algorithms, models, problems
@@ -86,7 +87,9 @@ def algorithm_seed(task):
 
 
 def _json_value(name, value):
-    """Refuse values that do not survive a JSON round trip unchanged."""
+    """Refuse values that do not survive a JSON round trip unchanged (NaN and infinities among them)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value}")
     try:
         if json.loads(canonical(value)) != value:
             raise ValueError
@@ -122,25 +125,89 @@ def _problem(spec):
         if out["teacher"] is None:
             out["teacher"] = models.Perceptron(out["N"]).spec()
         out["teacher"] = models.from_spec(out["teacher"]).spec()
+        if out["teacher"]["N"] != out["N"]:
+            raise ValueError(f"the teacher has N = {out['teacher']['N']} inputs, the problem N = {out['N']}")
     return out
 
 
 def _model(spec):
-    """Validate a model spec by building it; return its full spec."""
+    """Validate a model spec (its kind, argument names, required arguments) by building it;
+    return its full spec."""
     if not isinstance(spec, dict) or "model" not in spec:
         raise TypeError(f"model must be a dict with a 'model' kind, got {spec!r}")
+    kind = check.choice("model", spec["model"], tuple(MODEL_ARGS))
+    allowed = MODEL_ARGS[kind]
+    unknown = sorted(set(spec) - set(allowed) - {"model"})
+    if unknown:
+        raise ValueError(f"unknown argument(s) {', '.join(unknown)} for model {kind!r}; "
+                         f"allowed: {', '.join(allowed)}")
+    builder = {"perceptron": models.Perceptron, "committee": models.Committee}[kind]
+    required = [name for name, p in inspect.signature(builder).parameters.items()
+                if p.default is inspect.Parameter.empty and name not in spec]
+    if required:
+        raise ValueError(f"model {kind!r} needs {', '.join(required)} (e.g. K=3 for a committee of "
+                         f"3 hidden units)" if required == ["K"] else
+                         f"model {kind!r} needs {', '.join(required)}")
     return models.from_spec(spec).spec()
 
 
-def _params(algorithm, params):
-    """Validate the algorithm name and hyperparameter names; fill the defaults."""
+def _params(algorithm, params, model):
+    """Check the hyperparameters of ``algorithm`` for ``model`` (names, values, relations);
+    fill the defaults."""
     entry = algorithms.get(algorithm)
-    unknown = sorted(set(params) - set(entry.defaults))
-    if unknown:
-        allowed = ", ".join(sorted(entry.defaults)) or "none"
-        raise ValueError(f"unknown parameter(s) {', '.join(unknown)} for algorithm {algorithm!r}; "
-                         f"allowed: {allowed}")
-    return {**entry.defaults, **{name: _json_value(f"params.{name}", v) for name, v in params.items()}}
+    params = {name: _json_value(f"params.{name}", v) for name, v in params.items()}
+    entry.check(params, models.from_spec(model))
+    return {**entry.defaults, **params}
+
+
+def pattern_count(problem, model):
+    """Number of training patterns P of a task's problem and model specs (not for digits).
+
+    :func:`wfm.problems.pattern_count` of the task's alpha, N and load; 0 when alpha gives no
+    pattern (the caller says why).
+    """
+    try:
+        return problems.pattern_count(problem["alpha"], problem["N"], load=problem["load"],
+                                      model=models.from_spec(model))
+    except ValueError:
+        return 0
+
+
+#: Bytes per pattern entry: int8 for +-1 inputs, float32 for Gaussian ones.
+_ITEMSIZE = {"pm1": 1, "gaussian": 4}
+
+
+def check_size(problem, model, algorithm, params, available=None):
+    """Refuse a run with no pattern, or whose memory would exceed what the machine has.
+
+    The estimate counts the patterns twice (X and its transposed copy), the test set, and the
+    algorithm's own working arrays (:meth:`wfm.algorithms.Algorithm.working_memory`).
+
+    Parameters
+    ----------
+    problem, model : dict
+        Validated specs (storage or teacher-student problem).
+    algorithm : str
+    params : dict
+    available : int, optional
+        Bytes available (default: :func:`wfm._validate.available_memory`).
+    """
+    N, alpha = problem["N"], problem["alpha"]
+    P = pattern_count(problem, model)
+    if P < 1:
+        raise ValueError(f"N = {N} and alpha = {alpha} give no pattern (P = round(alpha N) = 0); "
+                         f"raise N or alpha")
+    built = models.from_spec(model)
+    weights = built.K * built.n if hasattr(built, "K") else N
+    item = _ITEMSIZE[problem["inputs"]]
+    need = 2 * P * N * item + problem.get("test_size", 0) * N * item \
+        + algorithms.get(algorithm).working_memory(P, weights, params)
+    available = check.available_memory() if available is None else available
+    if available is not None and need > available:
+        raise ValueError(f"N = {N}, alpha = {alpha} (P = {P}): a run of {algorithm} needs about "
+                         f"{need / 1e9:.3g} GB, more than the {available / 1e9:.3g} GB of memory "
+                         f"available; lower N or alpha")
+    return P
 
 
 def _measures(spec):
@@ -179,10 +246,15 @@ def measure_seed(task, name):
 def _axis_values(name, values):
     if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__iter__"):
         raise TypeError(f"axis {name!r} must be a list of values, got {values!r}")
-    values = list(values)
+    values = [_json_value(name, v) for v in values]
     if not values:
         raise ValueError(f"axis {name!r} must have at least one value")
-    return [_json_value(name, v) for v in values]
+    seen = []
+    for value in values:
+        if value in seen:
+            raise ValueError(f"axis {name!r} repeats the value {canonical(value)}; give each value once")
+        seen.append(value)
+    return values
 
 
 class Sweep:
@@ -218,8 +290,10 @@ class Sweep:
                  seeds=1, seed=0, measures=None):
         if not isinstance(problem, dict):
             raise TypeError(f"problem must be a dict with a 'kind', got {problem!r}")
-        if not isinstance(model, dict):
+        check.choice("problem kind", problem.get("kind"), tuple(PROBLEM_ARGS))
+        if not isinstance(model, dict) or "model" not in model:
             raise TypeError(f"model must be a dict with a 'model' kind, got {model!r}")
+        check.choice("model", model["model"], tuple(MODEL_ARGS))
         self.problem = {k: _json_value(f"problem.{k}", v) for k, v in problem.items()}
         self.model = {k: _json_value(f"model.{k}", v) for k, v in model.items()}
         self.algorithm = algorithm
@@ -229,6 +303,7 @@ class Sweep:
         self.seeds = check.integer("seeds", seeds, minimum=1)
         self.seed = check.integer("seed", seed, minimum=0)
         self.measures = _measures(measures)
+        self._available = check.available_memory()
         both = sorted(set(self.product) & set(self.zip))
         if both:
             raise ValueError(f"axis {both[0]!r} is given both in product and in zip")
@@ -267,7 +342,9 @@ class Sweep:
                     task = {**base, "seed": index, "sweep_seed": self.seed}
                     key = task_key(task)
                     if key in seen:
-                        raise ValueError(f"the grid holds the same task twice: {canonical(task)}")
+                        point = ", ".join(f"{name} = {canonical(value)}" for name, value in settings.items())
+                        raise ValueError(f"the grid holds the same task twice ({point or 'its base task'}, "
+                                         f"seed {index}); remove the repeated setting")
                     seen.add(key)
                     tasks.append(task)
         return tasks
@@ -306,11 +383,10 @@ class Sweep:
         if algorithm is None:
             raise ValueError("algorithm must be given (as algorithm= or as an axis)")
         check.choice("algorithm", algorithm, algorithms.names())
-        reason = algorithms.get(algorithm).accepts(models.from_spec(model))
-        if reason:
-            raise ValueError(f"algorithm {algorithm!r} does not support model {canonical(model)}: {reason}")
-        task = {"problem": problem, "model": model, "algorithm": algorithm,
-                "params": _params(algorithm, params)}
+        params = _params(algorithm, params, model)
+        if problem["kind"] != "digits":
+            check_size(problem, model, algorithm, params, self._available)
+        task = {"problem": problem, "model": model, "algorithm": algorithm, "params": params}
         if self.measures:
             task["measures"] = self.measures
         return task

@@ -9,7 +9,8 @@ import signal
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 from wfm import store
 from wfm.sweep.executors import check_executor, executor as make_executor, stop
@@ -33,6 +34,8 @@ class Summary:
         True when Ctrl-C stopped the sweep (every completed run is kept).
     seconds : float
         Wall-clock time of the call.
+    failures : collections.Counter
+        The message of each failed run of this call -> how many runs failed with it.
     """
 
     total: int
@@ -42,6 +45,7 @@ class Summary:
     solved: int = 0
     interrupted: bool = False
     seconds: float = 0.0
+    failures: Counter = field(default_factory=Counter)
 
     @property
     def remaining(self):
@@ -176,5 +180,6 @@ def _record(record, writer, summary, bar):
         summary.solved += bool(record["results"]["solved"])
     else:
         summary.failed += 1
+        summary.failures[record["message"]] += 1
     bar.set_postfix(done=summary.done, solved=summary.solved, failed=summary.failed, refresh=False)
     bar.update()

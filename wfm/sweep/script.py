@@ -6,7 +6,9 @@ to :func:`main` with two functions of its own: ``plan(args)``, which turns the o
 file, draws the figure and prints the study's summary. :func:`main` checks the outputs before
 any work, runs the sweeps (progress bar, resume, local pool or Dask) through :func:`run_study`,
 prints the one-line run summary, and turns errors into one line on stderr and exit code 2
-(:func:`fail`) and Ctrl-C into exit code 130 (:data:`INTERRUPTED`), completed runs kept.
+(:func:`fail`) and Ctrl-C into exit code 130 (:data:`INTERRUPTED`), completed runs kept. When
+runs fail, it prints their distinct messages with counts, draws no figure and exits with
+:data:`FAILED`.
 """
 import argparse
 import os
@@ -23,6 +25,8 @@ from wfm.sweep.runner import Summary, run
 ERRORS = (ValueError, TypeError, OSError, RuntimeError)
 #: Exit code of a sweep stopped by Ctrl-C (its completed runs are kept).
 INTERRUPTED = 130
+#: Exit code of a sweep some of whose runs failed (their messages are printed, no figure drawn).
+FAILED = 1
 
 
 class Parser(argparse.ArgumentParser):
@@ -160,8 +164,9 @@ def run_study(args, grids, command):
 
     Returns
     -------
-    Outcome or None
-        None when the sweep was interrupted (the message is printed; return :data:`INTERRUPTED`).
+    Outcome or int
+        The exit code :data:`INTERRUPTED` when the sweep was interrupted, :data:`FAILED` when
+        runs failed (the messages are printed on stderr); otherwise what the analysis reads.
     """
     out = store.check_writable(args.out)
     figure = plots.check_output(args.plot or os.path.splitext(args.out)[0] + ".png")
@@ -173,8 +178,20 @@ def run_study(args, grids, command):
     if summary.interrupted:
         print(f"interrupted: {summary.remaining} runs left; run the same command again to resume",
               file=sys.stderr)
-        return None
+        return INTERRUPTED
+    if summary.failed:
+        report_failures(summary, out)
+        return FAILED
     return Outcome(out, figure, {task_key(task) for grid in grids for task in grid.tasks()}, summary, command)
+
+
+def report_failures(summary, out):
+    """Print on stderr the distinct messages of the failed runs of ``summary``, most frequent first."""
+    print(f"{summary.failed} of {summary.done + summary.failed} runs failed; no figure drawn "
+          f"(the failed runs run again with the same command; `wfm show {out}` lists them):",
+          file=sys.stderr)
+    for message, count in summary.failures.most_common():
+        print(f"  {count} x {message}".replace("\n", " "), file=sys.stderr)
 
 
 def main(parser, plan, analyse, argv=None):
@@ -199,15 +216,16 @@ def main(parser, plan, analyse, argv=None):
     -------
     int
         The exit code: 0, 2 for a usage error or bad input (one line on stderr; before the
-        sweeps, nothing is written), :data:`INTERRUPTED` after Ctrl-C (completed runs kept).
+        sweeps, nothing is written), :data:`FAILED` when runs failed (their messages on stderr,
+        no figure), :data:`INTERRUPTED` after Ctrl-C (completed runs kept).
         ``--help`` and unknown options exit from the parser (codes 0 and 2).
     """
     args = parser.parse_args(argv)
     try:
         grids, context = plan(args)
         outcome = run_study(args, grids, command_line(parser.prog, argv))
-        if outcome is None:
-            return INTERRUPTED
+        if isinstance(outcome, int):
+            return outcome
         analyse(context, outcome)
     except ERRORS as error:
         return fail(parser.prog, error)
