@@ -66,7 +66,7 @@ def test_run_task_records_failures_instead_of_raising():
     valid = Sweep(**BASE, product={"N": [5], "alpha": [0.5]}).tasks()[0]
     task = dict(valid, problem={**valid["problem"], "alpha": 0.05})  # no pattern: fails when it runs
     record = run_task(task)
-    assert record["status"] == "failed" and "P must be >= 1" in record["message"]
+    assert record["status"] == "failed" and "gives no pattern" in record["message"]
     assert record["arrays"] == {} and record["key"] == task_key(task)
 
 
