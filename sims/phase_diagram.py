@@ -1,7 +1,7 @@
 """Phase diagram: success probability of learning algorithms against the load alpha.
 
-The study lives in wfm.studies.phase_diagram; ``python sims/phase_diagram.py --help`` lists
-the options.
+The study lives in wfm.studies.phase_diagram;
+``python sims/phase_diagram.py --help`` lists the options.
 """
 import sys
 

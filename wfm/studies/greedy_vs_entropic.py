@@ -2,7 +2,7 @@
 
 For each model, pairs (energy-only, local-entropy twin) are run on the same random storage
 instances (the sweep pairs problem seeds across algorithms) at EQUAL numbers of moves per
-weight, every replica move counted (see docs: algorithms, Monte Carlo and least-action learning):
+weight, every replica move counted:
 
 - single-flip pairs ``sa``/``rsa`` and ``greedy``/``rgreedy``: a replicated sweep proposes one
   flip per weight in each of the y replicas, i.e. y moves per weight, so the energy-only run
