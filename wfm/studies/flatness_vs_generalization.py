@@ -219,7 +219,8 @@ def columns(sizes, log_volume_k):
 def measure_settings(path):
     """(sizes, log_volume_k) of the measures of a results file of this study,
     read from its first recorded sweep (the arguments of :func:`columns`)."""
-    measures = _common.sweep_specs(path)[0][0]["measures"]
+    first = _common.sweep_specs(path)[0]          # one Sweep's spec, or a list of them
+    measures = (first if isinstance(first, dict) else first[0])["measures"]
     return list(measures["local_energy"]["sizes"]), int(measures["log_volume"]["k"])
 
 

@@ -350,13 +350,13 @@ def draw(data, alpha=None, size=SIZE):
     return figure
 
 
-def _totals(data):
+def totals(data):
     """Total entropy log(#solutions) / N of the exact runs, mean and s.e. by (alpha, output), on
     the alpha grid of the algorithms at the largest N."""
     near, success = data["neighbours"], data["success"]
     grid = sorted(success[success["N"] == success["N"].max()]["alpha"].unique())
-    totals = near[near["algorithm"] == "exact"].groupby(["alpha", "output"])["total"].agg(["mean", "sem"]).unstack()
-    return totals.loc[grid]
+    entropy = near[near["algorithm"] == "exact"].groupby(["alpha", "output"])["total"].agg(["mean", "sem"]).unstack()
+    return entropy.loc[grid]
 
 
 def expect(data):
@@ -368,10 +368,10 @@ def expect(data):
     errors at every alpha (at least three) where both have three solutions (largest N), and
     fewer single-weight flips keep zero error (two standard errors; sa, rsa and typical
     solutions, smallest N)."""
-    totals = _totals(data)
-    gap = totals["mean"]["parity"] - totals["mean"]["majority"]
-    assert (gap > -2 * np.hypot(totals["sem"]["parity"], totals["sem"]["majority"])).all(), \
-        f"parity machine with fewer solutions:\n{totals}"
+    total = totals(data)
+    gap = total["mean"]["parity"] - total["mean"]["majority"]
+    assert (gap > -2 * np.hypot(total["sem"]["parity"], total["sem"]["majority"])).all(), \
+        f"parity machine with fewer solutions:\n{total}"
     table, small, big = data["summary"], data["success"]["N"].min(), data["success"]["N"].max()
     capacity = table[f"capacity N={small}"].groupby("output").first()
     assert abs(capacity["parity"] - capacity["majority"]) < 0.1 and capacity.min() > 0.8, \
@@ -398,7 +398,7 @@ def caption(data):
     runs, table, alpha = data["runs"], data["summary"], data["alpha"]
     small, big = data["success"]["N"].min(), data["success"]["N"].max()
     capacity = table[f"capacity N={small}"].groupby("output").first()
-    totals = _totals(data).loc[alpha]
+    total = totals(data).loc[alpha]
     energy = [column for column in table.columns if column.startswith("energy p=")][0]
     per_point = runs[runs["algorithm"] != "exact"].groupby(["output", "algorithm", "N", "alpha"]).size()
     exact_alphas = sorted(runs[runs["algorithm"] == "exact"]["alpha"].unique())
@@ -413,9 +413,9 @@ def caption(data):
             f"and replicated SA ({_common.budget(runs, 'rsa')}, equal moves per weight). At N = {small} exact "
             f"enumeration (up to alpha = {max(exact_alphas):g}) gives the capacities (alpha where half the "
             f"instances have a solution): majority {capacity['majority']:.2f}, parity {capacity['parity']:.2f}; "
-            f"total entropy log(#solutions)/N at alpha = {alpha:g}: majority {totals['mean']['majority']:.3f} +- "
-            f"{totals['sem']['majority']:.3f}, parity {totals['mean']['parity']:.3f} +- "
-            f"{totals['sem']['parity']:.3f}. Alpha where half the runs succeed at N = {big}, sa / rsa: "
+            f"total entropy log(#solutions)/N at alpha = {alpha:g}: majority {total['mean']['majority']:.3f} +- "
+            f"{total['sem']['majority']:.3f}, parity {total['mean']['parity']:.3f} +- "
+            f"{total['sem']['parity']:.3f}. Alpha where half the runs succeed at N = {big}, sa / rsa: "
             f"{by(f'threshold N={big}')}. Local energy at flip probability {energy.split('=')[1]}, alpha = "
             f"{alpha:g}, N = {big}: {by(energy)}. Fraction of single-weight flips that keep zero error at "
             f"N = {small}, alpha = {alpha:g}, sa / rsa / typical: "
