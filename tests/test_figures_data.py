@@ -4,7 +4,6 @@ Each study's ``expect`` (also called at the end of its notebook) asserts the cla
 numbers of its data file, so a regenerated data file that breaks them fails the tests; the
 checks below add what is particular to the quick grid (its sizes and counts).
 """
-import numpy as np
 import pytest
 
 from pipeline_env import ROOT

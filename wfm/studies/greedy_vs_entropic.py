@@ -302,7 +302,8 @@ def expect(data):
     assert (data["runs"]["status"] == "done").all(), "some runs failed"
     at = _limits(data)
     for model in data["thresholds"]["model"].unique():
-        assert at[model, "rsa"] >= at[model, "sa"], f"{model}: rsa {at[model, 'rsa']:.3f} below sa {at[model, 'sa']:.3f}"
+        assert at[model, "rsa"] >= at[model, "sa"], \
+            f"{model}: rsa {at[model, 'rsa']:.3f} below sa {at[model, 'sa']:.3f}"
         assert at[model, "rgreedy"] > at[model, "greedy"] + 0.03, \
             f"{model}: rgreedy {at[model, 'rgreedy']:.3f} not above greedy {at[model, 'greedy']:.3f} + 0.03"
         if model.startswith("committee"):

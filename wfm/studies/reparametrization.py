@@ -435,12 +435,14 @@ def caption(data):
              "hessian_frobenius": "exact Frobenius norm", "sharpness": "sharpness"}
     invariant = " and ".join(f"{q.split('_')[-1]} {table.loc[q].min():.3g}" + (
         "" if table.loc[q].min() == table.loc[q].max() else f"-{table.loc[q].max():.3g}") for q in INVARIANT)
+    factors = ", ".join(label[2:] for label in table.columns if label.startswith("a="))
+    hessian = "; ".join(f"{names[q]} " + " / ".join(f"{table.loc[q, label]:.3g}" for label in uniform)
+                        for q in HESSIAN)
+    top = " and ".join(f"{table.loc['hessian_top', label]:.3g}" for label in random)
     return (f"{len(trained)} ReLU committees (K = {data['K']}, N = {data['N']}, P = {data['alpha']:g} N Gaussian "
             "patterns) trained to zero training error by L-BFGS on the cross-entropy, rescaled by (w_k, v_k) -> "
-            f"(a_k w_k, v_k / a_k) (uniform a = {', '.join(label[2:] for label in table.columns if label.startswith('a='))} "
+            f"(a_k w_k, v_k / a_k) (uniform a = {factors} "
             f"and {len(random)} random per-unit draws; largest change of the network output "
             f"{rescaled['output_change'].max():.1e}). Measure at the rescaled point / measure at a = 1 (geometric "
             f"mean over networks): local energies {invariant}; at a = {' / '.join(label[2:] for label in uniform)}: "
-            + "; ".join(f"{names[q]} " + " / ".join(f"{table.loc[q, label]:.3g}" for label in uniform) for q in HESSIAN)
-            + "; random factors, top eigenvalue " + " and ".join(f"{table.loc['hessian_top', label]:.3g}" for label in random)
-            + f". {_common.cost(runs)}.")
+            f"{hessian}; random factors, top eigenvalue {top}. {_common.cost(runs)}.")
