@@ -4,10 +4,10 @@ A study (:mod:`wfm.studies`) builds a parser with :class:`wfm._options.Parser` a
 :func:`add_run_options`, and hands it to :func:`main` with two functions of its own:
 ``plan(args)``, which turns the options into :class:`wfm.sweep.Sweep` objects, and
 ``analyse(context, outcome)``, which reads the results file, draws the figure and prints the
-study's summary. :func:`main` checks the outputs before
-any work, runs the sweeps (progress bar, resume, local pool or Dask) through :func:`run_study`,
-prints the one-line run summary, and turns errors into one line on stderr and exit code 2
-(:func:`fail`) and Ctrl-C into exit code 130 (:data:`INTERRUPTED`), completed runs kept.
+study's summary. :func:`main` checks the outputs before any work, runs the sweeps (progress
+bar, resume, local pool or Dask) through :func:`run_study`, prints the one-line run summary,
+and turns errors into one line on stderr and exit code 2 (:func:`fail`) and Ctrl-C into exit
+code 130 (:data:`INTERRUPTED`), completed runs kept.
 """
 import os
 import pathlib
