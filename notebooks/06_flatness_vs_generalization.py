@@ -20,49 +20,40 @@
 # output scale rms(W) rms(v). The table gives the Spearman correlation of each measure with the
 # test error over all minima, within attack sizes (permutation p-value), and with $A$.
 #
-# Data: `data/<mode>/flatness_vs_generalization.h5` from `sims/flatness_vs_generalization.py`.
+# Study: `wfm.studies.flatness_vs_generalization` (data `data/<mode>/flatness_vs_generalization.h5`).
 
 # %%
-from wfm import figures, store
+from IPython.display import Markdown
 
-path, mode = figures.data_path("flatness_vs_generalization")
-runs = store.load_runs(path)
-sizes, k = figures.flatness_settings(path)
-columns = figures.flatness_columns(sizes, k)
-table = figures.flatness_table(path, dict(zip(runs["key"], figures.flatness_schedules(runs))), columns)
-minima = table[figures.at_zero(table)]
-print(f"{path.name} ({mode}): {len(runs)} runs, {len(minima)} at zero training error; "
-      f"attack sizes {sorted(runs['attack'].unique())}, schedules {sorted(minima['schedule'].unique())}")
+from wfm import plots, studies
+from wfm.studies import flatness_vs_generalization as study
+
+path, mode = studies.data_path(study.NAME)
+data = study.table(path)
+print(f"{path.name} ({mode}): {len(data['runs'])} runs, {len(data['minima'])} at zero training error; "
+      f"attack sizes {sorted(data['runs']['attack'].unique())}, schedules {sorted(data['minima']['schedule'].unique())}")
 
 # %%
-rows = figures.flatness_correlations(minima, columns)
-figure = figures.flatness_vs_generalization(minima, rows, columns)
-figures.save(figure, figures.figure_path("flatness_vs_generalization", mode))
+figure = study.draw(data)
+plots.save(figure, studies.figure_path(study.NAME, mode))
 figure
 
 # %%
 import pandas as pd
 
-correlations = pd.DataFrame(rows).set_index("measure")
-correlations.round(3)
+pd.DataFrame(data["rows"]).set_index("measure").round(3)
 
 # %%
-by_attack = minima.groupby("attack")["test_error"].agg(["mean", "sem", "size"])
-by_attack
+study.by_attack(data)
 
 # %% [markdown]
 # Expected: the attack sets work (minima trained with the largest attack set generalize
 # worse than those without), and the local energy, flatness measured in a reparametrization-
 # invariant way, correlates positively with the test error (flatter minima generalize
-# better). Asserted: the test error at the largest $A$ exceeds that at $A = 0$ by more than two
-# standard errors, and the multiplicative local energy at every sigma has Spearman
-# $\rho > 0$ with the test error, with $p < 0.01$.
+# better). Asserted (`study.expect`): the test error at the largest $A$ exceeds that at $A = 0$
+# by more than two standard errors, and the multiplicative local energy at every sigma has
+# Spearman $\rho > 0$ with the test error, with $p < 0.01$.
 
 # %%
-largest = by_attack.index.max()
-gap = by_attack.loc[largest, "mean"] - by_attack.loc[0, "mean"]
-assert gap > 2 * (by_attack.loc[largest, "sem"] ** 2 + by_attack.loc[0, "sem"] ** 2) ** 0.5, gap
-for sigma in sizes:
-    row = correlations.loc[f"local energy mult. sigma={sigma:g}"]
-    assert row["rho_test_error"] > 0 and row["p_test_error"] < 0.01, (sigma, row)
-    print(f"sigma = {sigma:g}: rho = {row['rho_test_error']:.3f} (p = {row['p_test_error']:.2g})")
+study.expect(data)
+Markdown(study.caption(data))

@@ -21,46 +21,36 @@
 # the trace, the Frobenius norm (exact and estimated) and the eps-sharpness. Plotted: each
 # measure relative to its value at $a = 1$ (geometric mean over the networks).
 #
-# Data: `data/<mode>/reparametrization.h5` from `sims/reparametrization.py`.
+# Study: `wfm.studies.reparametrization` (data `data/<mode>/reparametrization.h5`).
 
 # %%
-import numpy as np
+from IPython.display import Markdown
 
-from wfm import figures, store
+from wfm import plots, studies
+from wfm.studies import reparametrization as study
 
-path, mode = figures.data_path("reparametrization")
-runs = store.load_runs(path)
-trained = runs[runs["base_key"].isna()]
-rescaled = runs[runs["base_key"].notna()]
-first = trained.iloc[0]
-table, errors = figures.reparametrization_table(path)
-print(f"{path.name} ({mode}): {len(trained)} trained networks (training errors {errors.tolist()}), "
+path, mode = studies.data_path(study.NAME)
+data = study.table(path)
+rescaled = data["runs"][data["runs"]["base_key"].notna()]
+print(f"{path.name} ({mode}): {len(data['errors'])} trained networks (training errors {data['errors'].tolist()}), "
       f"{(rescaled['status'] == 'done').sum()} rescaled points; largest output change "
       f"{rescaled['output_change'].max():.2g}")
 
 # %%
-spec = [s for s in figures.sweep_specs(path) if isinstance(s, dict) and "rescale" in s]
-random_range = spec[0]["rescale"]["params"]["random_range"] if spec else None
-figure = figures.reparametrization(table, int(first["K"]), int(first["N"]), float(first["alpha"]), random_range)
-figures.save(figure, figures.figure_path("reparametrization", mode))
+figure = study.draw(data)
+plots.save(figure, studies.figure_path(study.NAME, mode))
 figure
 
 # %%
-table.round(4)
+data["relative"].round(4)
 
 # %% [markdown]
 # Expected: the rescaling leaves the network's function unchanged, hence the multiplicative
 # local energy (whose noise is relative to each weight) exactly, while the Hessian measures of
-# the loss change. Asserted: for every network the multiplicative local-energy curve is
-# identical at every rescaled point (so its relative value is exactly 1), and at least one
-# Hessian measure changes by more than a factor 1.5 under some rescaling.
+# the loss change. Asserted (`study.expect`): for every network the multiplicative local-energy
+# curve is identical at every rescaled point (so its relative value is exactly 1), and at least
+# one Hessian measure changes by more than a factor 1.5 under some rescaling.
 
 # %%
-for base_key, group in rescaled.groupby("base_key"):
-    curves = [store.load_array(path, key, "measures/local_energy_multiplicative/train") for key in group["key"]]
-    assert all(np.array_equal(curve, curves[0]) for curve in curves), base_key
-assert (table.loc["local_energy_multiplicative"] == 1.0).all()
-hessian = table.loc[["hessian_top", "hessian_trace", "hessian_frobenius", "sharpness"]]
-change = np.maximum(hessian, 1 / hessian).max(axis=1)
-print("largest change factor:", change.round(2).to_dict())
-assert change.max() > 1.5
+study.expect(data)
+Markdown(study.caption(data))

@@ -19,36 +19,32 @@
 # uninformative messages, which jumps to perfect learning at the spinodal $\alpha_{sp}$;
 # perfect learning is the equilibrium from the first-order transition $\alpha_{IT}$ on.
 #
-# Data: `data/<mode>/teacher_student.h5` from `sims/teacher_student.py`.
+# Study: `wfm.studies.teacher_student` (data `data/<mode>/teacher_student.h5`).
 
 # %%
-import numpy as np
+from IPython.display import Markdown
 
-from wfm import figures, store
+from wfm import plots, studies
+from wfm.studies import teacher_student as study
 
-path, mode = figures.data_path("teacher_student")
-runs = store.load_runs(path)
-table = figures.teacher_student_table(runs)
-alphas = np.unique(np.concatenate([np.linspace(0.02, table["alpha"].max(), 40), table["alpha"]]))
-curve, (alpha_it, alpha_sp) = figures.teacher_student_theory(alphas)
-print(f"{path.name} ({mode}): {len(runs)} runs; alpha_IT = {alpha_it:.4f}, alpha_sp = {alpha_sp:.4f}")
+path, mode = studies.data_path(study.NAME)
+table = study.table(path)
+alpha_it, alpha_sp = table.attrs["transitions"]
+print(f"{path.name} ({mode}): {table.attrs['runs']} runs; alpha_IT = {alpha_it:.4f}, alpha_sp = {alpha_sp:.4f}")
 
 # %%
-figure = figures.teacher_student(table, curve, (alpha_it, alpha_sp))
-figures.save(figure, figures.figure_path("teacher_student", mode))
+figure = study.draw(table)
+plots.save(figure, studies.figure_path(study.NAME, mode))
 figure
 
 # %%
-table = table.merge(curve.rename(columns={"error": "theory"})[["alpha", "theory"]], on="alpha")
 table
 
 # %% [markdown]
 # Expected: away from the transition the points follow the theory within finite-size
 # deviations (a few hundredths at $N$ of a few hundred); well above $\alpha_{sp}$ BP/AMP
-# recover the teacher exactly.
+# recover the teacher exactly (`study.expect`).
 
 # %%
-largest = table[table["N"] == table["N"].max()]
-far = largest[(largest["alpha"] <= 1.0) | (largest["alpha"] >= 1.75)]
-assert (abs(far["error"] - far["theory"]) < 0.05).all(), far
-assert (largest[largest["alpha"] >= 1.75]["error"] < 0.01).all()
+study.expect(table)
+Markdown(study.caption(table))

@@ -1,11 +1,13 @@
-"""sims/ce_norm_annealing.py: a tiny sweep writes its runs, local energies and figure; bad
-input is refused with nothing written."""
+"""sims/ce_norm_annealing.py (wfm.studies.ce_norm_annealing): a tiny sweep writes its runs, local
+energies and figure; bad input is refused with nothing written."""
 
 import numpy as np
 import pytest
 
 from pipeline_env import ROOT, load_script, python
-from wfm import figures, store
+from wfm import store
+from wfm.studies import ce_norm_annealing as sim
+from wfm.sweep import task_key
 
 SCRIPT = ROOT / "sims" / "ce_norm_annealing.py"
 TINY = ["--N", "30", "--K", "3", "--alpha", "0.3", "--instances", "2", "--epochs", "1000",
@@ -22,7 +24,6 @@ def tiny(tmp_path_factory):
 
 def test_every_method_and_instance_is_recorded_with_its_local_energy(tiny):
     path, _ = tiny
-    sim = load_script(SCRIPT)
     runs = store.load_runs(path)
     labels = sim.methods(60)
     assert len(runs) == 2 * len(labels) and (runs["status"] == "done").all()
@@ -40,12 +41,12 @@ def test_every_method_and_instance_is_recorded_with_its_local_energy(tiny):
 
 def test_printed_table_is_the_mean_over_solved_runs(tiny):
     path, stdout = tiny
-    sim = load_script(SCRIPT)
     cfg = sim.config(sim.build_parser().parse_args(TINY))
-    summary = sim.summarise(path, sim.sweeps(cfg))
+    data = sim.table(path)
+    summary = data["summary"]
     runs = store.load_runs(path)
     for label, grid in sim.sweeps(cfg).items():
-        keys = {t for t in runs["key"] if t in {sim.task_key(task) for task in grid.tasks()}}
+        keys = {t for t in runs["key"] if t in {task_key(task) for task in grid.tasks()}}
         solved = [store.load_array(path, k, "measures/local_energy/train") for k in keys
                   if runs.set_index("key").loc[k, "solved"]]
         assert summary[label]["solved"] == len(solved) and summary[label]["runs"] == 2
@@ -53,18 +54,17 @@ def test_printed_table_is_the_mean_over_solved_runs(tiny):
             np.testing.assert_allclose(summary[label]["mean"], np.mean(solved, axis=0))
         line = next(line for line in stdout.splitlines() if line.startswith(f"{label} "))
         assert f"{len(solved)}/2" in line
-    assert sim.table(cfg, summary) in stdout
+    assert sim.report(data) in stdout
 
 
 def test_methods_read_from_the_columns_are_the_sweeps(tiny):
-    """wfm.figures.norm_annealing_methods (used by the notebook, which has no grids) labels every
-    run as the script's sweeps do."""
+    """method_labels (what the study's table groups by, read from the columns) labels every run
+    as the script's sweeps do."""
     path, _ = tiny
-    sim = load_script(SCRIPT)
     runs = store.load_runs(path)
-    by_grid = {sim.task_key(task): label for label, grid in sim.sweeps(
+    by_grid = {task_key(task): label for label, grid in sim.sweeps(
         sim.config(sim.build_parser().parse_args(TINY))).items() for task in grid.tasks()}
-    assert list(figures.norm_annealing_methods(runs)) == [by_grid[key] for key in runs["key"]]
+    assert list(sim.method_labels(runs)) == [by_grid[key] for key in runs["key"]]
 
 
 def test_annealed_schedules_solve_every_instance_and_follow_their_norms(tiny):
@@ -72,13 +72,12 @@ def test_annealed_schedules_solve_every_instance_and_follow_their_norms(tiny):
     recorded per-unit norms follow r0 -> r1. The ordering of the local energies is checked on
     the quick preset (README), not here: at this size it is not robust across seeds."""
     path, _ = tiny
-    sim = load_script(SCRIPT)
     grids = sim.sweeps(sim.config(sim.build_parser().parse_args(TINY)))
-    summary = sim.summarise(path, grids)
+    summary = sim.table(path)["summary"]
     assert summary["sgd fast"]["solved"] == summary["sgd slow"]["solved"] == 2
     for label in ("sgd fast", "sgd slow"):
         for task in grids[label].tasks():
-            norms = store.load_array(path, sim.task_key(task), "history/norm")
+            norms = store.load_array(path, task_key(task), "history/norm")
             np.testing.assert_allclose(norms[0], 2.0)
             np.testing.assert_allclose(norms[-1], 0.5)
 

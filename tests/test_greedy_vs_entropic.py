@@ -1,4 +1,5 @@
-"""sims/greedy_vs_entropic.py: results file, figure, equal budgets, bad inputs refused."""
+"""sims/greedy_vs_entropic.py (wfm.studies.greedy_vs_entropic): results file, figure, equal
+budgets, bad inputs refused."""
 import json
 
 import h5py
@@ -7,6 +8,7 @@ import pytest
 from pipeline_env import ROOT, load_script, python
 import wfm
 from wfm import store
+from wfm.studies import greedy_vs_entropic
 
 SCRIPT = ROOT / "sims" / "greedy_vs_entropic.py"
 TINY = ["--N", "45", "--alpha", "0.2", "0.6", "--seeds", "2", "--replicas", "3", "--moves", "300",
@@ -59,7 +61,7 @@ def test_writes_runs_with_equal_budgets_and_a_figure(results):
 
 
 def test_budgets_are_equal_in_moves_per_weight():
-    script = load_script(SCRIPT)
+    script = greedy_vs_entropic
     budget = script.budgets(5, {"moves": 1000, "greedy_moves": 50, "presentations": 100})
     assert budget["sa"] == {"sweeps": 1000} and budget["rsa"] == {"sweeps": 200, "replicas": 5}
     assert budget["greedy"] == {"sweeps": 50} and budget["rgreedy"] == {"sweeps": 10, "replicas": 5}
@@ -83,9 +85,8 @@ def test_history_of_a_stored_run(results):
 
 def test_local_energy_of_solved_runs(results):
     folder, stdout = results
-    script = load_script(SCRIPT)
     runs = store.load_runs(folder / "gve.h5")
-    table = script.flatness(folder / "gve.h5", runs)
+    table = greedy_vs_entropic.flatness(folder / "gve.h5", runs)
     solved = runs[runs["solved"].eq(True)].groupby(["model", "algorithm", "alpha"]).size()
     counts = table[table["size"] == 0.02].set_index(["model", "algorithm", "alpha"])["count"]
     assert counts.to_dict() == solved.to_dict()

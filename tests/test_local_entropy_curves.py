@@ -1,10 +1,11 @@
 """sims/local_entropy_curves.py (figure 2) with tiny options: the file, the exact measure only at
-small N, the tables of wfm.figures and the PNG; exit code 2 with nothing written on bad input."""
+small N, the tables of wfm.studies.local_entropy_curves and the PNG; exit code 2 with nothing written on bad input."""
 import numpy as np
 import pytest
 
 from pipeline_env import ROOT, python
-from wfm import figures, store
+from wfm import store
+from wfm.studies import local_entropy_curves
 from wfm.theory import binary_entropy
 
 SCRIPT = ROOT / "sims" / "local_entropy_curves.py"
@@ -24,7 +25,7 @@ def test_script_writes_bp_and_exact_curves(tmp_path):
     exact_counts = store.load_arrays(out, "measures/local_entropy_exact/counts")
     assert set(exact_counts) == set(runs[runs["N"] == 13]["key"])              # exact measure only at N <= 25
     assert all(c[0] == 1 for c in exact_counts.values())                        # the reference is a solution
-    table = figures.load_local_entropy(out)
+    table = local_entropy_curves.table(out)
     assert sorted(table.groupby(["algorithm", "N", "method"]).size().items()) == [
         (("exact", 13, "bp"), 3), (("exact", 13, "exact"), 3), (("perceptron", 13, "bp"), 3),
         (("perceptron", 13, "exact"), 3), (("perceptron", 31, "bp"), 3)]
@@ -34,7 +35,7 @@ def test_script_writes_bp_and_exact_curves(tmp_path):
     for key, d in store.load_arrays(out, "measures/local_entropy_exact/distance").items():
         S = store.load_array(out, key, "measures/local_entropy_exact/entropy")
         assert np.all(S <= binary_entropy(d) + 1e-12) and np.all(np.diff(d) < 0)
-    at = figures.local_entropy_at(out, 0.1).set_index(["N", "method", "algorithm"])
+    at = local_entropy_curves.local_entropy_at(out, 0.1).set_index(["N", "method", "algorithm"])
     assert (at["runs"] == 3).all() and (at["entropy"] < at["bound"] + 1 / 13).all()
 
 

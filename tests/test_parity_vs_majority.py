@@ -1,10 +1,11 @@
 """sims/parity_vs_majority.py (figure 5) with tiny options: the file, the exact measures only at
-small N, the tables of wfm.figures and the PNG; exit code 2 with nothing written on bad input."""
+small N, the tables of wfm.studies.parity_vs_majority and the PNG; exit code 2 with nothing written on bad input."""
 import numpy as np
 import pytest
 
 from pipeline_env import ROOT, python
-from wfm import figures, store
+from wfm import store
+from wfm.studies import parity_vs_majority
 from wfm.theory import binary_entropy
 
 SCRIPT = ROOT / "sims" / "parity_vs_majority.py"
@@ -37,11 +38,12 @@ def test_script_writes_both_machines(tmp_path):
         d = store.load_array(out, key, "measures/local_entropy_exact/distance")
         S = store.load_array(out, key, "measures/local_entropy_exact/entropy")
         assert np.all(S <= binary_entropy(d) + 1e-12)
-    data = figures.parity_data(out)
+    data = parity_vs_majority.table(out)
     assert (data["energy"][data["energy"]["size"] == 0]["energy"] == 0).all()
     near = data["neighbours"]
     assert ((near["single"] >= 0) & (near["single"] <= 1)).all() and len(near) == runs[runs["N"] == 15]["solved"].sum()
-    summary = figures.parity_summary(data, 0.4)
+    summary = data["summary"]
+    assert data["alpha"] == 0.4 and summary.equals(parity_vs_majority.summary(data, 0.4))
     assert set(summary.index) == {(o, a) for o in ("majority", "parity") for a in ("sa", "rsa", "exact")}
 
 

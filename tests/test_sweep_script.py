@@ -2,6 +2,7 @@
 import h5py
 import pytest
 
+from wfm._options import Parser
 from wfm.sweep import Sweep, script, task_key
 
 SWEEP = Sweep(problem={"kind": "storage"}, model={"model": "perceptron"}, algorithm="perceptron",
@@ -10,7 +11,7 @@ SWEEP = Sweep(problem={"kind": "storage"}, model={"model": "perceptron"}, algori
 
 def parser():
     """A study's parser: --fail chooses where the study goes wrong."""
-    out = script.Parser(prog="study.py")
+    out = Parser(prog="study.py")
     out.add_argument("--fail", choices=("plan", "interrupt", "analyse"))
     script.add_run_options(out, "study.h5")
     return out

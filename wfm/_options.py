@@ -1,11 +1,20 @@
-"""Command-line option parsing shared by the ``sims/`` scripts: value lists, ranges, key=value.
+"""Command-line option parsing shared by the ``wfm`` command and the ``sims/`` scripts: the
+argument parser, value lists, ranges, key=value.
 
 Every parser raises ``ValueError`` naming the option, the text and what is allowed, so that
 scripts print it as one line and exit with code 2.
 """
+import argparse
 import json
 
 import numpy as np
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line on stderr and exit code 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
 
 
 def value(text):

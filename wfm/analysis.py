@@ -164,3 +164,125 @@ def summary(runs):
         row["seconds"] = round(float(group["seconds"].mean()), 4)
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+#: Columns that tell models apart (one panel per model in the phase diagrams).
+MODEL_COLUMNS = ("model", "weights", "kappa", "K", "tree", "activation", "output", "second_layer",
+                 "inputs", "load")
+
+
+def _text(value):
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def model_labels(runs):
+    """A short text per run naming its model: the kind, then the model columns that take more
+    than one value (missing values, e.g. K of a perceptron, neither counted nor shown), then the
+    weights when they do not vary."""
+    present = [c for c in MODEL_COLUMNS if c in runs.columns]
+    varying = [c for c in present[1:] if runs[c].nunique() > 1]
+    fixed_weights = "weights" in present and "weights" not in varying
+
+    def label(row):
+        parts = [_text(row[present[0]])] if present else []
+        parts += [f"{c}={_text(row[c])}" for c in varying if pd.notna(row[c])]
+        return ", ".join(parts) + (f" ({row['weights']} weights)" if fixed_weights else "")
+    return runs.apply(label, axis=1) if len(runs) else pd.Series([], dtype=object)
+
+
+def phase_diagram(runs, level=0.5):
+    """Success rates and thresholds per model (:func:`model_labels`), algorithm, N and alpha.
+
+    Returns
+    -------
+    rates : pandas.DataFrame
+        :func:`success_rates` by (``model``, ``algorithm``, ``N``, ``alpha``).
+    thresholds : pandas.DataFrame
+        ``model``, ``algorithm``, ``N``, ``alpha_threshold`` (alpha at success ``level``).
+    """
+    rates = success_rates(runs.assign(model=model_labels(runs)), by=("model", "algorithm", "N", "alpha"))
+    return rates, thresholds(rates, by=("model", "algorithm", "N"), level=level)
+
+
+def standard_error(values):
+    """Standard error of the mean over instances (NaN for fewer than two values)."""
+    values = np.asarray(values, dtype=np.float64)
+    return float(values.std(ddof=1) / np.sqrt(values.size)) if values.size > 1 else float("nan")
+
+
+def mean_curves(runs, curves, by, x, y):
+    """Mean and standard error over runs of per-run arrays ``curves[x]``, ``curves[y]`` (and the
+    abscissa array ``curves["grid"]``), per group of ``by``; one row per (group, grid point).
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        The runs to average (column ``key`` and the ``by`` columns).
+    curves : dict
+        Name -> {run key -> array} for ``"grid"``, ``x`` and ``y`` (:func:`wfm.store.load_arrays`).
+    by : list of str
+    x, y : str
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``by`` columns, ``grid``, mean ``x``, mean ``y``, ``se`` (of y) and ``runs`` (finite
+        values at that grid point).
+    """
+    rows = []
+    for group, frame in runs.groupby(by, sort=True):
+        group = group if isinstance(group, tuple) else (group,)
+        keys = [k for k in frame["key"] if k in curves[y]]
+        if not keys:
+            continue
+        grid = curves["grid"][keys[0]]
+        xs = np.array([curves[x][k] for k in keys])
+        ys = np.array([curves[y][k] for k in keys])
+        for i, point in enumerate(grid):
+            live = np.isfinite(xs[:, i]) & np.isfinite(ys[:, i])
+            if live.any():
+                rows.append({**dict(zip(by, group)), "grid": float(point), x: float(xs[live, i].mean()),
+                             y: float(ys[live, i].mean()), "se": standard_error(ys[live, i]),
+                             "runs": int(live.sum())})
+    return pd.DataFrame(rows, columns=list(by) + ["grid", x, y, "se", "runs"])
+
+
+def within_groups(x, y, groups, permutations=2000, seed=0):
+    """Spearman correlation within groups, with a permutation p-value.
+
+    The Pearson correlation of the ranks of x and of y taken within each group and centred on
+    the group mean, pooled over the groups (groups of one value are left out). The two-sided
+    p-value is (hits + 1) / (permutations + 1), hits counting the permutations of y within the
+    groups whose |rho| reaches the observed one.
+
+    Returns
+    -------
+    rho, p : float
+        NaN without variation.
+    """
+    from scipy.stats import rankdata
+
+    rx, ry = [], []
+    for g in np.unique(groups):
+        mask = groups == g
+        if mask.sum() >= 2:
+            for ranks, values in ((rx, x[mask]), (ry, y[mask])):
+                r = rankdata(values)
+                ranks.append(r - r.mean())
+    if not rx:
+        return np.nan, np.nan
+    bounds = np.cumsum([0] + [len(r) for r in rx])
+    rx, ry = np.concatenate(rx), np.concatenate(ry)
+    scale = np.sqrt(np.sum(rx * rx) * np.sum(ry * ry))
+    if scale == 0:
+        return np.nan, np.nan
+    rho = float(rx @ ry / scale)
+    rng = np.random.default_rng(seed)
+    hits = 0
+    for _ in range(permutations):
+        order = np.concatenate([start + rng.permutation(stop - start)
+                                for start, stop in zip(bounds[:-1], bounds[1:])])
+        hits += abs(rx @ ry[order]) / scale >= abs(rho) * (1 - 1e-12)
+    return rho, float((hits + 1) / (permutations + 1))

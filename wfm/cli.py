@@ -4,18 +4,12 @@ Each subcommand is a function ``(args) -> int`` added in :func:`build_parser`. E
 user's input (``ValueError``, ``TypeError``, ``FileNotFoundError``) are printed as one line
 on stderr with exit code 2.
 """
-import argparse
 import os
 import platform
 import signal
 import sys
 
-
-class _Parser(argparse.ArgumentParser):
-    """argparse parser whose usage errors are a single line on stderr and exit code 2."""
-
-    def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message}\n")
+from wfm._options import Parser
 
 
 def cmd_info(args):
@@ -84,9 +78,9 @@ def cmd_plot(args):
 
 def build_parser():
     """The argument parser with every subcommand."""
-    parser = _Parser(prog="wfm", description="Wide flat minima: learning landscapes of perceptrons "
+    parser = Parser(prog="wfm", description="Wide flat minima: learning landscapes of perceptrons "
                                               "and committee machines.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     sub.add_parser("info", help="versions, Numba threading layer and cache, cores, algorithms") \
         .set_defaults(func=cmd_info)
     show = sub.add_parser("show", help="summary of a results file (wfm.store, schema 1)")

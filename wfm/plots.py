@@ -1,4 +1,4 @@
-"""Figures from a table of runs: curves of a column against another, and the phase diagram.
+"""Figures from tables of runs: curves of a column against another, and the phase diagram.
 
 Figures are written whole or not at all (saved under a temporary name, then renamed).
 """
@@ -49,13 +49,15 @@ def save(figure, path):
     return path
 
 
-def _figure():
+def new_figure(panels=1, width=5.2, height=4.0):
+    """A figure (not attached to pyplot) with ``panels`` axes side by side; (figure, [axes])."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(6.4, 4.4))
+    figure = Figure(figsize=(width * panels, height))
+    return figure, [figure.add_subplot(1, panels, i + 1) for i in range(panels)]
 
 
 def _label(names, key):
@@ -93,8 +95,7 @@ def plot_columns(runs, x, y, hue=(), out=None):
     boolean = values.map(lambda v: isinstance(v, (bool, np.bool_))).all()
     if not boolean and not np.issubdtype(np.asarray(values.tolist()).dtype, np.number):
         raise ValueError(f"column {y!r} must be numeric or boolean to be plotted, got {values.dtype}")
-    figure = _figure()
-    ax = figure.add_subplot()
+    figure, (ax,) = new_figure(width=6.4, height=4.4)
     groups = done.groupby(hue, sort=True) if hue else [((), done)]
     for key, group in groups:
         stats = group.assign(_y=group[y].astype(float)).groupby(x, sort=True)["_y"]
@@ -115,46 +116,55 @@ def plot_columns(runs, x, y, hue=(), out=None):
     return figure
 
 
-def plot_phase_diagram(runs, out=None, level=0.5):
-    """Success probability against alpha, one curve per (algorithm, N), with thresholds.
+def phase_diagram(rates, thresholds, level=0.5, capacities=None, titles=None, style=None):
+    """Success probability against alpha, one panel per model, one curve per (algorithm, N).
 
     Error bars are Wilson one-sigma intervals; the threshold of each curve (alpha where the
     success probability crosses ``level``, linearly interpolated) is marked and given in the
-    legend.
+    legend. One colour per algorithm, one line style per N (largest N solid).
 
     Parameters
     ----------
-    runs : pandas.DataFrame
-        From :func:`wfm.store.load_runs`, with columns algorithm, N, alpha, status, solved.
-    out : str or os.PathLike, optional
-        Save the figure there.
+    rates, thresholds : pandas.DataFrame
+        From :func:`wfm.analysis.phase_diagram` (columns ``model``, ``algorithm``, ``N``, ...).
     level : float
-        Success probability defining the threshold.
+        Success probability of the thresholds (the dashed horizontal line).
+    capacities : dict, optional
+        Model label -> theoretical capacity, drawn as a vertical line in its panel.
+    titles : dict, optional
+        Model label -> panel title (default: the label).
+    style : callable, optional
+        ``style(algorithm, N) -> dict`` of matplotlib keywords overriding the defaults.
 
     Returns
     -------
-    figure : matplotlib.figure.Figure
-    thresholds : pandas.DataFrame
-        ``algorithm``, ``N``, ``alpha_threshold``.
+    matplotlib.figure.Figure
     """
-    if out is not None:
-        check_output(out)
-    rates = analysis.success_rates(runs, by=("algorithm", "N", "alpha"))
-    limits = analysis.thresholds(rates, by=("algorithm", "N"), level=level)
-    figure = _figure()
-    ax = figure.add_subplot()
-    for (algorithm, N), curve in rates.groupby(["algorithm", "N"], sort=True):
-        at = limits[(limits["algorithm"] == algorithm) & (limits["N"] == N)]["alpha_threshold"].iloc[0]
-        text = f"{algorithm}, N={N}" + ("" if np.isnan(at) else f": alpha_alg = {at:.3f}")
-        line = ax.errorbar(curve["alpha"], curve["p"], yerr=np.maximum([curve["p"] - curve["lo"], curve["hi"] - curve["p"]], 0.0),
-                           marker="o", ms=3, capsize=2, label=text)
-        if not np.isnan(at):
-            ax.plot([at], [level], marker="x", ms=9, mew=2, color=line[0].get_color())
-    ax.axhline(level, color="0.6", lw=0.8, ls="--")
-    ax.set_xlabel(r"$\alpha = P / N$")
-    ax.set_ylabel("success probability")
-    ax.set_ylim(-0.03, 1.03)
-    ax.legend(fontsize="small")
-    if out is not None:
-        save(figure, out)
-    return figure, limits
+    labels = sorted(rates["model"].unique())
+    figure, axes = new_figure(max(len(labels), 1), width=7.0)
+    colors = {name: f"C{i}" for i, name in enumerate(sorted(rates["algorithm"].unique()))}
+    lines = dict(zip(sorted(rates["N"].unique(), reverse=True), ("-", "--", ":", "-.")))
+    limits = thresholds.set_index(["model", "algorithm", "N"])["alpha_threshold"]
+    for ax, label in zip(axes, labels):
+        for (algorithm, N), curve in rates[rates["model"] == label].groupby(["algorithm", "N"], sort=True):
+            at = limits[label, algorithm, N]
+            keywords = {"color": colors[algorithm], "ls": lines.get(N, "-"), "marker": "o",
+                        **(style(algorithm, N) if style else {})}
+            line = ax.errorbar(curve["alpha"], curve["p"],
+                               yerr=np.maximum([curve["p"] - curve["lo"], curve["hi"] - curve["p"]], 0.0),
+                               ms=3, capsize=2, label=f"{algorithm}, N={N}" + ("" if np.isnan(at) else f": {at:.3f}"),
+                               **keywords)
+            if not np.isnan(at):
+                ax.plot([at], [level], marker="x", ms=9, mew=2, color=line[0].get_color())
+        ax.axhline(level, color="0.6", lw=0.8, ls="--")
+        if capacities and label in capacities:
+            ax.axvline(capacities[label], color="k", lw=1.0, ls=":",
+                       label=rf"capacity $\alpha_c$ = {capacities[label]:.3f}")
+        ax.set_title((titles or {}).get(label, label), fontsize="medium")
+        ax.set_xlabel(r"$\alpha = P / N$")
+        ax.set_ylabel("success probability")
+        ax.set_ylim(-0.03, 1.03)
+        ax.legend(fontsize="x-small", title=r"algorithm, N: $\alpha$ at 1/2", title_fontsize="x-small",
+                  loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    figure.tight_layout()
+    return figure

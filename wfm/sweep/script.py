@@ -1,16 +1,15 @@
 """What every ``sims/`` script shares: its parser's run options and its ``main``.
 
-A study script builds a parser with :class:`Parser` and :func:`add_run_options`, and hands it
-to :func:`main` with two functions of its own: ``plan(args)``, which turns the options into
-:class:`wfm.sweep.Sweep` objects, and ``analyse(context, outcome)``, which reads the results
-file, draws the figure and prints the study's summary. :func:`main` checks the outputs before
-any work, runs the sweeps (progress bar, resume, local pool or Dask) through :func:`run_study`,
-prints the one-line run summary, and turns errors into one line on stderr and exit code 2
-(:func:`fail`) and Ctrl-C into exit code 130 (:data:`INTERRUPTED`), completed runs kept. When
-runs fail, it prints their distinct messages with counts, draws no figure and exits with
-:data:`FAILED`.
+A study (:mod:`wfm.studies`) builds a parser with :class:`wfm._options.Parser` and
+:func:`add_run_options`, and hands it to :func:`main` with two functions of its own:
+``plan(args)``, which turns the options into :class:`wfm.sweep.Sweep` objects, and
+``analyse(context, outcome)``, which reads the results file, draws the figure and prints the
+study's summary. :func:`main` checks the outputs before any work, runs the sweeps (progress
+bar, resume, local pool or Dask) through :func:`run_study`, prints the one-line run summary,
+and turns errors into one line on stderr and exit code 2 (:func:`fail`) and Ctrl-C into exit
+code 130 (:data:`INTERRUPTED`), completed runs kept. When runs fail, it prints their distinct
+messages with counts, draws no figure and exits with :data:`FAILED`.
 """
-import argparse
 import os
 import pathlib
 import shlex
@@ -27,13 +26,6 @@ ERRORS = (ValueError, TypeError, OSError, RuntimeError)
 INTERRUPTED = 130
 #: Exit code of a sweep some of whose runs failed (their messages are printed, no figure drawn).
 FAILED = 1
-
-
-class Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line on stderr and exit code 2."""
-
-    def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message}\n")
 
 
 def add_run_options(parser, out):
@@ -199,7 +191,7 @@ def main(parser, plan, analyse, argv=None):
 
     Parameters
     ----------
-    parser : Parser
+    parser : wfm._options.Parser
         The script's parser (with :func:`add_run_options`); its ``prog`` names the script in
         error messages and in the recorded command line.
     plan : callable

@@ -1,0 +1,68 @@
+"""What several studies share: the recorded sweeps of a file and the pieces of their captions."""
+import json
+
+import h5py
+import numpy as np
+
+#: Line style names of the N of a phase diagram, largest N first (as :func:`wfm.plots.phase_diagram`).
+LINE_STYLES = ("solid", "dashed", "dotted", "dash-dotted")
+
+
+def sweep_specs(path):
+    """The sweep specifications a results file records (root attribute ``sweeps``), oldest first;
+    each is what the study passed to the store (a list of Sweep specs, or a dict)."""
+    with h5py.File(path, "r", locking=False) as f:
+        return [entry["sweep"] for entry in json.loads(f.attrs.get("sweeps", "[]"))]
+
+
+def listing(values, form="{}"):
+    """``"a"``, ``"a and b"``, ``"a, b and c"`` of the formatted ``values``."""
+    texts = [form.format(v) for v in values]
+    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
+
+
+def number(value, digits=3):
+    """A threshold or mean for a caption: ``digits`` decimals, "not crossed" for NaN."""
+    return "not crossed" if value is None or np.isnan(value) else f"{value:.{digits}f}"
+
+
+def count_range(counts):
+    """``"20"`` when every count is 20, ``"8-10"`` otherwise."""
+    counts = sorted({int(c) for c in counts})
+    return str(counts[0]) if len(counts) == 1 else f"{counts[0]}-{counts[-1]}"
+
+
+def duration(seconds):
+    """Seconds as ``"93 s"``, ``"12 min"`` or ``"3.1 h"``."""
+    if seconds < 600:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.0f} min" if seconds < 3 * 3600 else f"{seconds / 3600:.1f} h"
+
+
+def cost(runs):
+    """``"720 runs, 93 s of computing time"``: the number of runs and the sum of their recorded times."""
+    return f"{len(runs)} runs, {duration(float(runs['seconds'].sum()))} of computing time (sum of the run times)"
+
+
+def line_styles(Ns):
+    """``"N = 101 (dashed) and 201 (solid)"`` for the line styles of :func:`wfm.plots.phase_diagram`."""
+    Ns = sorted(int(N) for N in Ns)
+    if len(Ns) == 1:
+        return f"N = {Ns[0]}"
+    styles = dict(zip(reversed(Ns), LINE_STYLES))
+    return "N = " + listing([f"{N} ({styles.get(N, 'solid')})" for N in Ns])
+
+
+def budget(runs, algorithm):
+    """The budget of an algorithm's runs as recorded: ``"6000 sweeps"``, ``"3 replicas x 2000 sweeps"``."""
+    mine = runs[runs["algorithm"] == algorithm]
+    for unit in ("sweeps", "epochs", "max_epochs", "max_iters"):
+        column = f"params.{unit}"
+        if column in mine and mine[column].notna().all() and len(mine):
+            amount = count_range(mine[column])
+            text = f"at most {amount} {unit[4:]}" if unit.startswith("max_") else f"{amount} {unit}"
+            replicas = mine["params.replicas"] if "params.replicas" in mine else None
+            if replicas is not None and replicas.notna().all():
+                text = f"{count_range(replicas)} replicas x {text}"
+            return text
+    return "default budget"

@@ -1,0 +1,375 @@
+"""Figure 2: local entropy around the solutions each algorithm finds, against the bound H(d).
+
+Every algorithm solves the same random storage instances (binary perceptron, +-1 patterns) at
+one load alpha; around each solution w~ the local entropy S(d) (log-number of solutions per
+weight at normalised Hamming distance d from w~) is measured inside the sweep by BP with an
+external field gamma w~ (wfm.measures.local_entropy: one point (d, S) per gamma) and, at
+N <= 25, exactly by enumeration at the same gammas (wfm.measures.local_entropy_exact). The
+figure shows the mean over solutions per gamma, one curve per algorithm, with the upper bound
+H(d) (binary entropy: every configuration at distance d a solution). The "exact" algorithm (a
+uniformly random solution; N <= 25) gives typical solutions for contrast. Expected (Baldassi
+et al., PRL 115, 128101 (2015); PNAS 2016): the solutions of fBP/fAMP lie in dense regions,
+S(d) close to H(d) at small d; typical solutions are isolated, S(d) far below (S < 0 near d = 0
+at large N).
+
+Examples
+--------
+python sims/local_entropy_curves.py --preset quick --out lent.h5 --plot lent.png
+python sims/local_entropy_curves.py --algorithm famp --algorithm perceptron --N 401 --alpha 0.6 --seeds 20 --out lent.h5
+"""
+import argparse
+
+import numpy as np
+import pandas as pd
+
+from wfm import _options, algorithms, analysis, plots, store, theory
+from wfm.studies import _common
+from wfm.sweep import Sweep, script
+from wfm.theory import binary_entropy
+
+NAME = "local_entropy_curves"
+TITLE = "Figure 2: local entropy around the solutions each algorithm finds"
+NOTEBOOK = "notebooks/02_local_entropy.ipynb"
+SCRIPT = "sims/local_entropy_curves.py"
+ARGUMENTS = []
+KEEP = ["measures/*"]
+
+#: Algorithms of the default comparison, in this order, when registered.
+DEFAULT = ("famp", "fbp", "perceptron", "rsa", "sa", "exact")
+#: Largest N at which the "exact" algorithm and the exact local entropy (enumeration of 2^N
+#: configurations) run.
+EXACT_MAX = 25
+GAMMAS = [0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.25, 2.5, 3.0, 4.0]
+#: BP sweeps per gamma (converged fixed points around the quick preset's solutions take at most
+#: 176; a run that found no solution is measured too, and its BP may not converge).
+MAX_ITERS = 1000
+#: Distance at which the printed table compares the algorithms.
+COMPARE = 0.02
+PRESETS = {
+    "quick": {"N": [21, 201], "seeds": 20},
+    "paper": {"N": [25, 1001], "seeds": 100},
+}
+
+
+def build_parser():
+    """The argument parser of the script."""
+    parser = _options.Parser(prog="local_entropy_curves.py",
+                             description="Local entropy around the solutions each algorithm finds, against "
+                                         "the bound H(d) (binary perceptron).",
+                           formatter_class=argparse.RawDescriptionHelpFormatter, epilog=f"""
+presets (explicit options override them):
+  quick  alpha = 0.5, N = 21 201 (exact algorithm and exact local entropy at N = 21 only),
+         20 seeds (220 runs with sa and rsa): measured 220 s on 2 cores shared with other
+         jobs (109 s for the 140 runs without sa and rsa, 111 s for the 80 sa/rsa runs).
+  paper  alpha = 0.5, N = 25 1001 (exact at N = 25), 100 seeds (700 runs): estimated 2 hours
+         on 2 cores (one run at N = 1001, one core: fAMP 19 s, fBP 33 s, an unsolved
+         perceptron-rule run up to 50 s; N = 25 runs 1-2 s).
+default algorithms: the registered ones among {', '.join(DEFAULT)}; exact only at N <= {EXACT_MAX}.""")
+    parser.add_argument("--preset", choices=sorted(PRESETS), help="default grid, see below")
+    parser.add_argument("--algorithm", action="append", metavar="NAME",
+                        help=f"algorithm, repeatable; registered: {', '.join(algorithms.names())}")
+    parser.add_argument("--N", nargs="+", metavar="N", help="input sizes (list, or comma-separated)")
+    parser.add_argument("--alpha", type=float, default=0.5, help="load P / N (default 0.5)")
+    parser.add_argument("--seeds", type=int, help="instances per N")
+    parser.add_argument("--gammas", nargs="+", metavar="GAMMA", help="couplings to the solution, "
+                        "from 0 upwards (default: " + " ".join(map(str, GAMMAS)) + ")")
+    parser.add_argument("--seed", type=int, default=0, help="sweep seed (default 0)")
+    parser.add_argument("--param", action="append", default=[], metavar="ALGORITHM.NAME=VALUE",
+                        help="hyperparameter of one algorithm, repeatable")
+    script.add_run_options(parser, "local_entropy_curves.h5")
+    return parser
+
+
+def sweeps(args):
+    """Sweeps per algorithm: BP local entropy at every N, plus the exact one at N <= EXACT_MAX."""
+    names = script.algorithm_names(args.algorithm, DEFAULT)
+    preset = script.preset_or_options(args, PRESETS, "N", "seeds")
+    Ns = _options.numbers("--N", args.N, kind=int) if args.N else preset["N"]
+    seeds = args.seeds if args.seeds is not None else preset["seeds"]
+    if not 0 < args.alpha:
+        raise ValueError(f"--alpha must be > 0, got {args.alpha:g}")
+    if seeds < 1 or any(N < 1 for N in Ns):
+        raise ValueError(f"--seeds and --N must be >= 1, got {seeds} and {Ns}")
+    gammas = _options.numbers("--gammas", args.gammas) if args.gammas else GAMMAS
+    if any(g < 0 for g in gammas) or list(gammas) != sorted(gammas):
+        raise ValueError(f"--gammas must be >= 0 and increasing, got {gammas}")
+    params = script.algorithm_params(args.param, names)
+    bp = {"local_entropy": {"gammas": list(gammas), "max_iters": MAX_ITERS}}
+    both = {**bp, "local_entropy_exact": {"gammas": list(gammas)}}
+    out = []
+    for name in names:
+        for small in (True, False):
+            grid = [N for N in Ns if (N <= EXACT_MAX) == small]
+            if not grid or (name == "exact" and not small):
+                continue
+            out.append(Sweep(problem={"kind": "storage", "inputs": "pm1", "alpha": args.alpha},
+                             model={"model": "perceptron", "weights": "binary"}, algorithm=name,
+                             params=params[name], product={"N": grid}, seeds=seeds, seed=args.seed,
+                             measures=both if small else bp))
+    if not out:
+        raise ValueError(f"nothing to run: exact needs N <= {EXACT_MAX}")
+    return out
+
+
+def plan(args):
+    """The sweeps of the options; the analysis reads the options too."""
+    return sweeps(args), args
+
+
+def analyse(args, outcome):
+    """Draw the local-entropy curves of this study's runs; print them at d = COMPARE."""
+    data = table(outcome.out, outcome.keys)
+    plots.save(draw(data, alpha=args.alpha), outcome.figure)
+    at = data.attrs["at"][COMPARE]
+    print(f"{outcome.figure}: local entropy S(d) against the distance d from the solutions; "
+          f"at d = {COMPARE:g} (H(d) = {binary_entropy(COMPARE):.4f}):")
+    for row in at.sort_values(["N", "method", "algorithm"]).itertuples():
+        print(f"  N={row.N:<5} {row.method:>5} {row.algorithm:>12}: S = {row.entropy:.4f} +- {row.se:.4f} "
+              f"({row.runs} solutions)")
+
+
+def main(argv=None):
+    """Run the script; returns the exit code (0, 2 for a usage error, 130 when interrupted)."""
+    return script.main(build_parser(), plan, analyse, argv)
+
+
+#: Local-entropy measures of figure 2: method -> measure name.
+LOCAL_ENTROPY_METHODS = {"bp": "local_entropy", "exact": "local_entropy_exact"}
+
+
+def local_entropy_table(runs, curves, solved_only=True):
+    """Mean local-entropy curve over instances, per (algorithm, N, method, gamma).
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        From :func:`wfm.store.load_runs` (one row per run).
+    curves : dict
+        (method, name) -> {run key -> array} for the methods of :data:`LOCAL_ENTROPY_METHODS`
+        and the names "gammas", "distance", "entropy" (``measures/<measure>/<name>``).
+    solved_only : bool
+        Use only the runs that found a solution.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``algorithm``, ``N``, ``method`` ("bp" or "exact"), ``gamma``, ``distance`` (mean
+        d(gamma) over instances), ``distance_se``, ``entropy`` (mean S), ``se`` (its standard
+        error over instances), ``bound`` (binary entropy H of the mean distance) and ``runs``
+        (instances with a finite value: BP entries that did not converge are NaN and left out).
+    """
+    from wfm.theory import binary_entropy
+
+    done = runs[runs["status"] == "done"]
+    if solved_only:
+        done = done[done["solved"].eq(True)]
+    rows = []
+    for (algorithm, N), group in done.groupby(["algorithm", "N"], sort=True):
+        for method in LOCAL_ENTROPY_METHODS:
+            keys = [k for k in group["key"] if k in curves[method, "entropy"]]
+            if not keys:
+                continue
+            gammas = curves[method, "gammas"][keys[0]]
+            distance = np.array([curves[method, "distance"][k] for k in keys])
+            entropy = np.array([curves[method, "entropy"][k] for k in keys])
+            for i, gamma in enumerate(gammas):
+                live = np.isfinite(entropy[:, i]) & np.isfinite(distance[:, i])
+                n = int(live.sum())
+                if not n:
+                    continue
+                d, S = distance[live, i], entropy[live, i]
+                rows.append({"algorithm": algorithm, "N": int(N), "method": method, "gamma": float(gamma),
+                             "distance": float(d.mean()), "distance_se": analysis.standard_error(d),
+                             "entropy": float(S.mean()), "se": analysis.standard_error(S),
+                             "bound": float(binary_entropy(d.mean())), "runs": n})
+    return pd.DataFrame(rows, columns=["algorithm", "N", "method", "gamma", "distance", "distance_se",
+                                       "entropy", "se", "bound", "runs"])
+
+
+def local_entropy_at(path, distance, keys=None):
+    """Local entropy of each solution at one distance, interpolated along its own S(d) curve,
+    then averaged over instances, per (algorithm, N, method).
+
+    At a fixed gamma the distance d(gamma) differs between solutions; interpolating every
+    solution's points (d(gamma), S(gamma)) linearly at the same ``distance`` compares the
+    algorithms at equal d. A solution whose curve does not reach ``distance`` (or has fewer
+    than two finite points) is left out.
+
+    Parameters
+    ----------
+    path : path
+        Results file of ``sims/local_entropy_curves.py``.
+    distance : float
+        The distance d at which S is compared.
+    keys : iterable of str, optional
+        Runs to use (default all); only solved runs are used.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``algorithm``, ``N``, ``method``, ``distance``, ``entropy`` (mean S(distance)), ``se``,
+        ``bound`` (H(distance)), ``runs``.
+    """
+    from wfm.theory import binary_entropy
+
+    runs = store.load_runs(path)
+    runs = runs[(runs["status"] == "done") & runs["solved"].eq(True)]
+    if keys is not None:
+        runs = runs[runs["key"].isin(set(keys))]
+    rows = []
+    for method, measure in LOCAL_ENTROPY_METHODS.items():
+        d_all = store.load_arrays(path, f"measures/{measure}/distance")
+        S_all = store.load_arrays(path, f"measures/{measure}/entropy")
+        for (algorithm, N), group in runs.groupby(["algorithm", "N"], sort=True):
+            values = []
+            for key in group["key"]:
+                if key not in S_all:
+                    continue
+                d, S = d_all[key], S_all[key]
+                live = np.isfinite(d) & np.isfinite(S)
+                d, S = d[live], S[live]
+                if d.size >= 2 and d.min() <= distance <= d.max():
+                    order = np.argsort(d)
+                    values.append(np.interp(distance, d[order], S[order]))
+            if values:
+                values = np.array(values)
+                rows.append({"algorithm": algorithm, "N": int(N), "method": method, "distance": float(distance),
+                             "entropy": float(values.mean()), "se": analysis.standard_error(values),
+                             "bound": float(binary_entropy(distance)), "runs": int(values.size)})
+    return pd.DataFrame(rows, columns=["algorithm", "N", "method", "distance", "entropy", "se", "bound", "runs"])
+
+
+#: Distances at which the table compares the algorithms (each solution's curve interpolated).
+DISTANCES = (COMPARE, 0.05)
+
+
+def table(path, keys=None):
+    """:func:`local_entropy_table` of a results file (of the runs in ``keys``, default all).
+
+    The table's ``attrs`` hold the load ``alpha``, ``at`` (distance -> :func:`local_entropy_at`
+    for the :data:`DISTANCES`), the number of ``runs`` and ``instances`` per (algorithm, N), and
+    the summed run time ``seconds``.
+    """
+    runs = store.load_runs(path)
+    if keys is not None:
+        runs = runs[runs["key"].isin(set(keys))]
+    curves = {(method, name): store.load_arrays(path, f"measures/{measure}/{name}")
+              for method, measure in LOCAL_ENTROPY_METHODS.items() for name in ("gammas", "distance", "entropy")}
+    out = local_entropy_table(runs, curves)
+    out.attrs.update(alpha=float(runs["alpha"].iloc[0]), runs=len(runs), seconds=float(runs["seconds"].sum()),
+                     instances=int(runs.groupby(["algorithm", "N"]).size().max()),
+                     at={d: local_entropy_at(path, d, keys) for d in DISTANCES})
+    return out
+
+
+def draw(table, alpha=None, zoom=0.06):
+    """Local entropy S(d) against d, one curve per algorithm (BP solid, exact dashed) with the
+    upper bound H(d): one column per N, the whole range on top and d <= ``zoom`` below.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`table`.
+    alpha : float, optional
+        Load, for the titles (default: the table's ``alpha`` attribute).
+    zoom : float
+        Largest distance of the lower panels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib.figure import Figure
+
+    from wfm.theory import binary_entropy
+
+    alpha = table.attrs.get("alpha") if alpha is None else alpha
+    Ns = sorted(table["N"].unique())
+    colors = {name: f"C{i}" for i, name in enumerate(sorted(table["algorithm"].unique()))}
+    figure = Figure(figsize=(5.6 * len(Ns), 8.4))
+    for column, N in enumerate(Ns):
+        here = table[table["N"] == N]
+        for row, limit in enumerate((0.5, zoom)):
+            ax = figure.add_subplot(2, len(Ns), row * len(Ns) + column + 1)
+            d = np.linspace(0.0, limit, 201)
+            ax.plot(d, binary_entropy(d), color="k", lw=1.2, label="bound H(d)")
+            for (algorithm, method), curve in here.groupby(["algorithm", "method"], sort=True):
+                exact = method == "exact"
+                name = "typical (exact sampling)" if algorithm == "exact" else algorithm
+                ax.errorbar(curve["distance"], curve["entropy"], yerr=curve["se"].fillna(0.0),
+                            marker="s" if exact else "o", ms=3, mfc="none" if exact else None, capsize=2,
+                            ls="--" if exact else "-", color=colors[algorithm],
+                            label=f"{name}, {'exact' if exact else 'BP'} ({curve['runs'].max()})")
+            ax.axhline(0.0, color="0.6", lw=0.8)
+            ax.set_xlim(0.0, limit)
+            ax.set_ylim(min(-0.01, 1.1 * here[here["distance"] <= limit]["entropy"].min()),
+                        1.08 * float(binary_entropy(limit)))
+            ax.set_xlabel("distance d from the solution")
+            ax.set_ylabel("local entropy S(d) (nats per weight)")
+            if row == 0:
+                ax.set_title(f"binary perceptron, N={N}" + (f", alpha={alpha:g}" if alpha is not None else ""),
+                             fontsize="medium")
+                ax.legend(fontsize="x-small", title="algorithm, method (solutions)", title_fontsize="x-small")
+    figure.tight_layout()
+    return figure
+
+
+def expect(table):
+    """At d = 0.02 (each solution's curve interpolated), differences of more than three standard
+    errors: fAMP and fBP above the typical solutions at small N (exact counts and BP) and above
+    the perceptron rule at N >= 101 (BP); RSA above SA at N >= 101 by two; every mean S <= H(d)
+    (exact counts strictly, BP up to 1/N). Along each curve d(gamma) decreases with gamma; at
+    gamma = 0 (the total entropy of the instance) at the largest N, the RS entropy within three
+    standard errors."""
+    at = table.attrs["at"][COMPARE].set_index(["N", "method", "algorithm"])
+    exact = at.xs("exact", level="method")
+    assert (exact["entropy"] < exact["bound"]).all(), "an exact local entropy reaches the bound H(d)"
+    for (N, method), part in at.groupby(level=["N", "method"]):
+        part = part.droplevel(["N", "method"])
+        assert (part["entropy"] < part["bound"] + 1 / N).all(), f"N={N}, {method}: S above H(d) + 1/N"
+        lows = [low for low in ("exact", "perceptron") if low in part.index and (low == "exact" or N >= 101)]
+        for low in lows:
+            for name in {"famp", "fbp"} & set(part.index):
+                gap = part.loc[name, "entropy"] - part.loc[low, "entropy"]
+                assert gap > 3 * np.hypot(part.loc[name, "se"], part.loc[low, "se"]), \
+                    f"N={N}, {method}: {name} not above {low} by 3 s.e. (gap {gap:.4f})"
+        if N >= 101 and {"sa", "rsa"} <= set(part.index):
+            gap = part.loc["rsa", "entropy"] - part.loc["sa", "entropy"]
+            assert gap > 2 * np.hypot(part.loc["rsa", "se"], part.loc["sa", "se"]), \
+                f"N={N}, {method}: rsa not above sa by 2 s.e. (gap {gap:.4f})"
+    measured = table[table["method"] == "exact"]
+    assert (measured["entropy"] <= measured["bound"] + 1e-12).all(), "an exact mean S above H(mean d)"
+    for key, curve in table.groupby(["algorithm", "N", "method"]):
+        assert np.all(np.diff(curve.sort_values("gamma")["distance"]) < 0), f"{key}: d does not decrease with gamma"
+    largest = table["N"].max()
+    total = table[(table["N"] == largest) & (table["gamma"] == 0) & (table["method"] == "bp")]
+    rs = theory.rs_entropy_binary_perceptron(table.attrs["alpha"])
+    assert np.all(np.abs(total["entropy"] - rs) < 3 * total["se"]), \
+        f"N={largest}, gamma = 0: total entropy {total['entropy'].tolist()} not within 3 s.e. of RS {rs:.4f}"
+
+
+def caption(table):
+    """The figure's caption, every number from the data."""
+    at = table.attrs["at"][COMPARE]
+    parts = []
+    for (N, method), part in at.groupby(["N", "method"], sort=True):
+        part = part.sort_values("entropy", ascending=False)
+        parts.append(f"N = {N} ({'exact' if method == 'exact' else 'BP'}): "
+                     + ", ".join(f"{row.algorithm} {row.entropy:.3f} +- {row.se:.3f} ({row.runs})"
+                                 for row in part.itertuples()))
+    largest = table["N"].max()
+    total = table[(table["N"] == largest) & (table["gamma"] == 0) & (table["method"] == "bp")]
+    total = total[total["algorithm"] == next(name for name in DEFAULT if name in set(total["algorithm"]))]
+    Ns = sorted(table[table["method"] == "exact"]["N"].unique())
+    return (f"Local entropy S(d) around the solutions found at alpha = {table.attrs['alpha']:g}, against the bound "
+            f"H(d), {table.attrs['instances']} instances per algorithm and N: BP with an external field (solid) and, "
+            f"at N = {_common.listing(Ns)}, exact enumeration at the same couplings (dashed); bottom row: a zoom on "
+            f"small d. Each solution's curve interpolated at d = {COMPARE:g} (H = {binary_entropy(COMPARE):.3f}), "
+            "mean +- standard error (solutions): " + "; ".join(parts) + ". At gamma = 0 S is the total entropy "
+            f"of the instance: {total['entropy'].iloc[0]:.3f} +- {total['se'].iloc[0]:.3f} at N = {largest} "
+            f"({total['algorithm'].iloc[0]} runs), RS theory "
+            f"{theory.rs_entropy_binary_perceptron(table.attrs['alpha']):.3f}. {table.attrs['runs']} runs, "
+            f"{_common.duration(table.attrs['seconds'])} of computing time (sum of the run times).")
