@@ -26,7 +26,7 @@ LAYERS = (
     ("wfm.store",),  # the HDF5 results file
     ("wfm.analysis", "wfm.plots"),  # tables of runs -> success rates, thresholds, figures
     ("wfm.sweep",),  # grids of runs into a results file; the options of the sims scripts
-    ("wfm.studies", "wfm.figures"),  # one module per figure (wfm.figures: being moved into studies)
+    ("wfm.studies",),  # one module per figure: presets, plan, table, drawing, expected outcome
     ("wfm.cli", "wfm.__main__"),  # the wfm command, also as python -m wfm
     ("wfm",),  # the package itself: wfm.solve, and every submodule on first access
 )

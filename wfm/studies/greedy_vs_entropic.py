@@ -23,10 +23,12 @@ same script on the binary perceptron at N = 1001.
 
 Examples
 --------
-python sims/greedy_vs_entropic.py --preset quick --out gve.h5 --plot gve.png
-python sims/greedy_vs_entropic.py --preset paper --out gve_paper.h5 --workers 2
-python sims/greedy_vs_entropic.py --model perceptron --N 101 --alpha 0.2:0.6:0.1 --seeds 10 \\
-    --moves 3000 --greedy-moves 600 --param rsa.gamma1=5 --out small.h5
+.. code-block:: bash
+
+    python sims/greedy_vs_entropic.py --preset quick --out gve.h5 --plot gve.png
+    python sims/greedy_vs_entropic.py --preset paper --out gve_paper.h5 --workers 2
+    python sims/greedy_vs_entropic.py --model perceptron --N 101 --alpha 0.2:0.6:0.1 --seeds 10 \\
+        --moves 3000 --greedy-moves 600 --param rsa.gamma1=5 --out small.h5
 """
 import argparse
 

@@ -17,10 +17,12 @@ pairs of algorithms; it is drawn by the same :func:`wfm.plots.phase_diagram`.)
 
 Examples
 --------
-python sims/phase_diagram.py --preset quick --out quick.h5 --plot quick.png
-python sims/phase_diagram.py --algorithm perceptron --N 101 201 --alpha 0.3:0.8:0.05 --seeds 20 \\
-    --param max_epochs=2000 --out pd.h5
-python sims/phase_diagram.py --preset paper --executor dask --scheduler-address tcp://host:8786 --out paper.h5
+.. code-block:: bash
+
+    python sims/phase_diagram.py --preset quick --out quick.h5 --plot quick.png
+    python sims/phase_diagram.py --algorithm perceptron --N 101 201 --alpha 0.3:0.8:0.05 --seeds 20 \\
+        --param max_epochs=2000 --out pd.h5
+    python sims/phase_diagram.py --preset paper --executor dask --scheduler-address tcp://host:8786 --out paper.h5
 """
 import argparse
 
