@@ -6,12 +6,14 @@ to :func:`main` with two functions of its own: ``plan(args)``, which turns the o
 file, draws the figure and prints the study's summary. :func:`main` checks the outputs before
 any work, runs the sweeps (progress bar, resume, local pool or Dask) through :func:`run_study`,
 prints the one-line run summary, and turns errors into one line on stderr and exit code 2
-(:func:`fail`) and Ctrl-C into exit code 130 (:data:`INTERRUPTED`), completed runs kept.
+(:func:`fail`) and Ctrl-C into exit code 130 (:data:`INTERRUPTED`), completed runs kept (a
+sweep stopped by SIGTERM or SIGHUP exits with 143 or 129, as if the signal had killed it).
 """
 import argparse
 import os
 import pathlib
 import shlex
+import signal
 import sys
 import typing
 
@@ -160,8 +162,9 @@ def run_study(args, grids, command):
 
     Returns
     -------
-    Outcome or None
-        None when the sweep was interrupted (the message is printed; return :data:`INTERRUPTED`).
+    Outcome
+        When ``outcome.summary.interrupted``, the message is printed: exit with
+        128 + ``outcome.summary.signal``.
     """
     out = store.check_writable(args.out)
     figure = plots.check_output(args.plot or os.path.splitext(args.out)[0] + ".png")
@@ -171,9 +174,9 @@ def run_study(args, grids, command):
     print(f"{out}: {summary.done} runs done ({summary.solved} solved), {summary.failed} failed, "
           f"{summary.skipped} already done, in {summary.seconds:.1f} s")
     if summary.interrupted:
-        print(f"interrupted: {summary.remaining} runs left; run the same command again to resume",
+        by = "" if summary.signal == signal.SIGINT else f" by {signal.Signals(summary.signal).name}"
+        print(f"interrupted{by}: {summary.remaining} runs left; run the same command again to resume",
               file=sys.stderr)
-        return None
     return Outcome(out, figure, {task_key(task) for grid in grids for task in grid.tasks()}, summary, command)
 
 
@@ -199,15 +202,16 @@ def main(parser, plan, analyse, argv=None):
     -------
     int
         The exit code: 0, 2 for a usage error or bad input (one line on stderr; before the
-        sweeps, nothing is written), :data:`INTERRUPTED` after Ctrl-C (completed runs kept).
+        sweeps, nothing is written), :data:`INTERRUPTED` after Ctrl-C, 143 after SIGTERM, 129
+        after SIGHUP (completed runs kept).
         ``--help`` and unknown options exit from the parser (codes 0 and 2).
     """
     args = parser.parse_args(argv)
     try:
         grids, context = plan(args)
         outcome = run_study(args, grids, command_line(parser.prog, argv))
-        if outcome is None:
-            return INTERRUPTED
+        if outcome.summary.interrupted:
+            return 128 + outcome.summary.signal
         analyse(context, outcome)
     except ERRORS as error:
         return fail(parser.prog, error)
