@@ -224,3 +224,35 @@ def test_journal_entries_are_flushed_to_disk_before_the_rename(tmp_path, records
     writer.write(records[0])
     assert events == [("fsync", f"{records[0]['key']}.h5.tmp"), ("rename", f"{records[0]['key']}.h5.tmp")]
     writer.close()
+
+
+def test_every_file_records_its_provenance_and_old_files_still_read(tmp_path, records):
+    from wfm import _version
+
+    path = tmp_path / "r.h5"
+    write(path, records[:1])
+    expected = _version.provenance()
+    with h5py.File(path, "r") as f:
+        assert {name: f.attrs[name] for name in expected} == expected
+        (sweep,) = json.loads(f.attrs["sweeps"])
+    assert sweep["provenance"] == expected
+    shown = wfm_cli("show", path)
+    assert shown.returncode == 0, shown.stderr
+    line = shown.stdout.splitlines()[1]
+    assert line.startswith(f"written by wfm {expected['wfm_version']}")
+    for name in ("python", "numpy", "numba", "scipy", "h5py"):
+        assert f"{name} {expected[name + '_version']}" in line
+    if expected["wfm_git_commit"]:
+        assert f"(git commit {expected['wfm_git_commit']})" in line
+
+    with h5py.File(path, "r+") as f:  # as written before wfm recorded provenance
+        for name in expected:
+            del f.attrs[name]
+        f.attrs["wfm_version"] = "0.1.0"
+        f.attrs["sweeps"] = json.dumps([{k: v for k, v in sweep.items() if k != "provenance"}])
+    assert store.describe(path).splitlines()[1] == "written by wfm 0.1.0 (library versions not recorded)"
+    assert len(store.load_runs(path)) == 1
+    write(path, records[1:2])                  # a resumed old file gets the provenance of the new sweep
+    with h5py.File(path, "r") as f:
+        assert {name: f.attrs[name] for name in expected} == expected
+        assert [s.get("provenance") for s in json.loads(f.attrs["sweeps"])] == [None, expected]

@@ -13,7 +13,8 @@ The main entry points:
   :mod:`wfm.store` reads back as a pandas DataFrame; :mod:`wfm.analysis` and :mod:`wfm.plots`
   turn it into success rates, thresholds and figures.
 """
-__version__ = "0.1.0"
+from wfm import _version  # noqa: E402
+__version__ = _version.version()  # from git in a checkout, see wfm._version
 
 from wfm.algorithms import Result, solve  # noqa: E402
 

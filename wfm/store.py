@@ -2,9 +2,13 @@
 
 Layout of ``results.h5``:
 
-- root attributes: ``format`` ("wfm-results"), ``schema_version`` (1), ``wfm_version``,
-  ``created``, ``sweep`` and ``command`` (JSON spec and command line of the latest sweep that
-  wrote to the file) and ``sweeps`` (JSON list of every such sweep with its start time);
+- root attributes: ``format`` ("wfm-results"), ``schema_version`` (1), ``created``, ``sweep``
+  and ``command`` (JSON spec and command line of the latest sweep that wrote to the file), the
+  provenance of that sweep (:func:`wfm._version.provenance`: ``wfm_version``,
+  ``wfm_git_commit``, ``python_version``, ``numpy_version``, ``numba_version``,
+  ``scipy_version``, ``h5py_version``; files written before wfm recorded them have
+  ``wfm_version`` only) and ``sweeps`` (JSON list of every such sweep with its start time,
+  command, spec and provenance);
 - ``/runs/<key>``, one group per run: attributes ``task`` (canonical JSON), every flat
   parameter (the columns of :func:`load_runs`), ``status`` ("done" or "failed"), ``message``,
   ``seconds`` and the scalar results; datasets ``w`` (or ``W`` and ``v``), ``history/<name>``,
@@ -36,6 +40,8 @@ import warnings
 import h5py
 import numpy as np
 import pandas as pd
+
+from wfm._version import provenance
 
 FORMAT = "wfm-results"
 SCHEMA_VERSION = 1
@@ -220,7 +226,8 @@ class Writer:
         self._lock = self._acquire_lock()
         try:
             self._statuses = {}
-            self._new_sweep = {"started": _now(), "command": command or "", "sweep": sweep}
+            self._new_sweep = {"started": _now(), "command": command or "", "sweep": sweep,
+                               "provenance": provenance()}
             self._remove_leftovers()
             if not self.path.exists():
                 self._create()
@@ -280,12 +287,9 @@ class Writer:
 
     def _create(self):
         tmp = self.path.with_name(self.path.name + f".tmp{os.getpid()}")
-        from wfm import __version__
-
         with h5py.File(tmp, "w") as f:
             f.attrs["format"] = FORMAT
             f.attrs["schema_version"] = SCHEMA_VERSION
-            f.attrs["wfm_version"] = __version__
             f.attrs["created"] = _now()
             f.attrs["sweeps"] = "[]"
             f.create_group("runs")
@@ -337,6 +341,7 @@ class Writer:
                     f.attrs["sweeps"] = json.dumps(sweeps)
                     f.attrs["sweep"] = json.dumps(self._new_sweep["sweep"])
                     f.attrs["command"] = self._new_sweep["command"]
+                    f.attrs.update(self._new_sweep["provenance"])
             _fsync(tmp)
             os.replace(tmp, self.path)
             _fsync(self.path.parent, directory=True)
@@ -469,13 +474,23 @@ def describe(path):
     status = runs["status"].value_counts() if len(runs) else {}
     solved = int(runs["solved"].fillna(False).astype(bool).sum()) if "solved" in runs else 0
     damaged = f", {status.get(DAMAGED, 0)} damaged (run again by the next sweep)" if status.get(DAMAGED, 0) else ""
-    lines = [f"{path}: {attrs['format']} schema {attrs['schema_version']}, written by wfm "
-             f"{attrs.get('wfm_version', '?')}, created {attrs.get('created', '?')}",
+    lines = [f"{path}: {attrs['format']} schema {attrs['schema_version']}, created {attrs.get('created', '?')}",
+             _describe_provenance(attrs),
              f"runs: {len(runs)} ({status.get('done', 0)} done, {status.get('failed', 0)} failed{damaged}, "
              f"{solved} solved; {pending} not yet merged from the journal)"]
     for sweep in sweeps:
         lines.append(f"sweep started {sweep['started']}: {sweep['command'] or '(no command line)'}")
     return "\n".join(lines)
+
+
+def _describe_provenance(attrs):
+    """The line of :func:`describe` saying what wrote the file last."""
+    line = f"written by wfm {attrs.get('wfm_version', '?')}"
+    if attrs.get("wfm_git_commit"):
+        line += f" (git commit {attrs['wfm_git_commit']})"
+    libraries = [f"{name} {attrs[name + '_version']}" for name in ("python", "numpy", "numba", "scipy", "h5py")
+                 if name + "_version" in attrs]
+    return line + (", " + ", ".join(libraries) if libraries else " (library versions not recorded)")
 
 
 def load_arrays(path, name):
