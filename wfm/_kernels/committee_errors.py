@@ -11,7 +11,7 @@ from numba import njit
 RELU, SIGN, PARITY = 0, 1, 2
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def committee_errors(lam, y, V, rule):
     """Misclassified patterns per column.
 
