@@ -6,12 +6,12 @@ executor, the number of workers or the order in which runs complete.
 import concurrent.futures
 import contextlib
 import signal
-import sys
 import threading
 import time
 from dataclasses import dataclass
 
 from wfm import store
+from wfm._progress import bar as _progress_bar
 from wfm.sweep.executors import STOP_SIGNALS, check_executor, stop, stop_signals_blocked
 from wfm.sweep.executors import executor as make_executor
 from wfm.sweep.grid import Sweep, task_key
@@ -57,12 +57,8 @@ class Summary:
 
 
 def _progress(total, skipped, enabled):
-    from tqdm.auto import tqdm
-
-    if enabled is None:
-        enabled = sys.stderr.isatty()
-    return tqdm(total=total, initial=0, unit="run", disable=not enabled, dynamic_ncols=True,
-                desc=f"sweep ({skipped} done before)" if skipped else "sweep", file=sys.stderr)
+    return _progress_bar(total, desc=f"sweep ({skipped} done before)" if skipped else "sweep", unit="run",
+                         enabled=enabled)
 
 
 def run(sweep, path, *, executor="process", workers=None, scheduler_address=None, progress=None,
@@ -83,7 +79,7 @@ def run(sweep, path, *, executor="process", workers=None, scheduler_address=None
         Dask scheduler address, for ``executor="dask"``.
     progress : bool, optional
         Show a progress bar with done, solved and failed counts and an ETA (default: when
-        stderr is a terminal).
+        stderr is a terminal, or in Jupyter, where it is a widget).
     command : str, optional
         Command line recorded in the file.
     commit_every : float
