@@ -44,3 +44,22 @@ def test_warmup_of_an_unknown_algorithm_is_one_line_exit_2(tmp_path):
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.startswith("wfm warmup: error: algorithm must be one of ") and done.stderr.count("\n") == 1
     assert "'nosuch'" in done.stderr            # nothing compiled: no notice
+
+
+def test_every_kernel_releases_the_gil():
+    """nogil=True on every kernel: threads of one process (a Dask worker's) run them at once."""
+    import importlib
+    import pkgutil
+
+    from numba.core.registry import CPUDispatcher
+
+    import wfm._kernels
+
+    kernels = {}
+    for info in pkgutil.iter_modules(wfm._kernels.__path__):
+        module = importlib.import_module(f"wfm._kernels.{info.name}")
+        for name, value in vars(module).items():
+            if isinstance(value, CPUDispatcher) and value.py_func.__module__ == module.__name__:
+                kernels[f"{info.name}.{name}"] = value.targetoptions.get("nogil", False)
+    assert len(kernels) > 100
+    assert [name for name, nogil in kernels.items() if not nogil] == []
