@@ -191,7 +191,9 @@ def test_damaged_run_group_is_reported_and_runs_again(tmp_path, records):
     assert runs.loc[done[0]["key"], "status"] == "damaged"
     assert runs.loc[done[0]["key"], "message"] == "damaged run group: no attribute 'status'"
     assert runs.loc[done[1]["key"], "status"] == "done"
-    assert "1 done, 0 failed, 1 damaged (run again by the next sweep)" in store.describe(path)
+    text = store.describe(path)
+    assert f"runs: 2 (1 done, 0 failed, 1 damaged, {int(done[1]['results']['solved'])} solved;" in text
+    assert f"damaged run groups (no status or task attribute; the next sweep runs them again): {done[0]['key']}" in text
     with pytest.warns(store.DamageWarning, match=f"1 damaged run group.*run again: {done[0]['key']}$"):
         with store.Writer(path) as writer:
             assert writer.statuses() == {done[0]["key"]: "damaged", done[1]["key"]: "done"}

@@ -472,12 +472,16 @@ def describe(path):
     sweeps = json.loads(attrs.get("sweeps", "[]"))
     pending = len(list(journal_of(path).glob("*.h5"))) if journal_of(path).is_dir() else 0
     status = runs["status"].value_counts() if len(runs) else {}
-    solved = int(runs["solved"].fillna(False).astype(bool).sum()) if "solved" in runs else 0
-    damaged = f", {status.get(DAMAGED, 0)} damaged (run again by the next sweep)" if status.get(DAMAGED, 0) else ""
+    done = runs[runs["status"] == "done"] if len(runs) else runs
+    solved = int(done["solved"].fillna(False).astype(bool).sum()) if "solved" in done else 0
+    damaged = f", {status.get(DAMAGED, 0)} damaged" if status.get(DAMAGED, 0) else ""
     lines = [f"{path}: {attrs['format']} schema {attrs['schema_version']}, created {attrs.get('created', '?')}",
              _describe_provenance(attrs),
              f"runs: {len(runs)} ({status.get('done', 0)} done, {status.get('failed', 0)} failed{damaged}, "
              f"{solved} solved; {pending} not yet merged from the journal)"]
+    if damaged:
+        keys = ", ".join(runs.loc[runs["status"] == DAMAGED, "key"])
+        lines.append(f"damaged run groups (no status or task attribute; the next sweep runs them again): {keys}")
     for sweep in sweeps:
         lines.append(f"sweep started {sweep['started']}: {sweep['command'] or '(no command line)'}")
     return "\n".join(lines)
