@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 
 from wfm import store
-from wfm._progress import bar as _progress_bar
+from wfm._progress import bar as progress_bar
 from wfm.sweep.executors import STOP_SIGNALS, check_executor, stop, stop_signals_blocked
 from wfm.sweep.executors import executor as make_executor
 from wfm.sweep.grid import Sweep, task_key
@@ -54,11 +54,6 @@ class Summary:
     def remaining(self):
         """Tasks neither done before nor completed by this call."""
         return self.total - self.skipped - self.done - self.failed
-
-
-def _progress(total, skipped, enabled):
-    return _progress_bar(total, desc=f"sweep ({skipped} done before)" if skipped else "sweep", unit="run",
-                         enabled=enabled)
 
 
 def run(sweep, path, *, executor="process", workers=None, scheduler_address=None, progress=None,
@@ -176,7 +171,9 @@ def _drain(pool, todo, writer, summary, progress, stopped):
     are written (within :data:`WAKE_EVERY` seconds when none is completing)."""
     if not todo:
         return
-    bar = _progress(len(todo), summary.skipped, progress)
+    skipped = summary.skipped
+    bar = progress_bar(len(todo), desc=f"sweep ({skipped} done before)" if skipped else "sweep", unit="run",
+                       enabled=progress)
     with stop_signals_blocked():  # a local pool starts its workers here
         futures = [pool.submit(run_task, task) for task in todo]
     order = {future: index for index, future in enumerate(futures)}
