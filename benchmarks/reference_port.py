@@ -5,12 +5,12 @@ carlobaldassi/BinaryCommitteeMachineFBP.jl), the source distribution published o
 ``ReplicatedFocusingBeliefPropagation``. This script downloads it once into ``--cache`` with
 pip, by name and version (``pip download --no-deps --no-build-isolation --no-binary :all:``;
 pip prepares the package's metadata, which needs numpy and setuptools with ``bdist_wheel``:
-setuptools >= 70.1 or the ``wheel`` package), checks its sha256, compiles its library with
-the flags of its own release build (``g++ -Ofast -march=native -DNDEBUG``, without OpenMP: one thread) together with a small driver, and calls
-``focusingBP`` with the defaults of the port's Python wrapper: MagP64 messages, accuracy
-('accurate', 'exact'), damping 0.5, randfact 0.1, epsil 0.1, max_iters 1000,
-pseudo-reinforcement with 101 steps, seed 135. The port stops at zero errors, after its last
-step, or at the first step that does not converge within max_iters.
+setuptools >= 70.1 or the ``wheel`` package), checks its sha256, compiles its library with the
+flags of its own release build (``g++ -Ofast -march=native -DNDEBUG``, without OpenMP: one
+thread) together with a small driver, and calls ``focusingBP`` with the defaults of the port's
+Python wrapper: MagP64 messages, accuracy ('accurate', 'exact'), damping 0.5, randfact 0.1,
+epsil 0.1, max_iters 1000, pseudo-reinforcement with 101 steps, seed 135. The port stops at
+zero errors, after its last step, or at the first step that does not converge within max_iters.
 
 wfm runs on the same instances: ``famp`` with its defaults; on the perceptron ``fbp`` with the
 port's protocol (alpha = 0.7: a like-for-like speed comparison) and with the reference protocol

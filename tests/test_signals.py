@@ -127,8 +127,8 @@ def test_workers_die_with_a_parent_killed_by_sigkill(tmp_path, reference):
 #: exiting at once: prints the child's pid.
 ORPHAN = """
 import os, subprocess, sys
-child = subprocess.Popen([sys.executable, "-c", f"from wfm.sweep import executors; executors._watch_parent({os.getpid()})"],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+watch = f"from wfm.sweep import executors; executors._watch_parent({os.getpid()})"
+child = subprocess.Popen([sys.executable, "-c", watch], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 print(child.pid, flush=True)
 os._exit(0)
 """
