@@ -2,13 +2,15 @@
 
 The reference is rFBP 1.0.4 (Nico Curti and Daniele Dall'Olio, MIT licence; the C++ port of
 carlobaldassi/BinaryCommitteeMachineFBP.jl), the source distribution published on PyPI as
-``ReplicatedFocusingBeliefPropagation``. This script downloads it once (sha256 checked) into
-``--cache``, compiles its library with the flags of its own release build (``g++ -Ofast
--march=native -DNDEBUG``, without OpenMP: one thread) together with a small driver, and calls
-``focusingBP`` with the defaults of the port's Python wrapper: MagP64 messages, accuracy
-('accurate', 'exact'), damping 0.5, randfact 0.1, epsil 0.1, max_iters 1000,
-pseudo-reinforcement with 101 steps, seed 135. The port stops at zero errors, after its last
-step, or at the first step that does not converge within max_iters.
+``ReplicatedFocusingBeliefPropagation``. This script downloads it once into ``--cache`` with
+pip, by name and version (``pip download --no-deps --no-build-isolation --no-binary :all:``;
+pip prepares the package's metadata, which needs numpy and setuptools with ``bdist_wheel``:
+setuptools >= 70.1 or the ``wheel`` package), checks its sha256, compiles its library with the
+flags of its own release build (``g++ -Ofast -march=native -DNDEBUG``, without OpenMP: one
+thread) together with a small driver, and calls ``focusingBP`` with the defaults of the port's
+Python wrapper: MagP64 messages, accuracy ('accurate', 'exact'), damping 0.5, randfact 0.1,
+epsil 0.1, max_iters 1000, pseudo-reinforcement with 101 steps, seed 135. The port stops at
+zero errors, after its last step, or at the first step that does not converge within max_iters.
 
 wfm runs on the same instances: ``famp`` with its defaults; on the perceptron ``fbp`` with the
 port's protocol (alpha = 0.7: a like-for-like speed comparison) and with the reference protocol
@@ -36,7 +38,6 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import urllib.request
 
 os.environ.setdefault("NUMBA_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -51,8 +52,7 @@ from wfm.algorithms.protocols import PseudoReinforcement  # noqa: E402
 from wfm.models import Committee, Perceptron  # noqa: E402
 from wfm.problems import storage  # noqa: E402
 
-SDIST = ("https://files.pythonhosted.org/packages/df/fe/24a1ad2859f363cebd0dd9825daf4c09893bc2d145167c8018a1a4e1553b/"
-         "ReplicatedFocusingBeliefPropagation-1.0.4.tar.gz")
+REQUIREMENT = "ReplicatedFocusingBeliefPropagation==1.0.4"
 SHA256 = "0266d9cfbeaf4f80766330e5a1cc158f71c37b243dd90365a792380979b44cd5"
 SOURCE = "ReplicatedFocusingBeliefPropagation-1.0.4"
 FLAGS = ["-Ofast", "-march=native", "-DNDEBUG", "-std=c++14", "-w"]
@@ -108,21 +108,37 @@ int main (int argc, char ** argv)
 """
 
 
+def download(folder):
+    """Download the port's source archive into ``folder`` with pip; returns its path.
+
+    ``--no-build-isolation``: the package's setup.py asks for numpy at metadata time, which
+    pip's isolated build environment cannot fetch; the current environment has it.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-build-isolation",
+               "--no-binary", ":all:", REQUIREMENT, "-d", str(folder)]
+    print("downloading the port:", " ".join(command[2:]), flush=True)
+    done = subprocess.run(command, capture_output=True, text=True)
+    archive = folder / (SOURCE + ".tar.gz")
+    if done.returncode or not archive.exists():
+        raise RuntimeError(f"pip download of {REQUIREMENT} failed (exit {done.returncode}):\n"
+                           f"{(done.stderr or done.stdout)[-2000:]}")
+    return archive
+
+
 def fetch(cache):
-    """The unpacked source of the port in ``cache`` (downloaded and checked the first time)."""
+    """The unpacked source of the port in ``cache`` (downloaded the first time; the archive's
+    sha256 is checked before unpacking, and a wrong archive deleted)."""
     source = cache / SOURCE
     if (source / "src" / "rfbp.cpp").exists():
         return source
-    cache.mkdir(parents=True, exist_ok=True)
     archive = cache / (SOURCE + ".tar.gz")
     if not archive.exists():
-        print(f"downloading {SDIST}", flush=True)
-        with urllib.request.urlopen(SDIST, timeout=60) as response:
-            data = response.read()
-        digest = hashlib.sha256(data).hexdigest()
-        if digest != SHA256:
-            raise RuntimeError(f"sha256 of the downloaded port is {digest}, expected {SHA256}")
-        archive.write_bytes(data)
+        archive = download(cache)
+    digest = hashlib.sha256(archive.read_bytes()).hexdigest()
+    if digest != SHA256:
+        archive.unlink()
+        raise RuntimeError(f"sha256 of the downloaded port is {digest}, expected {SHA256}")
     with tarfile.open(archive) as tar:
         tar.extractall(cache, filter="data")
     return source

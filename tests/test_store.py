@@ -1,10 +1,15 @@
-"""wfm.store: schema-1 results files, journal, reading back, refusing foreign files."""
+"""wfm.store: schema-1 results files, journal, reading back, refusing foreign and damaged
+files, cleaning up after crashes."""
 import json
+import os
+import pathlib
+from concurrent.futures import ThreadPoolExecutor
 
 import h5py
 import numpy as np
 import pytest
 
+from pipeline_env import wfm_cli
 from wfm import store
 from wfm.sweep import Sweep, run_task
 
@@ -141,3 +146,121 @@ def test_unwritable_or_missing_places(tmp_path):
         store.Writer(tmp_path)
     with pytest.raises(TypeError, match="path must be a str"):
         store.load_runs(3)
+
+
+def test_corrupt_journal_entries_and_a_killed_merge_are_cleaned_up_by_the_next_sweep(tmp_path, records):
+    """What a crash of the machine can leave: a zero-byte and a garbage journal entry (the
+    first for a run of the sweep, which then runs again), an entry without its run group, and
+    the copy a killed merge was building. The next sweep warns naming each entry, sets them
+    aside, removes the copy and completes."""
+    from wfm.sweep import run
+
+    path = tmp_path / "r.h5"
+    done = [r for r in records if r["status"] == "done"]
+    write(path, done[:2])
+    journal = store.journal_of(path)
+    journal.mkdir()
+    (journal / f"{done[2]['key']}.h5").write_bytes(b"")
+    (journal / "0123456789abcdef.h5").write_bytes(b"\x89HDF\r\n\x1a\n" + b"garbage" * 100)
+    with h5py.File(journal / "fedcba9876543210.h5", "w") as f:
+        f.attrs["written"] = "but not its run"
+    (tmp_path / "r.h5.tmp4242").write_bytes(path.read_bytes()[:1000])
+    names = ["0123456789abcdef.h5", f"{done[2]['key']}.h5", "fedcba9876543210.h5"]
+
+    with pytest.warns(store.DamageWarning) as caught:                    # readers skip them
+        assert sorted(store.load_runs(path)["key"]) == sorted(r["key"] for r in done[:2])
+    assert sorted(str(w.message).split("'")[1].rpartition("/")[2] for w in caught) == names
+
+    with pytest.warns(store.DamageWarning) as caught:
+        summary = run(SWEEP, path, executor=ThreadPoolExecutor(1))
+    messages = sorted(str(w.message) for w in caught)
+    assert len(messages) == 3
+    for name, message in zip(names, messages):
+        assert message.startswith(f"unreadable journal entry {str(journal / name)!r} moved to "
+                                  f"{str(journal / 'corrupt')!r}; its run runs again")
+    assert (summary.skipped, summary.done + summary.failed) == (2, len(records) - 2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.h5", "r.h5.journal"]
+    assert sorted(p.name for p in (journal / "corrupt").iterdir()) == names
+    assert list(journal.glob("*.h5")) == []
+    runs = store.load_runs(path)
+    assert sorted(runs["key"]) == sorted(r["key"] for r in records)
+    assert (runs["status"] == [next(r["status"] for r in records if r["key"] == key) for key in runs["key"]]).all()
+
+
+def test_damaged_run_group_is_reported_and_runs_again(tmp_path, records):
+    path = tmp_path / "r.h5"
+    done = [r for r in records if r["status"] == "done"][:2]
+    write(path, done)
+    with h5py.File(path, "r+") as f:
+        del f["runs"][done[0]["key"]].attrs["status"]
+    runs = store.load_runs(path).set_index("key")
+    assert runs.loc[done[0]["key"], "status"] == "damaged"
+    assert runs.loc[done[0]["key"], "message"] == "damaged run group: no attribute 'status'"
+    assert runs.loc[done[1]["key"], "status"] == "done"
+    text = store.describe(path)
+    assert f"runs: 2 (1 done, 0 failed, 1 damaged, {int(done[1]['results']['solved'])} solved;" in text
+    assert f"damaged run groups (no status or task attribute; the next sweep runs them again): {done[0]['key']}" in text
+    with pytest.warns(store.DamageWarning, match=f"1 damaged run group.*run again: {done[0]['key']}$"):
+        with store.Writer(path) as writer:
+            assert writer.statuses() == {done[0]["key"]: "damaged", done[1]["key"]: "done"}
+            writer.write(done[0])
+    assert set(store.load_runs(path)["status"]) == {"done"}
+
+
+@pytest.mark.parametrize("damage", ["truncated", "zeroed"])
+def test_a_damaged_results_file_is_named_in_the_error(tmp_path, records, damage):
+    path = tmp_path / "r.h5"
+    write(path, records[:3])
+    data = path.read_bytes()
+    path.write_bytes(data[:len(data) // 2] if damage == "truncated" else data[:8] + bytes(len(data) - 8))
+    for call in (store.load_runs, store.describe, store.Writer, lambda p: store.load_array(p, "k", "w")):
+        with pytest.raises(store.ResultsFileError, match=f"^'{path}' is (damaged: HDF5 cannot open it|not a wfm)"):
+            call(path)
+    shown = wfm_cli("show", path)
+    assert shown.returncode == 2 and shown.stdout == "" and "Traceback" not in shown.stderr
+    assert shown.stderr.startswith(f"wfm show: error: '{path}' is ") and shown.stderr.count("\n") == 1
+
+
+def test_journal_entries_are_flushed_to_disk_before_the_rename(tmp_path, records, monkeypatch):
+    path = tmp_path / "r.h5"
+    events = []
+    monkeypatch.setattr(store, "_fsync", lambda name, directory=False: events.append(("fsync", pathlib.Path(name).name)))
+    replace = os.replace
+    monkeypatch.setattr(store.os, "replace", lambda a, b: (events.append(("rename", pathlib.Path(a).name)), replace(a, b)))
+    writer = store.Writer(path, commit_every=1e9)
+    events.clear()
+    writer.write(records[0])
+    assert events == [("fsync", f"{records[0]['key']}.h5.tmp"), ("rename", f"{records[0]['key']}.h5.tmp")]
+    writer.close()
+
+
+def test_every_file_records_its_provenance_and_old_files_still_read(tmp_path, records):
+    from wfm import _version
+
+    path = tmp_path / "r.h5"
+    write(path, records[:1])
+    expected = _version.provenance()
+    with h5py.File(path, "r") as f:
+        assert {name: f.attrs[name] for name in expected} == expected
+        (sweep,) = json.loads(f.attrs["sweeps"])
+    assert sweep["provenance"] == expected
+    shown = wfm_cli("show", path)
+    assert shown.returncode == 0, shown.stderr
+    line = shown.stdout.splitlines()[1]
+    assert line.startswith(f"written by wfm {expected['wfm_version']}")
+    for name in ("python", "numpy", "numba", "scipy", "h5py"):
+        assert f"{name} {expected[name + '_version']}" in line
+    if expected["wfm_git_commit"]:
+        assert f"(git commit {expected['wfm_git_commit']})" in line
+
+    with h5py.File(path, "r+") as f:  # as written before wfm recorded provenance
+        for name in expected:
+            del f.attrs[name]
+        f.attrs["wfm_version"] = "0.1.0"
+        f.attrs["sweeps"] = json.dumps([{k: v for k, v in sweep.items() if k != "provenance"}])
+    assert store.describe(path).splitlines()[1] == "written by wfm 0.1.0 (library versions not recorded)"
+    assert len(store.load_runs(path)) == 1
+    write(path, records[1:2])                  # a resumed old file gets the provenance of the new sweep
+    with h5py.File(path, "r") as f:
+        assert {name: f.attrs[name] for name in expected} == expected
+        assert [s.get("provenance") for s in json.loads(f.attrs["sweeps"])] == [None, expected]

@@ -21,7 +21,9 @@ matplotlib) would make ``import wfm`` several times slower (``python -X importti
 """
 import importlib
 
-__version__ = "0.1.0"
+from wfm import _version
+
+__version__ = _version.version()  # from git in a checkout, see wfm._version
 
 from wfm.algorithms import Result, solve  # noqa: E402
 

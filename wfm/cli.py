@@ -18,7 +18,7 @@ def cmd_info(args):
     import numpy
     import scipy
 
-    from wfm import __version__, algorithms
+    from wfm import __version__, _version, algorithms
 
     try:
         import numba.np.ufunc.parallel as parallel
@@ -26,8 +26,9 @@ def cmd_info(args):
         layer = numba.threading_layer()
     except (ValueError, ImportError) as error:  # no threading layer could be loaded
         layer = f"unavailable ({error})"
+    commit = _version.provenance()["wfm_git_commit"]
     rows = [
-        ("wfm", __version__),
+        ("wfm", __version__ + (f" (git commit {commit})" if commit else "")),
         ("python", platform.python_version()),
         ("numpy", numpy.__version__),
         ("scipy", scipy.__version__),
@@ -76,6 +77,23 @@ def cmd_plot(args):
     return 0
 
 
+def cmd_warmup(args):
+    """Compile the Numba kernels of the given algorithms (default all) into the cache."""
+    from wfm import _compile, algorithms
+
+    for name in args.algorithm:
+        algorithms.get(name)  # an unknown name is an error before any work
+
+    def report(name, models, compiled, seconds):
+        done = f"compiled {compiled} kernel(s)" if compiled else "nothing left to compile"
+        print(f"{name}: {done} in {seconds:.1f} s ({models} model kind(s))", flush=True)
+
+    cache = os.environ.get("NUMBA_CACHE_DIR") or "__pycache__ next to the sources"
+    print(f"wfm warmup: Numba cache in {cache}", flush=True)
+    _compile.warmup(args.algorithm or None, report=report)
+    return 0
+
+
 def build_parser():
     """The argument parser with every subcommand."""
     parser = Parser(prog="wfm", description="Wide flat minima: learning landscapes of perceptrons "
@@ -96,6 +114,12 @@ def build_parser():
                       help="column(s) giving one curve per value (repeatable or comma-separated)")
     plot.add_argument("--out", required=True, help="figure file: .png, .pdf or .svg")
     plot.set_defaults(func=cmd_plot)
+    warmup = sub.add_parser("warmup", help="compile the Numba kernels ahead of time (e.g. on cluster workers)",
+                            description="Compile the kernels of the given algorithms (default: all) into "
+                                        "Numba's cache, so that later runs on this machine load them at once. "
+                                        "Run it with the NUMBA_CACHE_DIR the runs will use.")
+    warmup.add_argument("algorithm", nargs="*", help="registered algorithm names (see wfm info)")
+    warmup.set_defaults(func=cmd_warmup)
     return parser
 
 

@@ -2,9 +2,13 @@
 
 Layout of ``results.h5``:
 
-- root attributes: ``format`` ("wfm-results"), ``schema_version`` (1), ``wfm_version``,
-  ``created``, ``sweep`` and ``command`` (JSON spec and command line of the latest sweep that
-  wrote to the file) and ``sweeps`` (JSON list of every such sweep with its start time);
+- root attributes: ``format`` ("wfm-results"), ``schema_version`` (1), ``created``, ``sweep``
+  and ``command`` (JSON spec and command line of the latest sweep that wrote to the file), the
+  provenance of that sweep (:func:`wfm._version.provenance`: ``wfm_version``,
+  ``wfm_git_commit``, ``python_version``, ``numpy_version``, ``numba_version``,
+  ``scipy_version``, ``h5py_version``; files written before wfm recorded them have
+  ``wfm_version`` only) and ``sweeps`` (JSON list of every such sweep with its start time,
+  command, spec and provenance);
 - ``/runs/<key>``, one group per run: attributes ``task`` (canonical JSON), every flat
   parameter (the columns of :func:`load_runs`), ``status`` ("done" or "failed"), ``message``,
   ``seconds`` and the scalar results; datasets ``w`` (or ``W`` and ``v``), ``history/<name>``,
@@ -12,11 +16,17 @@ Layout of ``results.h5``:
 
 Crash safety. Only the parent process of a sweep writes, and the file itself is never modified
 in place: each completed run is first written to its own small HDF5 file in the journal folder
-``results.h5.journal/`` (written under a temporary name, then renamed, which is atomic), and
-runs are merged into the main file by copying it, adding the runs to the copy and renaming
-the copy over the original. A ``kill -9`` at any moment therefore leaves the main file either
-as it was or with the new runs, never half-written; runs still in the journal are read by
-:func:`load_runs` and merged by the next writer. No pickle is used: strings, JSON and arrays only.
+``results.h5.journal/`` (written under a temporary name, flushed to disk, then renamed, which
+is atomic), and runs are merged into the main file by copying it to ``results.h5.tmp<pid>``,
+adding the runs to the copy and renaming the copy over the original. A ``kill -9`` at any
+moment therefore leaves the main file either as it was or with the new runs, never
+half-written; runs still in the journal are read by :func:`load_runs` and merged by the next
+writer, which also removes the copy a killed merge left behind. What a crash of the machine
+or a full disk can still damage is reported, never fatal to later sweeps: an unreadable journal
+entry is moved to ``results.h5.journal/corrupt/`` with a :class:`DamageWarning` (its run runs
+again), a run group without its ``status`` (or ``task``) attribute is read with status
+``"damaged"`` (and runs again), and a main file that HDF5 cannot open is refused with an
+error naming it. No pickle is used: strings, JSON and arrays only.
 """
 import datetime
 import fcntl
@@ -25,10 +35,13 @@ import os
 import pathlib
 import shutil
 import time
+import warnings
 
 import h5py
 import numpy as np
 import pandas as pd
+
+from wfm._version import provenance
 
 FORMAT = "wfm-results"
 SCHEMA_VERSION = 1
@@ -37,8 +50,26 @@ _FIRST_COLUMNS = ("key", "status", "message", "problem", "model", "algorithm", "
                   "errors", "solved", "iterations", "seconds")
 
 
+#: Status of a run group that lacks one of the attributes every run has (``status``, ``task``).
+DAMAGED = "damaged"
+
+
 class ResultsFileError(ValueError):
-    """The file is not a wfm results file, or has another schema version."""
+    """The file is not a wfm results file, has another schema version, or cannot be opened."""
+
+
+class DamageWarning(UserWarning):
+    """Part of a results file or of its journal is unreadable; the rest is used (see the module
+    docstring for what happens to the damaged part)."""
+
+
+def _open(path):
+    """``path`` opened read-only, a file that HDF5 cannot open (truncated, overwritten) being
+    a :class:`ResultsFileError` naming it."""
+    try:
+        return h5py.File(path, "r", locking=False)
+    except OSError as error:
+        raise ResultsFileError(f"{str(path)!r} is damaged: HDF5 cannot open it ({error})") from None
 
 
 def _path(path):
@@ -68,13 +99,9 @@ def check_file(path):
         raise FileNotFoundError(f"no results file at {str(path)!r}")
     if not h5py.is_hdf5(path):
         raise ResultsFileError(f"{str(path)!r} is not a wfm results file (not an HDF5 file)")
-    try:
-        with h5py.File(path, "r", locking=False) as f:
-            fmt = f.attrs.get("format")
-            version = f.attrs.get("schema_version")
-    except OSError as error:  # h5py's message does not name the file
-        raise ResultsFileError(f"{str(path)!r} is damaged (truncated or overwritten?) and cannot be "
-                               f"read as HDF5: {error}") from None
+    with _open(path) as f:
+        fmt = f.attrs.get("format")
+        version = f.attrs.get("schema_version")
     fmt, version = (v.item() if isinstance(v, np.generic) else v for v in (fmt, version))
     if fmt != FORMAT:
         raise ResultsFileError(f"{str(path)!r} is not a wfm results file (HDF5 without "
@@ -135,6 +162,14 @@ def _write_run(group, record):
             group.create_dataset(name, data=array)
 
 
+def _status(group):
+    """A run group's status, :data:`DAMAGED` when it lacks ``status`` or ``task``."""
+    if "status" not in group.attrs or "task" not in group.attrs:
+        return DAMAGED
+    status = group.attrs["status"]
+    return status.decode() if isinstance(status, bytes) else str(status)
+
+
 def _read_run(group):
     row = {}
     for name, value in group.attrs.items():
@@ -145,6 +180,10 @@ def _read_run(group):
         elif isinstance(value, bytes):
             value = value.decode()
         row[name] = value
+    if _status(group) == DAMAGED:
+        missing = [name for name in ("status", "task") if name not in group.attrs]
+        row["status"] = DAMAGED
+        row["message"] = f"damaged run group: no attribute {' or '.join(map(repr, missing))}"
     return row
 
 
@@ -187,23 +226,49 @@ class Writer:
         self._lock = self._acquire_lock()
         try:
             self._statuses = {}
-            self._new_sweep = {"started": _now(), "command": command or "", "sweep": sweep}
+            self._new_sweep = {"started": _now(), "command": command or "", "sweep": sweep,
+                               "provenance": provenance()}
+            self._remove_leftovers()
             if not self.path.exists():
                 self._create()
             self.journal.mkdir(exist_ok=True)
-            for leftover in self.journal.glob("*.tmp"):
-                leftover.unlink()
-            with h5py.File(self.path, "r", locking=False) as f:
+            with _open(self.path) as f:
                 for key, group in f.get("runs", {}).items():
-                    self._statuses[key] = group.attrs["status"]
+                    self._statuses[key] = _status(group)
+            damaged = sorted(key for key, status in self._statuses.items() if status == DAMAGED)
+            if damaged:
+                warnings.warn(f"{str(self.path)!r}: {len(damaged)} damaged run group(s) (no status), "
+                              f"run again: {', '.join(damaged)}", DamageWarning, stacklevel=2)
             for entry in self._journal_entries():
-                with h5py.File(entry, "r", locking=False) as f:
-                    self._statuses[entry.stem] = f["run"].attrs["status"]
+                status = _entry_status(entry)
+                if status is None:
+                    self._set_aside(entry)
+                else:
+                    self._statuses[entry.stem] = status
             self._last_commit = -np.inf
             self.commit(force=True)
         except BaseException:
             self._release_lock()
             raise
+
+    def _remove_leftovers(self):
+        """Delete what a killed writer left: half-written journal entries and the copy of the
+        file an interrupted merge was building (``<file>.tmp<pid>``; no other writer is at work,
+        since this one holds the lock)."""
+        for leftover in self.path.parent.iterdir():
+            if leftover.name.startswith(self.path.name + ".tmp") and leftover.is_file():
+                leftover.unlink()
+        if self.journal.is_dir():
+            for leftover in self.journal.glob("*.tmp"):
+                leftover.unlink()
+
+    def _set_aside(self, entry):
+        """Move an unreadable journal entry to ``<journal>/corrupt/`` and warn, naming it."""
+        corrupt = self.journal / "corrupt"
+        corrupt.mkdir(exist_ok=True)
+        os.replace(entry, corrupt / entry.name)
+        warnings.warn(f"unreadable journal entry {str(entry)!r} moved to {str(corrupt)!r}; "
+                      "its run runs again", DamageWarning, stacklevel=3)
 
     def _acquire_lock(self):
         lock = open(self.path.with_name(self.path.name + ".lock"), "w")
@@ -222,12 +287,9 @@ class Writer:
 
     def _create(self):
         tmp = self.path.with_name(self.path.name + f".tmp{os.getpid()}")
-        from wfm import __version__
-
         with h5py.File(tmp, "w") as f:
             f.attrs["format"] = FORMAT
             f.attrs["schema_version"] = SCHEMA_VERSION
-            f.attrs["wfm_version"] = __version__
             f.attrs["created"] = _now()
             f.attrs["sweeps"] = "[]"
             f.create_group("runs")
@@ -249,6 +311,7 @@ class Writer:
         try:
             with h5py.File(tmp, "w") as f:
                 _write_run(f.create_group("run"), record)
+            _fsync(tmp)
             os.replace(tmp, self.journal / f"{key}.h5")
         except BaseException:  # Ctrl-C included: no half-written run is left in the journal
             tmp.unlink(missing_ok=True)
@@ -278,6 +341,7 @@ class Writer:
                     f.attrs["sweeps"] = json.dumps(sweeps)
                     f.attrs["sweep"] = json.dumps(self._new_sweep["sweep"])
                     f.attrs["command"] = self._new_sweep["command"]
+                    f.attrs.update(self._new_sweep["provenance"])
             _fsync(tmp)
             os.replace(tmp, self.path)
             _fsync(self.path.parent, directory=True)
@@ -295,7 +359,8 @@ class Writer:
             return
         try:
             self.commit()
-            self.journal.rmdir()
+            if not any(self.journal.glob("*.h5")) and not (self.journal / "corrupt").exists():
+                self.journal.rmdir()
         finally:
             self._release_lock()
 
@@ -306,10 +371,22 @@ class Writer:
         self.close()
 
 
+def _entry_status(entry):
+    """The status of the run in a journal entry; None when the entry is unreadable (empty,
+    garbage, without its run group) or gone (merged meanwhile)."""
+    try:
+        with h5py.File(entry, "r", locking=False) as f:
+            return _status(f["run"])
+    except (OSError, KeyError):
+        return None
+
+
 def _runs(path):
-    """Yield (key, h5py group) for every run: main file first, then journal entries (newer)."""
+    """Yield (key, h5py group) for every run: main file first, then journal entries (newer).
+    Unreadable journal entries are skipped with a :class:`DamageWarning` (the next writer sets
+    them aside)."""
     path = check_file(path)
-    with h5py.File(path, "r", locking=False) as f:
+    with _open(path) as f:
         for key, group in f.get("runs", {}).items():
             yield key, group
     journal = journal_of(path)
@@ -318,6 +395,13 @@ def _runs(path):
             try:
                 src = h5py.File(entry, "r", locking=False)
             except FileNotFoundError:  # merged meanwhile: its run is already in the main file
+                continue
+            except OSError:
+                src = None
+            if src is None or "run" not in src:
+                if src is not None:
+                    src.close()
+                warnings.warn(f"unreadable journal entry {str(entry)!r} skipped", DamageWarning, stacklevel=3)
                 continue
             with src:
                 yield entry.stem, src["run"]
@@ -382,20 +466,35 @@ def load_array(path, key, name):
 def describe(path):
     """A short text summary: format, versions, creation time, sweeps and run counts."""
     path = check_file(path)
-    with h5py.File(path, "r", locking=False) as f:
+    with _open(path) as f:
         attrs = {name: f.attrs[name] for name in f.attrs}
     runs = load_runs(path)
     sweeps = json.loads(attrs.get("sweeps", "[]"))
     pending = len(list(journal_of(path).glob("*.h5"))) if journal_of(path).is_dir() else 0
     status = runs["status"].value_counts() if len(runs) else {}
-    solved = int(runs["solved"].fillna(False).astype(bool).sum()) if "solved" in runs else 0
-    lines = [f"{path}: {attrs['format']} schema {attrs['schema_version']}, written by wfm "
-             f"{attrs.get('wfm_version', '?')}, created {attrs.get('created', '?')}",
-             f"runs: {len(runs)} ({status.get('done', 0)} done, {status.get('failed', 0)} failed, "
+    done = runs[runs["status"] == "done"] if len(runs) else runs
+    solved = int(done["solved"].fillna(False).astype(bool).sum()) if "solved" in done else 0
+    damaged = f", {status.get(DAMAGED, 0)} damaged" if status.get(DAMAGED, 0) else ""
+    lines = [f"{path}: {attrs['format']} schema {attrs['schema_version']}, created {attrs.get('created', '?')}",
+             _describe_provenance(attrs),
+             f"runs: {len(runs)} ({status.get('done', 0)} done, {status.get('failed', 0)} failed{damaged}, "
              f"{solved} solved; {pending} not yet merged from the journal)"]
+    if damaged:
+        keys = ", ".join(runs.loc[runs["status"] == DAMAGED, "key"])
+        lines.append(f"damaged run groups (no status or task attribute; the next sweep runs them again): {keys}")
     for sweep in sweeps:
         lines.append(f"sweep started {sweep['started']}: {sweep['command'] or '(no command line)'}")
     return "\n".join(lines)
+
+
+def _describe_provenance(attrs):
+    """The line of :func:`describe` saying what wrote the file last."""
+    line = f"written by wfm {attrs.get('wfm_version', '?')}"
+    if attrs.get("wfm_git_commit"):
+        line += f" (git commit {attrs['wfm_git_commit']})"
+    libraries = [f"{name} {attrs[name + '_version']}" for name in ("python", "numpy", "numba", "scipy", "h5py")
+                 if name + "_version" in attrs]
+    return line + (", " + ", ".join(libraries) if libraries else " (library versions not recorded)")
 
 
 def load_arrays(path, name):
@@ -444,7 +543,7 @@ def compact(path, out, arrays=()):
     patterns = list(arrays)
     tmp = out.with_name(out.name + f".tmp{os.getpid()}")
     try:
-        with h5py.File(path, "r", locking=False) as src, h5py.File(tmp, "w") as dst:
+        with _open(path) as src, h5py.File(tmp, "w") as dst:
             dst.attrs.update(dict(src.attrs))
             runs = dst.create_group("runs")
             for key, group in src["runs"].items():

@@ -30,7 +30,7 @@ _V_MIN = 1.0e-12  # floor of a unit's variance: fully polarised weights give V =
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def mixture_ratio(c, z, Hz):
     """r(z) = G(z) / (c + H(z)) for c >= 0 (c = inf gives 0), given Hz = H(z): -d/dz log(c + H(z))."""
     if c == 0.0:
@@ -40,7 +40,7 @@ def mixture_ratio(c, z, Hz):
     return _INV_SQRT_2PI * math.exp(-0.5 * z * z) / (c + Hz)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def committee_output(sigma, omega, V, g, Gamma, p, q, dist):
     """Output functions g[k, mu], Gamma[k, mu] from omega[k, mu] and the unit variances V[k].
 
@@ -66,7 +66,7 @@ def committee_output(sigma, omega, V, g, Gamma, p, q, dist):
             Gamma[k, mu] = r * (r - z) / V[k]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def amp_committee_step(X, XT, sigma, tree, h, g, B, m, omega, Gamma, B_new, V, p, q, dist,
                        gamma, y, damping, eps, max_iters):
     """Iterate committee AMP at fixed (gamma, y) until max |delta m| < eps or max_iters iterations.

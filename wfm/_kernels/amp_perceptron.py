@@ -25,7 +25,7 @@ from wfm._kernels.linalg import matvec_rows
 _V_MIN = 1.0e-12  # floor of the variance: fully polarised weights give V = 0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def amp_step(X, XT, sigma, kappa, h, g, B, m, omega, B_new, gamma, y, damping, eps, max_iters):
     """Iterate AMP at fixed (gamma, y) until max |delta m| < eps or max_iters iterations.
 

@@ -52,14 +52,14 @@ REFUSED = -1.0  # acceptance value of a move refused without a random draw
 DRAWS_PER_MOVE = 3  # site, Metropolis test of the replica flip, Metropolis test of a centre flip
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def log_cosh(x):
     """log cosh(x) without overflow: |x| + log1p(exp(-2|x|)) - log 2."""
     a = abs(x)
     return a + np.log1p(np.exp(-2.0 * a)) - np.log(2.0)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def coupling_gain(mode, gamma, value, centre_value, total):
     """Change dC of the coupling term when a replica weight ``value`` at a site flips.
 
@@ -74,7 +74,7 @@ def coupling_gain(mode, gamma, value, centre_value, total):
     return 0.0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def acceptance(dE, dC, beta):
     """Metropolis acceptance of a move with energy change dE and coupling change dC (module docstring).
 
@@ -88,7 +88,7 @@ def acceptance(dE, dC, beta):
     return CERTAIN if gain >= 0.0 else np.exp(gain)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def coupling_class(mode, replicas, value, centre_value, total):
     """Index of the coupling change dC of a replica flip among the few values it takes.
 
@@ -102,7 +102,7 @@ def coupling_class(mode, replicas, value, centre_value, total):
     return 0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def tabulate_coupling(mode, gamma, replicas, gains, probabilities):
     """Fill ``gains[c]`` with dC of class c (:func:`coupling_class`) for one sweep's gamma.
 
@@ -122,7 +122,7 @@ def tabulate_coupling(mode, gamma, replicas, gains, probabilities):
     probabilities[:, :] = -1.0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def acceptance_tabulated(dE, c, beta, gains, probabilities):
     """:func:`acceptance` with dC = ``gains[c]``, memoised per (class, dE) within a sweep.
 
@@ -143,7 +143,7 @@ def acceptance_tabulated(dE, c, beta, gains, probabilities):
     return p
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def popcount(x):
     """Number of set bits of the uint64 ``x`` (the SWAR count of Hacker's Delight, 5-1,
     which LLVM compiles to the popcnt instruction, vectorised in loops)."""
@@ -153,7 +153,7 @@ def popcount(x):
     return np.int64((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def pack_positive(XT, bits):
     """Bit sets of the positive entries of each row: bit mu % 64 of ``bits[i, mu // 64]`` is
     [XT[i, mu] > 0]; the bits past P are 0. ``bits`` is (N, ceil(P / 64)) uint64.
@@ -175,7 +175,7 @@ def pack_positive(XT, bits):
             bits[i, full] = word
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def band_rebuild(s, threshold, band):
     """Bit set of the patterns whose stability can change error status under one flip.
 
@@ -213,7 +213,7 @@ def band_rebuild(s, threshold, band):
     return count, errors
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def band_flip_delta(row_bits, band, count, errors, change):
     """Energy change of a binary-perceptron flip with labels folded into the patterns, O(P / 64).
 
@@ -239,7 +239,7 @@ def band_flip_delta(row_bits, band, count, errors, change):
     return count - up - errors
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def band_flip(row, s, change, threshold, band):
     """Apply s_mu <- s_mu + change row_mu (int16) and rebuild the band (:func:`band_rebuild`).
 
@@ -251,7 +251,7 @@ def band_flip(row, s, change, threshold, band):
     return band_rebuild(s, threshold, band)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def band_differs(s, threshold, band, count, errors, work):
     """True when (``band``, ``count``, ``errors``) is not the band of ``s`` (``work``: like ``band``)."""
     fresh, fresh_errors = band_rebuild(s, threshold, work)
@@ -263,7 +263,7 @@ def band_differs(s, threshold, band, count, errors, work):
     return False
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def replica_energy(X, labels, threshold, W, v, rule, tree, committee, work_s, work_H, work_S):
     """Training energy of one weight array W (K, n) computed from scratch (O(N P))."""
     if committee:
@@ -274,7 +274,7 @@ def replica_energy(X, labels, threshold, W, v, rule, tree, committee, work_s, wo
     return count_at_most(work_s, threshold)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def majority_centre(W, centre):
     """centre_f = sign(sum_a W[a]_f), ties broken by replica 0 (the TRACED answer)."""
     y, K, n = W.shape
@@ -291,7 +291,7 @@ def majority_centre(W, centre):
                 centre[k * n + j] = W[0, k, j]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def centre_stabilities(XT, centre, previous, s, fresh):
     """Keep the label-folded int16 stabilities s_mu = sum_i c_i sigma_mu xi_mu,i of the centre.
 
@@ -311,7 +311,7 @@ def centre_stabilities(XT, centre, previous, s, fresh):
             previous[i] = centre[i]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def mean_distance(W, centre):
     """Mean over replicas of the normalised Hamming distance d(w^a, c) = (1 - w^a.c / Nw) / 2."""
     y, K, n = W.shape
@@ -325,7 +325,7 @@ def mean_distance(W, centre):
     return total / y
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _fields_differ(kept, fresh):
     scale = 1.0
     for index in range(fresh.size):
@@ -336,7 +336,7 @@ def _fields_differ(kept, fresh):
     return False
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def verify_state(X, labels, threshold, s, H, S, W, v, rule, tree, committee, energies, sums,
                  work_s, work_H, work_S):
     """Recompute fields, energies and site sums of every replica; return a CHECK_* code."""
@@ -361,7 +361,7 @@ def verify_state(X, labels, threshold, s, H, S, W, v, rule, tree, committee, ene
     return CHECK_OK
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folded, energies,
            centre, sums, mode, betas, gammas, seed, stream_state, stream, check_every,
            work_s, work_H, work_S, centre_buffer, centre_s, XB, band, band_size, band_error, work_band,

@@ -44,14 +44,14 @@ from wfm._kernels.gauss import logH, tanh
 _V_MIN = 1.0e-12  # floor of a variance, as in the BP kernels
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def log2cosh(x):
     """log(2 cosh x) = |x| + log1p(exp(-2|x|)), finite for every finite x."""
     a = abs(x)
     return a + math.log1p(math.exp(-2.0 * a))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def weight_terms(u, H, F):
     """sum_i log 2cosh(h_i) + sum_{a,i} [log cosh(h_i - u_ai) - log cosh(h_i)], Eq. (B1).
 
@@ -73,7 +73,7 @@ def weight_terms(u, H, F):
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def perceptron_pattern_terms(X, sigma, kappa, u, H, F):
     """sum_a log Z_a of the perceptron, Eq. (B2), with m_{i->a} = tanh(H_i + F_i - u_ai).
 
@@ -101,7 +101,7 @@ def perceptron_pattern_terms(X, sigma, kappa, u, H, F):
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _logaddexp(x, y):
     if x == -math.inf:
         return y
@@ -111,7 +111,7 @@ def _logaddexp(x, y):
     return big + math.log1p(math.exp(-abs(x - y)))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def committee_pattern_terms(X, sigma, tree, u, H, F, logp, logq, logdist):
     """sum_a log Z_a of the sign majority committee, Eq. (B3), in log space.
 

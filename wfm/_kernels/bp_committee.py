@@ -25,7 +25,7 @@ _V_MIN = 1.0e-12  # floor of a variance: fully polarised units give V = 0
 _SQRT2 = math.sqrt(2.0)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def half_log_ratio_mixture(c, a, d):
     """1/2 log[(c + H(a - d)) / (c + H(a + d))] for c >= 0, without overflow or 0/0."""
     x1 = (a - d) / _SQRT2
@@ -41,7 +41,7 @@ def half_log_ratio_mixture(c, a, d):
     return 0.5 * (l1 - l2)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def tie_weights(p, q, k, sigma, dist):
     """(C, D) for unit k: C = P(sigma S >= 2), D = P(S = 0), S = sum of the other units' signs.
 
@@ -68,7 +68,7 @@ def tie_weights(p, q, k, sigma, dist):
     return C, dist[half]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def committee_sweep(X, sigma, tree, u, H, F, H_old, mcav, M, V, p, q, dist, damping, sequential):
     """One sweep over the patterns, updating every message u[mu, k, i] and H = sum_mu u[mu].
 
@@ -127,7 +127,7 @@ def committee_sweep(X, sigma, tree, u, H, F, H_old, mcav, M, V, p, q, dist, damp
                     urow[i] = new
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def committee_step(X, sigma, tree, u, H, F, m_old, H_old, mcav, M, V, p, q, dist,
                    gamma, y, damping, sequential, eps, max_iters):
     """Sweep at fixed (gamma, y) until max |delta m_ki| < eps or max_iters sweeps.
@@ -161,7 +161,7 @@ def committee_step(X, sigma, tree, u, H, F, m_old, H_old, mcav, M, V, p, q, dist
     return it, delta
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def committee_errors(X, sigma, tree, h):
     """Training errors of W = sign(h) (h = 0 gives +1) for the sign majority committee.
 

@@ -14,7 +14,7 @@ from wfm._kernels.bp_committee import committee_sweep
 from wfm._kernels.bp_perceptron import bp_sweep
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _change(H, F, m_old):
     """max_i |tanh(H_i + F_i) - m_old_i| over flattened arrays; stores the new m in m_old."""
     delta = 0.0
@@ -27,7 +27,7 @@ def _change(H, F, m_old):
     return delta
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def perceptron_fixed_field(X, sigma, kappa, u, H, F, m_old, H_old, mcav, damping, sequential, eps,
                            max_iters):
     """Perceptron BP sweeps at fixed F until max |delta m_i| < eps or max_iters sweeps.
@@ -53,7 +53,7 @@ def perceptron_fixed_field(X, sigma, kappa, u, H, F, m_old, H_old, mcav, damping
     return it, delta
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def committee_fixed_field(X, sigma, tree, u, H, F, m_old, H_old, mcav, M, V, p, q, dist, damping,
                           sequential, eps, max_iters):
     """Committee BP sweeps at fixed F until max |delta m_ki| < eps or max_iters sweeps.

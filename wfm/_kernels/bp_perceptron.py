@@ -28,7 +28,7 @@ from wfm._kernels.tanh_table import TABLE as TANH_TABLE, tanh_table
 _V_MIN = 1.0e-12  # floor of a cavity variance: fully polarised cavities give V = 0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def bp_sweep(X, sigma, kappa, u, H, F, H_old, mcav, damping, sequential, order):
     """One sweep over the patterns, updating every message u_mu_i (in place) and H = sum_mu u.
 
@@ -84,7 +84,7 @@ def bp_sweep(X, sigma, kappa, u, H, F, H_old, mcav, damping, sequential, order):
             urow[i] = new
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def bp_step(X, sigma, kappa, u, H, F, m_old, H_old, mcav, gamma, y, damping, sequential, eps, max_iters,
             orders, XT, w_work, field_work, stop_at_zero):
     """Sweep at fixed (gamma, y) until max |delta m_i| < eps or max_iters sweeps.

@@ -11,7 +11,7 @@ from numba import njit
 from wfm._kernels.codes import PARITY, RELU, SIGN
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def committee_errors(lam, y, V, rule):
     """Misclassified patterns per column.
 

@@ -35,7 +35,7 @@ from numba import njit
 from wfm._kernels.codes import PARITY, RELU, SIGN
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def perceptron_stabilities(X, y, w, s):
     """Fill ``s`` with the raw stabilities s_mu = sigma_mu sum_i xi_mu,i w_i.
 
@@ -54,7 +54,7 @@ def perceptron_stabilities(X, y, w, s):
         s[mu] = y[mu] * field
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def perceptron_integer_threshold(kappa, N):
     """Integer threshold theta for integer stabilities with binary weights, |w| = sqrt(N).
 
@@ -74,7 +74,7 @@ def perceptron_integer_threshold(kappa, N):
     return np.int64(t)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def count_at_most(s, threshold):
     """Number of entries of ``s`` that are <= ``threshold``: the perceptron energy."""
     E = 0
@@ -84,7 +84,7 @@ def count_at_most(s, threshold):
     return E
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _perceptron_delta(XT, y, s, i, change, old_threshold, new_threshold):
     # s_mu -> s_mu + change * sigma_mu xi_mu,i; count errors s <= theta before and after.
     row = XT[i]
@@ -95,14 +95,14 @@ def _perceptron_delta(XT, y, s, i, change, old_threshold, new_threshold):
     return dE
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _perceptron_apply(XT, y, s, i, change):
     row = XT[i]
     for mu in range(s.shape[0]):
         s[mu] += change * (y[mu] * row[mu])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def perceptron_flip_delta(XT, y, s, w, i, threshold):
     """Energy change of the flip w_i -> -w_i (binary weights); the state is not modified.
 
@@ -114,20 +114,20 @@ def perceptron_flip_delta(XT, y, s, w, i, threshold):
     return _perceptron_delta(XT, y, s, i, -2 * w[i], threshold, threshold)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def perceptron_flip(XT, y, s, w, i):
     """Apply the flip w_i -> -w_i: update ``s`` in place and ``w[i]``."""
     _perceptron_apply(XT, y, s, i, -2 * w[i])
     w[i] = -w[i]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def perceptron_shifted_norm2(w, i, step, norm2):
     """|w'|^2 after w_i -> w_i + step: norm2 + step (2 w_i + step)."""
     return norm2 + step * (2.0 * w[i] + step)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def perceptron_shift_delta(XT, y, s, w, i, step, norm2, kappa):
     """Energy change of the move w_i -> w_i + step (continuous weights); state unchanged.
 
@@ -141,7 +141,7 @@ def perceptron_shift_delta(XT, y, s, w, i, step, norm2, kappa):
     return _perceptron_delta(XT, y, s, i, step, old_threshold, new_threshold)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def perceptron_shift(XT, y, s, w, i, step, norm2):
     """Apply w_i -> w_i + step: update ``s`` and ``w[i]`` in place; return the new |w|^2."""
     new_norm2 = perceptron_shifted_norm2(w, i, step, norm2)
@@ -150,7 +150,7 @@ def perceptron_shift(XT, y, s, w, i, step, norm2):
     return new_norm2
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def committee_input(tree, n, k, j):
     """Input index read by weight (k, j): k n + j for a tree, j when fully connected."""
     if tree:
@@ -158,7 +158,7 @@ def committee_input(tree, n, k, j):
     return j
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def committee_fields(X, W, tree, H):
     """Fill ``H`` (K, P) with the raw hidden fields H_k,mu = sum_j W_kj xi_mu,input(k,j)."""
     K, n = W.shape
@@ -172,7 +172,7 @@ def committee_fields(X, W, tree, H):
             H[k, mu] = field
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _activation(h, rule):
     # g(h): max(h, 0) for RELU, sign(h) with sign(0) = -1 otherwise.
     if rule == RELU:
@@ -180,7 +180,7 @@ def _activation(h, rule):
     return 1.0 if h > 0 else -1.0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _output(H, v, rule, mu, k, h):
     # S_mu from the fields of pattern mu with unit k's field replaced by h.
     K = H.shape[0]
@@ -194,14 +194,14 @@ def _output(H, v, rule, mu, k, h):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def committee_outputs(H, v, rule, S):
     """Fill ``S`` (P,) with S_mu = sum_k v_k g(H_k,mu), or prod_k sign(H_k,mu) for PARITY."""
     for mu in range(H.shape[1]):
         S[mu] = _output(H, v, rule, mu, 0, H[0, mu])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def committee_energy(y, S):
     """Number of patterns with sigma_mu S_mu <= 0 (a zero output is an error)."""
     E = 0
@@ -211,7 +211,7 @@ def committee_energy(y, S):
     return E
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _new_output(H, S, v, rule, mu, k, old, new):
     # Output after unit k's field goes from old to new. SIGN: replace v_k sign(old) by
     # v_k sign(new), exact (integer-valued sums); PARITY: flip S when the sign flips;
@@ -224,7 +224,7 @@ def _new_output(H, S, v, rule, mu, k, old, new):
     return _output(H, v, rule, mu, k, new)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _committee_delta(XT, y, H, S, v, rule, k, col, change):
     # H_k,mu -> H_k,mu + change * xi_mu,col; count errors sigma S <= 0 before and after.
     row = XT[col]
@@ -255,7 +255,7 @@ def _committee_delta(XT, y, H, S, v, rule, k, col, change):
     return dE
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _committee_apply(XT, H, S, v, rule, k, col, change):
     row = XT[col]
     fields = H[k]
@@ -282,7 +282,7 @@ def _committee_apply(XT, H, S, v, rule, k, col, change):
         fields[mu] = new
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def committee_flip_delta(XT, y, H, S, W, v, rule, tree, k, j):
     """Energy change of the flip W_kj -> -W_kj (binary weights); the state is not modified.
 
@@ -293,7 +293,7 @@ def committee_flip_delta(XT, y, H, S, W, v, rule, tree, k, j):
     return _committee_delta(XT, y, H, S, v, rule, k, col, -2 * W[k, j])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def committee_flip(XT, H, S, W, v, rule, tree, k, j):
     """Apply the flip W_kj -> -W_kj: update ``H[k]``, ``S`` and ``W[k, j]`` in place."""
     col = committee_input(tree, W.shape[1], k, j)
@@ -301,7 +301,7 @@ def committee_flip(XT, H, S, W, v, rule, tree, k, j):
     W[k, j] = -W[k, j]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def committee_shift_delta(XT, y, H, S, W, v, rule, tree, k, j, step):
     """Energy change of W_kj -> W_kj + step (continuous weights); state unchanged.
 
@@ -311,7 +311,7 @@ def committee_shift_delta(XT, y, H, S, W, v, rule, tree, k, j, step):
     return _committee_delta(XT, y, H, S, v, rule, k, col, step)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def committee_shift(XT, H, S, W, v, rule, tree, k, j, step):
     """Apply W_kj -> W_kj + step: update ``H[k]``, ``S`` and ``W[k, j]`` in place."""
     col = committee_input(tree, W.shape[1], k, j)

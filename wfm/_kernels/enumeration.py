@@ -35,14 +35,14 @@ from numba import njit, prange
 from wfm._kernels.codes import PARITY, PERCEPTRON
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def block_weights(b, L, w):
     """Set ``w`` to the first configuration of block ``b``: low weights +1, high weights from the bits of b."""
     for j in range(w.size):
         w[j] = -1 if j >= L and (b >> (j - L)) & 1 else 1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _init_fields(XT, y, col, unit, rule, thr, w, h, vote):
     """Compute the fields h and votes of configuration w from scratch; return its number of errors."""
     K, P = h.shape
@@ -69,7 +69,7 @@ def _init_fields(XT, y, col, unit, rule, thr, w, h, vote):
     return errors
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, nogil=True, inline="always")
 def _flip_perceptron(XT, col, thr, j, w, h):
     """Flip w_j and update the stabilities h_mu in O(P); return the new number of errors."""
     h0 = h[0]
@@ -83,7 +83,7 @@ def _flip_perceptron(XT, col, thr, j, w, h):
     return errors
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, nogil=True, inline="always")
 def _flip_committee(XT, y, col, unit, rule, j, w, h, vote):
     """Flip w_j, update the fields of its unit and the votes in O(P); return the new number of errors."""
     hk = h[unit[j]]
@@ -104,7 +104,7 @@ def _flip_committee(XT, y, col, unit, rule, j, w, h, vote):
     return errors
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, nogil=True, inline="always")
 def _trailing_zeros(t):
     j = 0
     while not (t >> j) & 1:
@@ -112,7 +112,7 @@ def _trailing_zeros(t):
     return j
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, nogil=True, inline="always")
 def _record(t, j, errors, w, reference, last, msum, hist, count, distance, best, t_best):
     """Bookkeeping after step t flipped w_j (now w[j]); returns the updated running scalars.
 
@@ -131,7 +131,7 @@ def _record(t, j, errors, w, reference, last, msum, hist, count, distance, best,
     return count, distance, best, t_best
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _walk_block(XT, y, col, unit, rule, thr, L, b, reference, h, vote, w, last, hist, msum):
     """Walk block b; accumulate the distance histogram and weight sums of its solutions.
 
@@ -170,7 +170,7 @@ def _walk_block(XT, y, col, unit, rule, thr, L, b, reference, h, vote, w, last, 
     return count, best, t_best
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=True)
 def enumerate_solutions(XT, y, col, unit, rule, thr, L, reference, h, vote, w, last,
                         count, hist, msum, emin, tmin):
     """Enumerate all 2^M configurations in 2^(M-L) parallel blocks of 2^L Gray-code steps.
@@ -186,7 +186,7 @@ def enumerate_solutions(XT, y, col, unit, rule, thr, L, reference, h, vote, w, l
                                                  h[b], vote[b], w[b], last[b], hist[b], msum[b])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def find_solution(XT, y, col, unit, rule, thr, L, b, r, h, vote, w):
     """Gray-code step of the r-th solution (r = 0, 1, ... in walk order) of block b, or -1."""
     block_weights(b, L, w)
@@ -204,7 +204,7 @@ def find_solution(XT, y, col, unit, rule, thr, L, b, r, h, vote, w):
     return -1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def gray_configuration(b, t, L, w):
     """Set ``w`` to the configuration at Gray-code step t of block b.
 

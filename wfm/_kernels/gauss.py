@@ -17,14 +17,14 @@ _BIG = 30.0  # above this the asymptotic series is accurate to ~1e-14 (next term
 _FIELD_MAX = 1.0e3  # |field| cap for focusing fields: tanh is exactly +-1 far below it
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _tail_series(x):
     """1 - 1/x^2 + 3/x^4 - 15/x^6 + 105/x^8 - 945/x^10, the asymptotic factor of x H(x) / G(x)."""
     r = 1.0 / (x * x)
     return 1.0 + r * (-1.0 + r * (3.0 + r * (-15.0 + r * (105.0 - 945.0 * r))))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def logH(x):
     """log H(x), accurate for every finite x (and -inf..inf limits: 0 and -inf)."""
     if x > _BIG:
@@ -34,7 +34,7 @@ def logH(x):
     return math.log(0.5 * math.erfc(x / _SQRT2))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def tanh(x):
     """tanh(x) as (1 - e) / (1 + e), e = exp(-2|x|): one exp, absolute error ~1e-16, no overflow."""
     e = math.exp(-2.0 * abs(x))
@@ -42,7 +42,7 @@ def tanh(x):
     return t if x >= 0.0 else -t
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def GH(x):
     """G(x) / H(x) (inverse Mills ratio), finite for every finite x; ~ x for large x."""
     if x > _BIG:
@@ -50,7 +50,7 @@ def GH(x):
     return _SQRT_2_OVER_PI * math.exp(-0.5 * x * x) / math.erfc(x / _SQRT2)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def phi(gamma, x):
     """atanh(tanh(gamma) tanh(x)) for gamma >= 0, written without atanh of a number near 1.
 
@@ -67,7 +67,7 @@ def phi(gamma, x):
     return core + corr
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def focusing_field(gamma, y, h):
     """Field of the focusing message from y - 1 replicas coupled with strength gamma.
 

@@ -37,7 +37,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def unit_weight(h, binary):
     """Network weight of hidden state h: h itself, or sign(h) (sign(0) = -1) when binary."""
     if binary:
@@ -45,7 +45,7 @@ def unit_weight(h, binary):
     return h
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def hidden_fields(X, h, binary, tree, mu, lam):
     """Fill ``lam`` (K,) with the raw fields lambda_k = sum_j w_kj xi_mu,input(k,j) (no 1/sqrt(n))."""
     K, n = h.shape
@@ -57,7 +57,7 @@ def hidden_fields(X, h, binary, tree, mu, lam):
         lam[k] = field
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def correct_units(lam, sigma):
     """Number of units whose sign (sign(0) = -1) equals the label sigma."""
     count = 0
@@ -67,7 +67,7 @@ def correct_units(lam, sigma):
     return count
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def committee_errors(X, labels, h, binary, tree, lam):
     """Training errors of the majority sign committee with hidden states h (K, n)."""
     K = h.shape[0]
@@ -79,7 +79,7 @@ def committee_errors(X, labels, h, binary, tree, lam):
     return errors
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def lal_choice(lam, sigma, chosen):
     """Mark in ``chosen`` (K,) the units LAL changes for fields ``lam`` and label sigma.
 
@@ -101,7 +101,7 @@ def lal_choice(lam, sigma, chosen):
     return True
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def centre_of(w, centre):
     """centre = (1/y) sum_a w^a (the mean of the replicas' network weights)."""
     y = w.shape[0]
@@ -111,7 +111,7 @@ def centre_of(w, centre):
     centre /= y
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def mean_distance(w, centre, binary):
     """Mean over replicas and units of (1 - cos(w^a_k, c_k)) / 2, c = sign(centre) if binary.
 
@@ -132,7 +132,7 @@ def mean_distance(w, centre, binary):
     return total / (y * K)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def replicated_lal(X, labels, h, binary, tree, eta, batch, kick, gammas, seed, centre,
                    hist_energy, hist_best, hist_centre, hist_distance, hist_moved, errors):
     """Run eLAL epochs until the centre or a replica classifies every pattern.

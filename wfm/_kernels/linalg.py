@@ -4,7 +4,7 @@ import math
 from numba import njit
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def matvec_rows(M, v, out):
     """out = M.T @ v as a sum of scaled rows of M (axpy form: vectorises without fastmath)."""
     out[:] = 0.0
@@ -15,7 +15,7 @@ def matvec_rows(M, v, out):
             out[j] += c * row[j]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def count_errors(XT, sigma, kappa, h, w, field):
     """Training errors of w = sign(h) (h = 0 gives +1): patterns with sigma w.xi / sqrt(N) <= kappa.
 

@@ -42,7 +42,7 @@ def _build(x_lo, step, cells):
 TABLE = _build(X_LO, STEP, int(round((X_HI - X_LO) / STEP)))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, nogil=True, inline="always")
 def logH_table(x, table):
     """log H(x) from ``table`` (:data:`TABLE`) inside [X_LO, X_HI), :func:`logH` outside."""
     if x >= X_LO and x < X_HI:

@@ -22,7 +22,7 @@ _SHIFT = 397
 _MATRIX = 0x9908B0DF
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def seed_state(seed, state):
     """``init_genrand(seed)``: state[0] = seed mod 2^32, state[i] = 1812433253 (s ^ (s >> 30)) + i."""
     mask = np.uint64(0xFFFFFFFF)
@@ -32,7 +32,7 @@ def seed_state(seed, state):
         state[i] = np.uint32((np.uint64(1812433253) * (previous ^ (previous >> np.uint64(30))) + np.uint64(i)) & mask)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def twist(state):
     """Regenerate the 624 words in place (the recurrence of Matsumoto and Nishimura, eq. 2.1)."""
     upper, lower, matrix = np.uint32(0x80000000), np.uint32(0x7FFFFFFF), np.uint32(_MATRIX)
@@ -47,7 +47,7 @@ def twist(state):
     state[WORDS - 1] = state[_SHIFT - 1] ^ (y >> one) ^ ((zero - (y & one)) & matrix)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def temper(y):
     """MT19937 output tempering of one state word."""
     y ^= y >> np.uint32(11)
@@ -57,7 +57,7 @@ def temper(y):
     return y
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fill(state, buffer, start):
     """Twist ``state`` and write its ``BLOCK`` doubles to ``buffer[start:start + BLOCK]``."""
     twist(state)
@@ -67,7 +67,7 @@ def fill(state, buffer, start):
         buffer[start + k] = (a * 67108864.0 + b) / 9007199254740992.0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def reserve(state, buffer, position, end, draws):
     """Make at least ``draws`` unread doubles available; return the new (position, end).
 

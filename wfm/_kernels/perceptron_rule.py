@@ -13,7 +13,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def clipped_epoch(X, y, h, w, order, kappa):
     """Visit the patterns in ``order``; update ``h`` and ``w = sign(h)`` in place.
 
@@ -34,7 +34,7 @@ def clipped_epoch(X, y, h, w, order, kappa):
     return updates
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def rosenblatt_epoch(X, y, w, order, kappa):
     """Visit the patterns in ``order``; update the real weights ``w`` in place.
 

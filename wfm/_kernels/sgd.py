@@ -20,7 +20,7 @@ from numba import njit
 from wfm._kernels.codes import NORMALIZE, PERCEPTRON, RELU, SIGN, WEIGHT_DECAY
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _ce_value(x, gamma):
     """f_gamma(x) = log(1 + exp(-2 gamma x)) / (2 gamma), evaluated without overflow."""
     z = -2.0 * gamma * x
@@ -29,7 +29,7 @@ def _ce_value(x, gamma):
     return np.log1p(np.exp(z)) / (2.0 * gamma)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _ce_slope(x, gamma):
     """f'_gamma(x) = -1 / (1 + exp(2 gamma x)), evaluated without overflow."""
     z = 2.0 * gamma * x
@@ -39,7 +39,7 @@ def _ce_slope(x, gamma):
     return -1.0 / (1.0 + np.exp(z))
 
 
-@njit(cache=True, fastmath={"reassoc"})
+@njit(cache=True, nogil=True, fastmath={"reassoc"})
 def _dot(a, b):
     """a . b for 1-D arrays, reassociated so that LLVM vectorises the reduction.
 
@@ -52,14 +52,14 @@ def _dot(a, b):
     return s
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _axpy(c, x, out):
     """out += c x for 1-D arrays."""
     for i in range(x.shape[0]):
         out[i] += c * x[i]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _gather(X, index, rows):
     """Patterns ``index`` of X, converted to float64, into rows[:len(index)]."""
     for j in range(index.shape[0]):
@@ -68,7 +68,7 @@ def _gather(X, index, rows):
             rows[j, i] = X[mu, i]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _fields(W, rows, tree, lam):
     """Hidden fields lam[j, k] = w_k.xi_k^j / sqrt(n) of the float64 rows (B, N), into lam[:B].
 
@@ -86,7 +86,7 @@ def _fields(W, rows, tree, lam):
         lam[:B] = np.dot(rows, W.T) * scale
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _activation(lam, activation, beta):
     """(g(lambda), g'(lambda)): identity (PERCEPTRON), ReLU with the derivative ``beta`` (the
     leak) at lambda <= 0, or tanh(beta lambda) (SIGN units)."""
@@ -98,7 +98,7 @@ def _activation(lam, activation, beta):
     return t, beta * (1.0 - t * t)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def batch_gradient(X, y, index, W, v, tree, activation, beta, gamma, kappa, grad_W, grad_v, g,
                    rows, lam):
     """Mean CE over the patterns ``index`` and its gradient (grad_W (K, n), grad_v (K,)).
@@ -168,7 +168,7 @@ def batch_gradient(X, y, index, W, v, tree, activation, beta, gamma, kappa, grad
     return loss / B
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _project(W, v, trainable, r):
     """|w_k| = r sqrt(n) for every unit and, if trainable, |v| = sqrt(K)."""
     K, n = W.shape
@@ -182,7 +182,7 @@ def _project(W, v, trainable, r):
             v *= np.sqrt(K) / norm
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def sgd_epoch(X, y, order, batch_size, W, v, trainable, tree, activation, beta, gamma, kappa,
               lr, norm_mode, weight_decay, r, grad_W, grad_v, g, rows, lam):
     """One epoch: the steps on the batches ``order[start:start + batch_size]``, W, v in place.
@@ -219,7 +219,7 @@ def sgd_epoch(X, y, order, batch_size, W, v, trainable, tree, activation, beta, 
             _project(W, v, trainable, r)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def evaluate(X, y, W, v, tree, activation, beta, gamma, kappa, g, rows, lam):
     """Mean CE over all patterns, and the training errors of the real model.
 

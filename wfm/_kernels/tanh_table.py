@@ -30,7 +30,7 @@ def _build(step, cells):
 TABLE = _build(STEP, int(round(X_HI / STEP)))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, nogil=True, inline="always")
 def tanh_table(x, table):
     """tanh(x) from ``table`` (:data:`TABLE`); +-1 for |x| >= X_HI, NaN for NaN."""
     ax = abs(x)

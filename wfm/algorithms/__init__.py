@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from wfm import _validate as check
+from wfm import _progress, _validate as check
 
 _REGISTRY = {}
 
@@ -170,7 +170,7 @@ def get(name):
     return _REGISTRY[name]
 
 
-def solve(problem, model, algorithm, *, seed, **params):
+def solve(problem, model, algorithm, *, seed, progress=None, **params):
     """Train ``model`` on ``problem`` with a registered algorithm.
 
     Parameters
@@ -181,6 +181,10 @@ def solve(problem, model, algorithm, *, seed, **params):
         One of :func:`names`.
     seed : int
         Seed of the algorithm's randomness; the run is a pure function of its arguments.
+    progress : bool or callable, optional
+        Report the run's progress between kernel calls (focusing steps, sweeps, epochs):
+        True shows a progress bar on stderr (a widget in Jupyter); a callable is called with
+        a dict per report (:func:`wfm._progress.solving`). Default: no reports.
     **params
         Hyperparameters of the algorithm (see its defaults with ``wfm info``).
 
@@ -202,7 +206,8 @@ def solve(problem, model, algorithm, *, seed, **params):
     merged = {**entry.defaults, **params}
     rng = check.generator(seed)
     start = time.perf_counter()
-    out = entry.run(problem, model, rng, **merged)
+    with _progress.solving(progress, algorithm):
+        out = entry.run(problem, model, rng, **merged)
     seconds = time.perf_counter() - start
     errors = model.errors(problem, out["w"])
     history = {key: np.asarray(value) for key, value in out.get("history", {}).items()}

@@ -55,7 +55,7 @@ converged : bool
 import numpy as np
 from scipy.optimize import minimize
 
-from wfm import _validate as check
+from wfm import _progress, _validate as check
 from wfm.algorithms import register
 from wfm.losses import KINDS, Loss, continuous_reason
 from wfm.models import Perceptron
@@ -87,6 +87,7 @@ def run(problem, model, rng, *, loss, gamma, surrogate_beta, max_iters, gtol, ft
     def record(intermediate_result):
         losses.append(float(intermediate_result.fun))
         errors.append(model.errors(problem, model.unflatten(intermediate_result.x)))
+        _progress.step(len(losses) - 1, max_iters, "iteration", errors=errors[-1])
         if stop_when_solved and errors[-1] == 0:
             raise StopIteration
 

@@ -40,7 +40,7 @@ of ``lal`` with the same ``eta``, ``init`` and seed.
 """
 import numpy as np
 
-from wfm import _validate as check
+from wfm import _progress, _validate as check
 from wfm._kernels import lal as kernels
 from wfm.algorithms import register
 
@@ -78,10 +78,12 @@ def run_elal(problem, model, rng, *, replicas, epochs, eta, init, batches, kick,
     centre = np.zeros((K, n))
     errors = np.zeros(replicas, dtype=np.int64)
     history = {key: np.zeros(epochs) for key in ("energy", "best", "centre_errors", "distance", "moved")}
-    done, answer = kernels.replicated_lal(problem.X, problem.y, h, model.binary, model.tree, eta, batch, kick,
-                                          gammas, seed, centre, history["energy"], history["best"],
-                                          history["centre_errors"], history["distance"], history["moved"],
-                                          errors)
+    history["energy"][:] = np.nan  # written epoch by epoch: what progress reports count
+    with _progress.watch(lambda: _progress.filled(history["energy"]), epochs, "epoch"):
+        done, answer = kernels.replicated_lal(problem.X, problem.y, h, model.binary, model.tree, eta, batch,
+                                              kick, gammas, seed, centre, history["energy"], history["best"],
+                                              history["centre_errors"], history["distance"], history["moved"],
+                                              errors)
     history = {key: value[:done] for key, value in history.items()}
     history["centre_errors"] = history["centre_errors"].astype(np.int64)
     history["gamma"] = gammas[:done] if kick > 0.0 else np.zeros(done)

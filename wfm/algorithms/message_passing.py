@@ -23,7 +23,7 @@ test set ``extra["test_error"]`` is the generalization error of sign(m).
 """
 import numpy as np
 
-from wfm import _validate as check
+from wfm import _progress, _validate as check
 from wfm._kernels.amp_committee import amp_committee_step
 from wfm._kernels.amp_perceptron import amp_step
 from wfm._kernels.bp_committee import committee_errors, committee_step
@@ -82,11 +82,12 @@ def _messages_memory(P, weights, params):
 def _focus_loop(steps, run_step, errors_of):
     """Run the protocol; ``run_step(gamma, y) -> (iterations, delta)``, ``errors_of() -> int``."""
     history = {key: [] for key in ("gamma", "y", "iterations", "delta", "errors")}
-    for gamma, y in steps:
+    for index, (gamma, y) in enumerate(steps):
         iterations, delta = run_step(gamma, y)
         errors = errors_of()
         for key, value in zip(history, (gamma, y, iterations, delta, errors)):
             history[key].append(value)
+        _progress.step(index + 1, len(steps), "step", errors=errors)
         if errors == 0:
             break
     history = {"gamma": np.array(history["gamma"], dtype=float), "y": np.array(history["y"], dtype=float),

@@ -57,7 +57,7 @@ explicit list (entry t for epoch t, the last one repeated).
 """
 import numpy as np
 
-from wfm import _validate as check
+from wfm import _progress, _validate as check
 
 SCHEDULES = ("constant", "fast", "slow")
 NORM_CONTROLS = ("normalize", "weight_decay", "none")
@@ -378,6 +378,7 @@ class History:
     def add(self, **values):
         for key, value in values.items():
             self.columns[key].append(value)
+        _progress.step(len(self.columns["loss"]), None, "epoch", errors=int(values["errors"]))
 
     def arrays(self):
         out = {key: np.asarray(value, dtype=np.int64 if key == "errors" else np.float64)

@@ -50,7 +50,7 @@ with the same seed and schedule.
 """
 import numpy as np
 
-from wfm import _validate as check
+from wfm import _progress, _validate as check
 from wfm._kernels import annealing, codes, mt19937
 from wfm.algorithms import register
 from wfm.energy import EnergyState
@@ -167,6 +167,7 @@ def run_replicas(problem, model, rng, *, replicas, mode, betas, gammas, check_ev
     annealing.majority_centre(W, centre)
     sweeps = betas.shape[0]
     history = {key: np.zeros(sweeps) for key in ("energy", "best", "centre_errors", "distance", "acceptance")}
+    history["energy"][:] = np.nan  # written sweep by sweep: what progress reports count
     work_s = np.empty(P, dtype=s.dtype)
     work_H = np.empty((K, P), dtype=H.dtype)
     work_S = np.empty(P)
@@ -175,15 +176,16 @@ def run_replicas(problem, model, rng, *, replicas, mode, betas, gammas, check_ev
     if folded:
         annealing.pack_positive(XT, XB)
     band, band_size = np.zeros((band_rows, words), dtype=np.uint64), np.zeros(band_rows, dtype=np.int64)
-    done, answer, status, moves = annealing.anneal(
-        problem.X, XT, problem.y, threshold, s, H, S, W, v, rule, tree, committee, folded, energies,
-        centre, sums, mode, betas, gammas, seed, np.empty(mt19937.WORDS, dtype=np.uint32),
-        np.empty(mt19937.BLOCK + annealing.DRAWS_PER_MOVE - 1), check_every, work_s, work_H, work_S,
-        np.empty((1, K, n), dtype=np.int8), np.empty(P if folded else 1, dtype=np.int16), XB, band, band_size,
-        np.zeros(band_rows, dtype=np.int64), np.zeros(words, dtype=np.uint64),
-        np.empty(2 * (2 * replicas + 1)), np.empty((2 * (2 * replicas + 1), 2 * annealing.TABLE_DELTA + 1)),
-        history["energy"], history["best"],
-        history["centre_errors"], history["distance"], history["acceptance"])
+    with _progress.watch(lambda: _progress.filled(history["energy"]), sweeps, "sweep"):
+        done, answer, status, moves = annealing.anneal(
+            problem.X, XT, problem.y, threshold, s, H, S, W, v, rule, tree, committee, folded, energies,
+            centre, sums, mode, betas, gammas, seed, np.empty(mt19937.WORDS, dtype=np.uint32),
+            np.empty(mt19937.BLOCK + annealing.DRAWS_PER_MOVE - 1), check_every, work_s, work_H, work_S,
+            np.empty((1, K, n), dtype=np.int8), np.empty(P if folded else 1, dtype=np.int16), XB, band, band_size,
+            np.zeros(band_rows, dtype=np.int64), np.zeros(words, dtype=np.uint64),
+            np.empty(2 * (2 * replicas + 1)), np.empty((2 * (2 * replicas + 1), 2 * annealing.TABLE_DELTA + 1)),
+            history["energy"], history["best"],
+            history["centre_errors"], history["distance"], history["acceptance"])
     if status != codes.CHECK_OK:
         raise RuntimeError(f"{_CHECK_MESSAGES[status]} after {moves} moves")
     Nw = K * n

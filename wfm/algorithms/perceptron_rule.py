@@ -18,7 +18,7 @@ updates : ndarray of int
 """
 import numpy as np
 
-from wfm import _validate as check
+from wfm import _progress, _validate as check
 from wfm._kernels.perceptron_rule import clipped_epoch, rosenblatt_epoch
 from wfm.algorithms import register
 from wfm.models import Perceptron
@@ -49,6 +49,7 @@ def run(problem, model, rng, *, max_epochs):
         else:
             updates[epochs] = rosenblatt_epoch(X, y, w, order, model.kappa)
         epochs += 1
+        _progress.step(epochs, max_epochs, "epoch", updates=int(updates[epochs - 1]))
         if updates[epochs - 1] == 0:
             break
     if not model.binary:

@@ -7,12 +7,14 @@ A study (:mod:`wfm.studies`) builds a parser with :class:`wfm._options.Parser` a
 study's summary. :func:`main` checks the outputs before any work, runs the sweeps (progress
 bar, resume, local pool or Dask) through :func:`run_study`, prints the one-line run summary,
 and turns errors into one line on stderr and exit code 2 (:func:`fail`) and Ctrl-C into exit
-code 130 (:data:`INTERRUPTED`), completed runs kept. When runs fail, it prints their distinct
+code 130 (:data:`INTERRUPTED`), completed runs kept (a sweep stopped by SIGTERM or SIGHUP
+exits with 143 or 129, as if the signal had killed it). When runs fail, it prints their distinct
 messages with counts, draws no figure and exits with :data:`FAILED`.
 """
 import os
 import pathlib
 import shlex
+import signal
 import sys
 import typing
 
@@ -157,8 +159,9 @@ def run_study(args, grids, command):
     Returns
     -------
     Outcome or int
-        The exit code :data:`INTERRUPTED` when the sweep was interrupted, :data:`FAILED` when
-        runs failed (the messages are printed on stderr); otherwise what the analysis reads.
+        The exit code 128 + the signal (:data:`INTERRUPTED` for Ctrl-C) when the sweep was
+        interrupted, :data:`FAILED` when runs failed (the messages are printed on stderr);
+        otherwise what the analysis reads.
     """
     out = store.check_writable(args.out)
     figure = plots.check_output(args.plot or os.path.splitext(args.out)[0] + ".png")
@@ -168,9 +171,10 @@ def run_study(args, grids, command):
     print(f"{out}: {summary.done} runs done ({summary.solved} solved), {summary.failed} failed, "
           f"{summary.skipped} already done, in {summary.seconds:.1f} s")
     if summary.interrupted:
-        print(f"interrupted: {summary.remaining} runs left; run the same command again to resume",
+        by = "" if summary.signal == signal.SIGINT else f" by {signal.Signals(summary.signal).name}"
+        print(f"interrupted{by}: {summary.remaining} runs left; run the same command again to resume",
               file=sys.stderr)
-        return INTERRUPTED
+        return 128 + summary.signal
     if summary.failed:
         report_failures(summary, out)
         return FAILED
@@ -209,7 +213,8 @@ def main(parser, plan, analyse, argv=None):
     int
         The exit code: 0, 2 for a usage error or bad input (one line on stderr; before the
         sweeps, nothing is written), :data:`FAILED` when runs failed (their messages on stderr,
-        no figure), :data:`INTERRUPTED` after Ctrl-C (completed runs kept).
+        no figure), :data:`INTERRUPTED` after Ctrl-C, 143 after SIGTERM, 129 after SIGHUP
+        (completed runs kept).
         ``--help`` and unknown options exit from the parser (codes 0 and 2).
     """
     args = parser.parse_args(argv)

@@ -6,7 +6,6 @@ HDF5 as is. An exception raised by the run is caught and returned as a failed re
 """
 import dataclasses
 import inspect
-import os
 import time
 
 import numpy as np
@@ -14,14 +13,6 @@ import numpy as np
 from wfm import models, problems
 from wfm.algorithms import solve
 from wfm.sweep.grid import algorithm_seed, columns, measure_seed, problem_seed, task_key
-
-
-def init_worker():
-    """Initializer of sweep worker processes: one Numba thread, Ctrl-C left to the parent."""
-    import signal
-
-    os.environ["NUMBA_NUM_THREADS"] = "1"
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def build(task):
