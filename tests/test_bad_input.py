@@ -12,7 +12,7 @@ import pytest
 
 import wfm
 from pipeline_env import PHASE_DIAGRAM, env, load_script
-from wfm import cli
+from wfm import _options, cli
 from wfm.models import Perceptron
 from wfm.problems import storage
 from wfm.sweep import Sweep, run, script
@@ -133,7 +133,7 @@ FAILING = Sweep(problem={"kind": "digits", "train_size": 100000}, model={"model"
 
 
 def test_failed_runs_exit_1_with_their_messages_and_no_figure(tmp_path, capsys):
-    parser = script.Parser(prog="study.py")
+    parser = _options.Parser(prog="study.py")
     script.add_run_options(parser, "study.h5")
     analysed = []
     code = script.main(parser, lambda args: ([FAILING], None), lambda *a: analysed.append(a),
