@@ -15,7 +15,9 @@ ROOT = pathlib.Path(wfm.__file__).parent
 #: own layer and of the layers below, never one above; a name stands for the module and, for a
 #: package, everything inside it.
 LAYERS = (
-    ("wfm._kernels", "wfm._validate", "wfm._options"),  # private: Numba kernels, argument checks, options
+    ("wfm._kernels", "wfm._validate", "wfm._options", "wfm._compile", "wfm._progress", "wfm._version",
+     "wfm._scm_version"),
+    # private: Numba kernels, argument checks, options, compile notice, progress bars, version
     ("wfm.models",),  # the networks: perceptron and committee machine
     ("wfm.problems",),  # instances; a teacher-student problem is labelled by a wfm.models teacher
     ("wfm.energy", "wfm.losses", "wfm.exact"),  # training energy, smooth losses, exact enumeration
@@ -135,7 +137,7 @@ def test_import_wfm_gives_the_submodules_on_first_use():
     present = [name for name in wfm.SUBMODULES if _is_module(f"wfm.{name}")]
     code = ("import sys, wfm\n"
             "loaded = sorted(m for m in sys.modules if m.startswith('wfm'))\n"
-            "assert loaded == ['wfm', 'wfm._validate', 'wfm.algorithms'], loaded\n"
+            "assert loaded == ['wfm', 'wfm._progress', 'wfm._validate', 'wfm._version', 'wfm.algorithms'], loaded\n"
             f"for name in {present!r}:\n"
             "    assert getattr(wfm, name) is sys.modules['wfm.' + name] and name in dir(wfm)\n")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT.parent)

@@ -79,7 +79,8 @@ def cmd_plot(args):
 
 def cmd_warmup(args):
     """Compile the Numba kernels of the given algorithms (default all) into the cache."""
-    from wfm import _compile, algorithms
+    from wfm import algorithms
+    from wfm.algorithms.warmup import warmup
 
     for name in args.algorithm:
         algorithms.get(name)  # an unknown name is an error before any work
@@ -90,7 +91,7 @@ def cmd_warmup(args):
 
     cache = os.environ.get("NUMBA_CACHE_DIR") or "__pycache__ next to the sources"
     print(f"wfm warmup: Numba cache in {cache}", flush=True)
-    _compile.warmup(args.algorithm or None, report=report)
+    warmup(args.algorithm or None, report=report)
     return 0
 
 
