@@ -1,6 +1,7 @@
 """Shared helpers of :mod:`wfm.theory`: argument checks and Gaussian quadrature rules."""
 
 import numpy as np
+from scipy import special
 
 _LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
 
@@ -75,3 +76,27 @@ def _sech2(y):
 def _log1p_exp_minus_2y(y):
     return np.log1p(np.exp(-2.0 * y))
 
+
+
+def _log_h(x):
+    """``log H(x)``, accurate in both tails (``scipy.special.log_ndtr``)."""
+    return special.log_ndtr(-x)
+
+
+def _g_over_h(x, log_h=None):
+    """``G(x) / H(x)``, the inverse Mills ratio, in log space (finite for any real ``x``)."""
+    if log_h is None:
+        log_h = special.log_ndtr(-x)
+    return np.exp(-0.5 * x * x - _LOG_SQRT_2PI - log_h)
+
+
+def _log_2cosh(x):
+    """``log(2 cosh x) = |x| + log(1 + exp(-2 |x|))``, without overflow."""
+    x = np.abs(x)
+    return x + np.log1p(np.exp(-2.0 * x))
+
+
+def _hermite(n):
+    """Gauss-Hermite nodes and weights for ``int Dz f(z)`` (probabilists' weight)."""
+    z, w = np.polynomial.hermite_e.hermegauss(n)
+    return z, w / np.sqrt(2.0 * np.pi)
