@@ -19,7 +19,7 @@ _HALVINGS = 6
 _FD_STEP = 1e-7
 
 
-class _Failure(Exception):
+class Failure(Exception):
     """A point of the curve could not be solved; the message says why."""
 
 
@@ -32,15 +32,15 @@ def _jacobian(residual, x, r, d):
         xh[j] += h
         J[:, j] = (residual(xh, d) - r) / h
     if not np.all(np.isfinite(J)):
-        raise _Failure("the Jacobian is not finite (the solution is at the edge of its domain)")
+        raise Failure("the Jacobian is not finite (the solution is at the edge of its domain)")
     return J
 
 
-def _newton(residual, x, J, d, tol):
+def newton(residual, x, J, d, tol):
     """Solve ``residual(x, d) = 0`` from ``x``; return the solution, its Jacobian, the residual."""
     r = residual(x, d)
     if not np.all(np.isfinite(r)):
-        raise _Failure("the starting point is outside the domain of the equations")
+        raise Failure("the starting point is outside the domain of the equations")
     fresh = J is None
     if fresh:
         J = _jacobian(residual, x, r, d)
@@ -50,7 +50,7 @@ def _newton(residual, x, J, d, tol):
         try:
             dx = -np.linalg.solve(J, r)
         except np.linalg.LinAlgError:
-            raise _Failure("singular Jacobian") from None
+            raise Failure("singular Jacobian") from None
         for _ in range(_HALVINGS):  # backtrack until the residual decreases
             r_new = residual(x + dx, d)
             if np.all(np.isfinite(r_new)) and np.max(np.abs(r_new)) < np.max(np.abs(r)):
@@ -58,14 +58,14 @@ def _newton(residual, x, J, d, tol):
             dx = 0.5 * dx
         else:
             if fresh:
-                raise _Failure("Newton's method stalled")
+                raise Failure("Newton's method stalled")
             J, fresh = _jacobian(residual, x, r, d), True  # the carried Jacobian is stale
             continue
         J = J + np.outer(r_new - r - J @ dx, dx) / (dx @ dx)  # Broyden's update
         x, r, fresh = x + dx, r_new, False
     if np.max(np.abs(r)) <= tol:
         return x, J, r
-    raise _Failure(f"no convergence in {_MAX_NEWTON} Newton steps (max |F| = {np.max(np.abs(r)):.2g})")
+    raise Failure(f"no convergence in {_MAX_NEWTON} Newton steps (max |F| = {np.max(np.abs(r)):.2g})")
 
 
 def follow(residual, x_start, d_start, targets, *, tol, max_step):
@@ -92,6 +92,8 @@ def follow(residual, x_start, d_start, targets, *, tol, max_step):
         ``(x, residual)`` per target, or ``None`` where the point was not solved.
     reasons : list of str
         Empty where solved, otherwise why not.
+    last : tuple
+        ``(d, x)``, the last solution reached (the edge of the solved part of the curve).
     """
     solutions, reasons = [], []
     history = [(d_start, np.asarray(x_start, float))]
@@ -113,13 +115,13 @@ def follow(residual, x_start, d_start, targets, *, tol, max_step):
                 else:
                     x_pred = x_prev
                 try:
-                    x, J_new, r = _newton(residual, x_pred, J, d, tol)
+                    x, J_new, r = newton(residual, x_pred, J, d, tol)
                     jump = np.max(np.abs(x - x_pred))
                     if jump > 0.05 + 10.0 * np.max(np.abs(x_pred - x_prev)):
-                        raise _Failure(f"the solution jumped by {jump:.2g} from its prediction")
+                        raise Failure(f"the solution jumped by {jump:.2g} from its prediction")
                     J = J_new
                     break
-                except _Failure as error:
+                except Failure as error:
                     failure = f"continuation from d = {d_start:.6g} lost at d = {d:.6g}: {error}"
                     J = None
                     step = 0.5 * step
@@ -127,7 +129,8 @@ def follow(residual, x_start, d_start, targets, *, tol, max_step):
             else:
                 break
             failure = None
-            history = history[-1:] + [(d, x)]
+            if d != d_prev:
+                history = history[-1:] + [(d, x)]
             if d == target:
                 break
         if failure is None:
@@ -136,4 +139,4 @@ def follow(residual, x_start, d_start, targets, *, tol, max_step):
         else:
             solutions.append(None)
             reasons.append(failure)
-    return solutions, reasons
+    return solutions, reasons, history[-1]

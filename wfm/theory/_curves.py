@@ -23,18 +23,21 @@ def check_arguments(alpha, distance, kappa):
 def solve_curve(residual, x_start, d_start, d, *, tol, max_step):
     """Continue from ``(d_start, x_start)`` down to the distances below it and up to those above.
 
-    Returns ``(solutions, reasons)`` in the order of ``d`` (see :func:`_continuation.follow`).
+    Returns ``(solutions, reasons)`` in the order of ``d`` (see :func:`_continuation.follow`),
+    and the last solutions ``(d, x)`` reached going down and going up.
     """
     solutions = [None] * d.size
     reasons = [""] * d.size
+    ends = []
     for side in (d < d_start, d >= d_start):
         index = np.flatnonzero(side)
         index = index[np.argsort(np.abs(d[index] - d_start), kind="stable")]
-        found, why = _continuation.follow(residual, x_start, d_start, d[index], tol=tol,
-                                          max_step=max_step)
+        found, why, last = _continuation.follow(residual, x_start, d_start, d[index], tol=tol,
+                                                max_step=max_step)
+        ends.append(last)
         for i, s, r in zip(index, found, why):
             solutions[i], reasons[i] = s, r
-    return solutions, reasons
+    return solutions, reasons, ends
 
 
 def frame(d, names, solutions, reasons, evaluate, constants=None):

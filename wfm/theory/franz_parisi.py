@@ -245,7 +245,7 @@ def franz_parisi_saddle(alpha, distance, kappa=0.0):
     if s < 0.0:
         return _curves.unsolvable(d, _NAMES, f"alpha = {alpha:g} is above the capacity: the RS "
                                   f"entropy of the solutions is negative, s = {s:.6g}", constants)
-    solutions, reasons = _curves.solve_curve(
+    solutions, reasons, _ = _curves.solve_curve(
         functools.partial(_residual, reference, alpha, kappa), np.array([0.0, q, 0.0]),
         0.5 * (1.0 - q), d, tol=_TOL, max_step=_MAX_STEP)
     return _curves.frame(d, _NAMES, solutions, reasons,
