@@ -45,7 +45,7 @@ import numpy as np
 from scipy import optimize
 
 from wfm.theory import _continuation, _curves
-from wfm.theory._common import _finite_scalar, _g_over_h, _hermite, _log_2cosh, _log_h, _LOG_SQRT_2PI
+from wfm.theory._common import _finite_scalar, _g_over_h, _log_2cosh, _log_h, _LOG_SQRT_2PI
 from wfm.theory.binary_perceptron import binary_entropy, krauth_mezard_capacity, rs_saddle_binary_perceptron
 
 __all__ = ["dense_region_breakdown", "large_deviation_entropy", "large_deviation_saddle"]
@@ -53,9 +53,9 @@ __all__ = ["dense_region_breakdown", "large_deviation_entropy", "large_deviation
 _NAMES = ["phat", "q0", "q0hat", "dq", "dqhat"]
 
 # Eq. (16): Gauss-Legendre on the half line z in [0, 12] (Gauss-Hermite over the kink at z = 0
-# errs by about 1e-3). Eq. (17): Gauss-Hermite, its integrand being smooth.
+# errs by about 1e-3). Eq. (17): Gauss-Legendre on [-12, 12] split at z = kappa / sqrt(q0).
 _N_HALF, _Z_HALF = 96, 12.0
-_N_HERMITE = 64
+_N_SPLIT = 64
 _NEWTON_INNER = 60  # Newton steps of the inner maxima, monotone from the chosen side
 _TOL = 1e-10
 _MAX_STEP = 0.02
@@ -64,10 +64,27 @@ _D_START = (0.05, 0.02, 0.1, 0.01)
 
 @functools.lru_cache(maxsize=1)
 def _nodes():
+    """Gauss-Legendre nodes and weights of ``2 int_0^Z Dz``, Eq. (16)."""
     x, w = np.polynomial.legendre.leggauss(_N_HALF)
     z = 0.5 * _Z_HALF * (x + 1.0)
-    w_half = _Z_HALF * w * np.exp(-0.5 * z * z - _LOG_SQRT_2PI)  # 2 int_0^Z Dz
-    return z, w_half, *_hermite(_N_HERMITE)
+    return z, _Z_HALF * w * np.exp(-0.5 * z * z - _LOG_SQRT_2PI)
+
+
+def _split_nodes(z_split):
+    """Gauss-Legendre nodes and weights of ``int Dz`` on ``[-Z, Z]`` split at ``z_split``.
+
+    The integrand of Eq. (17) changes over a width ``sqrt(1 - q0)`` around ``z = kappa /
+    sqrt(q0)`` (where the centre's mean field crosses the margin) as ``dq`` grows at small
+    ``d``; Gauss-Hermite needs hundreds of nodes there.
+    """
+    x, w = np.polynomial.legendre.leggauss(_N_SPLIT)
+    edges = [-_Z_HALF, z_split, _Z_HALF] if abs(z_split) < _Z_HALF else [-_Z_HALF, _Z_HALF]
+    nodes, weights = [], []
+    for a, b in zip(edges[:-1], edges[1:]):
+        z = a + 0.5 * (b - a) * (x + 1.0)
+        nodes.append(z)
+        weights.append(0.5 * (b - a) * w * np.exp(-0.5 * z * z - _LOG_SQRT_2PI))
+    return np.concatenate(nodes), np.concatenate(weights)
 
 
 def _entropic(phat, q0hat, dqhat):
@@ -77,7 +94,7 @@ def _entropic(phat, q0hat, dqhat):
     sqrt(dqhat)``) is the unique root on ``[0, c]`` of a convex increasing-at-the-root function,
     reached monotonically by Newton's method from ``v = c``.
     """
-    z, w, _, _ = _nodes()
+    z, w = _nodes()
     a, c = np.sqrt(q0hat) * z + phat, np.sqrt(dqhat)
     v = np.full_like(z, c)
     for _ in range(_NEWTON_INNER):
@@ -98,7 +115,7 @@ def _energetic(q0, dq, alpha, kappa):
     The inner maximum ``v = k G(x) / H(x)`` (``k = sqrt(dq / (1 - q0))``) is the root of a
     concave increasing function, reached monotonically by Newton's method from ``v = 0``.
     """
-    _, _, z, w = _nodes()
+    z, w = _split_nodes(kappa / np.sqrt(q0))
     r = np.sqrt(1.0 - q0)
     k = np.sqrt(dq) / r
     x0 = (kappa - np.sqrt(q0) * z) / r
@@ -180,7 +197,7 @@ def _top(alpha, kappa):
     solution with the clipped barycentre ``sign(m)`` of the solutions, and ``S_LD = s(alpha)``.
     """
     _, qhat, _ = rs_saddle_binary_perceptron(alpha, kappa)
-    z, w, _, _ = _nodes()
+    z, w = _nodes()
     return 0.5 * (1.0 - np.sum(w * np.tanh(np.sqrt(qhat) * z)))
 
 
@@ -224,8 +241,8 @@ def large_deviation_saddle(alpha, distance, kappa=0.0):
     conjugate; column ``d_top``), its maximum ``S = s(alpha)``. Beyond ``d_top``, and above the
     load :func:`dense_region_breakdown` wherever ``phat`` would change sign, the entropy is NaN
     with the reason; so may be points within about 0.005 of ``d_top``, where ``dq -> 0`` and the
-    continuation stalls. Quadrature: 96 Gauss-Legendre nodes on ``z in [0, 12]`` for Eq. (16), 64
-    Gauss-Hermite nodes for Eq. (17).
+    continuation stalls. Quadrature: 96 Gauss-Legendre nodes on ``z in [0, 12]`` for Eq. (16), 2 x 64
+    Gauss-Legendre nodes split at ``z = kappa / sqrt(q0)`` for Eq. (17).
     """
     alpha, d, kappa, _ = _curves.check_arguments(alpha, distance, kappa)
     if alpha == 0.0:  # every configuration is a solution
