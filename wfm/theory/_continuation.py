@@ -7,7 +7,8 @@ order away from ``d_start``, with intermediate points inserted so that no step e
 ``max_step``. At each point the solution is predicted by linear extrapolation from the last two
 solutions and refined by Newton's method with a Jacobian carried along the curve (forward
 differences when needed, Broyden's rank-one update after each step). A point is accepted only
-if ``max |F| <= tol`` and the solution lies near the prediction (no jump to another branch); a
+if ``max |F| <= tol`` and, once two solutions are known, the solution lies near the prediction
+(no jump to another branch); a
 failed step is halved a few times, and when it still fails every point further away is left
 unsolved, with the reason.
 """
@@ -117,7 +118,7 @@ def follow(residual, x_start, d_start, targets, *, tol, max_step):
                 try:
                     x, J_new, r = newton(residual, x_pred, J, d, tol)
                     jump = np.max(np.abs(x - x_pred))
-                    if jump > 0.05 + 10.0 * np.max(np.abs(x_pred - x_prev)):
+                    if len(history) >= 2 and jump > 0.05 + 10.0 * np.max(np.abs(x_pred - x_prev)):
                         raise Failure(f"the solution jumped by {jump:.2g} from its prediction")
                     J = J_new
                     break

@@ -60,6 +60,7 @@ _NEWTON_INNER = 60  # Newton steps of the inner maxima, monotone from the chosen
 _TOL = 1e-10
 _MAX_STEP = 0.02
 _D_START = (0.05, 0.02, 0.1, 0.01)
+_ALPHA_START = 0.5
 
 
 @functools.lru_cache(maxsize=1)
@@ -159,7 +160,7 @@ def _residual(alpha, kappa, x, d):
     phat, q0, dq, q0hat, dqhat, _ = parameters
     m, q0_new, z_tanh, _ = _entropic(phat, q0hat, dqhat)
     dq_new = z_tanh / np.sqrt(q0hat) - 1.0 + q0_new
-    return np.array([m - (1.0 - 2.0 * d), q0_new - q0, dq_new / dq - 1.0])
+    return np.array([m - (1.0 - 2.0 * d), q0_new - q0, dq_new * np.exp(-x[2]) - 1.0])
 
 
 def _evaluate(alpha, kappa, x, d):
@@ -171,21 +172,39 @@ def _evaluate(alpha, kappa, x, d):
     return float(entropy), dict(phat=phat, q0=q0, q0hat=q0hat, dq=dq, dqhat=dqhat), ""
 
 
+def _newton_start(alpha, kappa, d):
+    """Newton's method at ``d`` from ``q0 = p**2``, ``dq = 2``; the solution ``x`` or None."""
+    p = 1.0 - 2.0 * d
+    q0, dq = p * p, 2.0
+    conjugates = _energetic(q0, dq, alpha, kappa)
+    try:  # phat from the p-equation at the guessed conjugates
+        phat = optimize.brentq(lambda h: _entropic(h, *conjugates[:2])[0] - p, 1e-9, 40.0)
+        x, _, _ = _continuation.newton(functools.partial(_residual, alpha, kappa),
+                                       np.array([phat, q0, np.log(dq)]), None, d, _TOL)
+    except (ValueError, _continuation.Failure):
+        return None
+    return x
+
+
 def _start(alpha, kappa):
-    """A solution ``(d, x)`` to continue from: Newton's method from ``q0 = p**2``, ``dq = 2``
-    at the first distance of ``_D_START`` where it converges, or None."""
-    residual = functools.partial(_residual, alpha, kappa)
+    """A solution ``(d, x)`` to continue from, or None.
+
+    Newton's method from ``q0 = p**2``, ``dq = 2`` at the first distance of ``_D_START`` where it
+    converges; failing that (small loads, where ``q0hat`` is tiny and ``dq`` huge), the same at
+    ``alpha = 0.5``, ``d = 0.05``, continued in ``alpha`` at fixed ``d``.
+    """
     for d in _D_START:
-        p = 1.0 - 2.0 * d
-        q0, dq = p * p, 2.0
-        conjugates = _energetic(q0, dq, alpha, kappa)
-        try:  # phat from the p-equation at the guessed conjugates
-            phat = optimize.brentq(lambda h: _entropic(h, *conjugates[:2])[0] - p, 1e-9, 40.0)
-            x, _, _ = _continuation.newton(residual, np.array([phat, q0, np.log(dq)]), None, d, _TOL)
-        except (ValueError, _continuation.Failure):
-            continue
-        return d, x
-    return None
+        x = _newton_start(alpha, kappa, d)
+        if x is not None:
+            return d, x
+    d = _D_START[0]
+    x = _newton_start(_ALPHA_START, kappa, d)
+    if x is None:
+        return None
+    (solution,), _, _ = _continuation.follow(
+        lambda x, a: _residual(a, kappa, x, d), x, _ALPHA_START, np.array([alpha]),
+        tol=_TOL, max_step=0.05)
+    return None if solution is None else (d, solution[0])
 
 
 def _top(alpha, kappa):
@@ -262,12 +281,19 @@ def large_deviation_saddle(alpha, distance, kappa=0.0):
         solutions, reasons, (down, _) = _curves.solve_curve(
             functools.partial(_residual, alpha, kappa), start[1], start[0], np.minimum(d, top),
             tol=_TOL, max_step=_MAX_STEP)
-        d_last, (phat_last, *_) = down
-        if phat_last < 0.05:  # the continuation down in d stopped where phat -> 0+: a fold
-            for i in np.flatnonzero((d < d_last) & np.array([s is None for s in solutions])):
-                reasons[i] = (f"phat -> 0+ below d = {d_last:.4g} (phat = {phat_last:.2g}): the "
+        d_last, x_last = down
+        lost = np.flatnonzero((d < d_last) & np.array([s is None for s in solutions]))
+        if x_last[0] < 0.05:  # the continuation down in d stopped where phat -> 0+: a fold
+            for i in lost:
+                reasons[i] = (f"phat -> 0+ below d = {d_last:.4g} (phat = {x_last[0]:.2g}): the "
                               f"curve stops being monotonic, alpha = {alpha:g} is above the "
                               f"breakdown load of the dense regions")
+        elif lost.size and _parameters(x_last, alpha, kappa)[3] < 1e-6:
+            gap = binary_entropy(d_last) - _evaluate(alpha, kappa, x_last, d_last)[0]
+            for i in lost:
+                reasons[i] = (f"below d = {d_last:.4g} the saddle point runs off to dq -> inf, "
+                              f"q0hat -> 0, where S_LD -> H(d) (H - S_LD = {gap:.2g} at "
+                              f"d = {d_last:.4g}) faster than any power of d")
     for i in np.flatnonzero(beyond):
         solutions[i] = None
         reasons[i] = (f"beyond the maximum of the curve at d = {top:.6g}, where phat -> 0+ and "
