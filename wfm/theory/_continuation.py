@@ -15,8 +15,8 @@ unsolved, with the reason.
 
 import numpy as np
 
-_MAX_NEWTON = 30
-_HALVINGS = 6
+_MAX_NEWTON = 20
+_HALVINGS = 4
 _FD_STEP = 1e-7
 
 

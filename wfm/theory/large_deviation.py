@@ -35,7 +35,7 @@ y``, and ``p`` between a centre and its satellites, conjugate ``phat``:
 
 ``dS_LD/dd = 2 phat``: the curve increases while ``phat > 0``; as ``phat -> 0+`` it reaches its
 maximum, the Gardner entropy ``s(alpha)``, Eq. (4). Above a load
-:func:`dense_region_breakdown` (0.756 at ``kappa = 0`` with these RS equations), ``phat``
+:func:`dense_region_breakdown` (0.7553 at ``kappa = 0`` with these RS equations), ``phat``
 vanishes at small ``d`` first: the curve stops being monotonic, the dense regions break up.
 """
 
@@ -278,9 +278,13 @@ def large_deviation_saddle(alpha, distance, kappa=0.0):
         solutions, reasons = [None] * d.size, [f"no solution of Eq. (18) found at d in {_D_START}"
                                                f" (alpha = {alpha:g} above the capacity?)"] * d.size
     else:
-        solutions, reasons, (down, _) = _curves.solve_curve(
-            functools.partial(_residual, alpha, kappa), start[1], start[0], np.minimum(d, top),
+        inside = np.flatnonzero(~beyond)
+        found, why, (down, _) = _curves.solve_curve(
+            functools.partial(_residual, alpha, kappa), start[1], start[0], d[inside],
             tol=_TOL, max_step=_MAX_STEP)
+        solutions, reasons = [None] * d.size, [""] * d.size
+        for i, solution, reason in zip(inside, found, why):
+            solutions[i], reasons[i] = solution, reason
         d_last, x_last = down
         lost = np.flatnonzero((d < d_last) & np.array([s is None for s in solutions]))
         if x_last[0] < 0.05:  # the continuation down in d stopped where phat -> 0+: a fold
@@ -295,7 +299,6 @@ def large_deviation_saddle(alpha, distance, kappa=0.0):
                               f"q0hat -> 0, where S_LD -> H(d) (H - S_LD = {gap:.2g} at "
                               f"d = {d_last:.4g}) faster than any power of d")
     for i in np.flatnonzero(beyond):
-        solutions[i] = None
         reasons[i] = (f"beyond the maximum of the curve at d = {top:.6g}, where phat -> 0+ and "
                       f"S_LD reaches the entropy of all solutions s(alpha)")
     return _curves.frame(d, _NAMES, solutions, reasons, functools.partial(_evaluate, alpha, kappa),
@@ -333,12 +336,12 @@ def large_deviation_entropy(alpha, distance, kappa=0.0):
 
 def _monotonic(alpha, kappa, top):
     """Whether ``phat(d) > 0`` on ``(0, top)``: the curve, continued from ``d = 0.05`` down to
-    ``d = 0.002`` on a geometric grid of 80 points, never reaches ``phat = 0``, and the parabola
+    ``d = 0.002`` on a geometric grid of 40 points, never reaches ``phat = 0``, and the parabola
     through the grid minimum of ``phat`` and its neighbours stays positive."""
     start = _start(alpha, kappa)
     if start is None:
         return False
-    d = np.geomspace(0.002, min(start[0], 0.9 * top), 80)[::-1]
+    d = np.geomspace(0.002, min(start[0], 0.9 * top), 40)[::-1]
     solutions, _, _ = _continuation.follow(functools.partial(_residual, alpha, kappa), start[1],
                                            start[0], d, tol=_TOL, max_step=_MAX_STEP)
     if any(solution is None for solution in solutions):
@@ -368,7 +371,7 @@ def dense_region_breakdown(kappa=0.0, xtol=1e-4):
     Returns
     -------
     float
-        The load ``alpha_U`` (0.7565 at ``kappa = 0``), or NaN if the curve is monotonic up to
+        The load ``alpha_U`` (0.7553 at ``kappa = 0``), or NaN if the curve is monotonic up to
         the capacity :func:`wfm.theory.krauth_mezard_capacity`.
 
     Raises
@@ -381,8 +384,8 @@ def dense_region_breakdown(kappa=0.0, xtol=1e-4):
     Notes
     -----
     Bisection on ``alpha`` between half the capacity and the capacity, on whether ``phat(d) >
-    0`` along the curve for ``0.002 <= d <= 0.05``; each step solves the curve at 80 points.
-    With the same RS ``y -> inf`` equations the load is 0.756; published estimates from
+    0`` along the curve for ``0.002 <= d <= 0.05``; each step solves the curve at 40 points.
+    With these RS ``y -> inf`` equations the load is 0.7553; published estimates from
     higher levels of replica-symmetry breaking / lifted random duality theory are 0.77-0.78
     (Stojnic, arXiv:2506.19276 and arXiv:2511.01037).
     """
