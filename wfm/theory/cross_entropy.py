@@ -61,8 +61,8 @@ _NAMES = ["Rhat", "A", "tau", "q1", "q1hat"]
 # integrands, and uniform resolution of the transition of width sqrt(1 - q1) where the argument
 # of log H crosses 0); z1 by Gauss-Hermite; Eq. (20) rotated to one variable along Y, as in
 # :mod:`wfm.theory.franz_parisi`, with the weight of z0 > 0 in closed form.
-_Z0_STEP, _Z_MAX = 0.02, 10.0
-_N_Z1 = 16
+_Z0_STEP, _Z_MAX = 0.04, 10.0
+_N_Z1 = 8
 _N_ZETA = 64
 _BISECTIONS = 64
 _TOL = 1e-10
@@ -281,7 +281,7 @@ def cross_entropy_minimizer_saddle(alpha, distance, gamma, kappa=0.0):
     |residual| <= 1e-10``) in the unknowns ``(Rhat, tau / chi, q1)``. If the minimizer violates a
     fraction of the constraints (``error > 0``, e.g. ``gamma = 1`` at ``alpha = 0.5``) the
     entropy goes to ``-inf`` as ``d -> 0`` and the continuation stops there, leaving NaN with
-    the reason. Quadrature: trapezoidal rule with step 0.02 in z0, 16 Gauss-Hermite nodes in
+    the reason. Quadrature: trapezoidal rule with step 0.04 in z0, 8 Gauss-Hermite nodes in
     z1, 64 Gauss-Legendre nodes on each of the three pieces of the ``zeta`` axis for Eq. (20).
     """
     alpha, d, kappa, _ = _curves.check_arguments(alpha, distance, kappa)
