@@ -4,8 +4,8 @@ local-entropy curves of :mod:`wfm.theory.local_entropy`.
 A curve's saddle-point equations at distance ``d`` are written as a residual ``F(x, d) = 0`` in a
 few unknowns ``x``. Starting from a known solution at ``d_start``, the targets are visited in
 order away from ``d_start``, with intermediate points inserted so that no step exceeds
-``max_step``. At each point the solution is predicted by linear extrapolation from the last two
-solutions and refined by Newton's method with a Jacobian carried along the curve (forward
+``max_step``. At each point the solution is predicted by quadratic extrapolation from the last
+three solutions and refined by Newton's method with a Jacobian carried along the curve (forward
 differences when needed, Broyden's rank-one update after each step). A point is accepted only
 if ``max |F| <= tol`` and, once two solutions are known, the solution lies near the prediction
 (no jump to another branch); a
@@ -69,6 +69,19 @@ def newton(residual, x, J, d, tol):
     raise Failure(f"no convergence in {_MAX_NEWTON} Newton steps (max |F| = {np.max(np.abs(r)):.2g})")
 
 
+def _predict(history, d):
+    """Extrapolate the solution to ``d``: the Lagrange polynomial through the (up to) three
+    last solutions."""
+    x_pred = np.zeros_like(history[-1][1])
+    for i, (d_i, x_i) in enumerate(history):
+        weight = 1.0
+        for j, (d_j, _) in enumerate(history):
+            if j != i:
+                weight *= (d - d_j) / (d_i - d_j)
+        x_pred = x_pred + weight * x_i
+    return x_pred
+
+
 def follow(residual, x_start, d_start, targets, *, tol, max_step):
     """Solve ``residual(x, d) = 0`` at every distance of ``targets`` by continuation.
 
@@ -110,11 +123,7 @@ def follow(residual, x_start, d_start, targets, *, tol, max_step):
             d = target if abs(target - d_prev) <= max_step else d_prev + np.sign(target - d_prev) * max_step
             step = d - d_prev
             for _ in range(_HALVINGS + 1):
-                if len(history) >= 2:
-                    (d0, x0), (d1, x1) = history[-2], history[-1]
-                    x_pred = x1 + (x1 - x0) * (d - d1) / (d1 - d0)
-                else:
-                    x_pred = x_prev
+                x_pred = _predict(history, d)
                 try:
                     x, J_new, r = newton(residual, x_pred, J, d, tol)
                     jump = np.max(np.abs(x - x_pred))
@@ -131,7 +140,7 @@ def follow(residual, x_start, d_start, targets, *, tol, max_step):
                 break
             failure = None
             if d != d_prev:
-                history = history[-1:] + [(d, x)]
+                history = history[-2:] + [(d, x)]
             if d == target:
                 break
         if failure is None:
