@@ -139,7 +139,7 @@ def _energetic(q0, dq, alpha, kappa):
 def _parameters(x, alpha, kappa):
     """``(phat, q0, dq, q0hat, dqhat, G_E)`` from the unknowns ``x = (phat, q0, log dq)``."""
     phat, q0, log_dq = x
-    if not (phat > 0.0 and 0.0 < q0 < 1.0 and log_dq < 700.0):
+    if not (phat > 0.0 and 0.0 < q0 < 1.0 and abs(log_dq) < 700.0):
         return None
     dq = np.exp(log_dq)
     q0hat, dqhat, G_E = _energetic(q0, dq, alpha, kappa)
