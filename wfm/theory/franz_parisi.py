@@ -53,9 +53,12 @@ _NAMES = ["phat", "t", "that", "q1", "q1hat"]
 
 # Quadrature of Eq. (13): Gauss-Hermite in z0 and z1, Gauss-Legendre in u on [a0, a0 + L] (the
 # truncated Gaussian of the reference's stability; the nodes cluster at u = a0, where the
-# integrand varies fastest as q1 -> 1). Against 120 x 100 x 80 nodes: gradients within 1e-13
-# for d >= 0.05 and 2e-6 at d = 0.01 (alpha = 0.5).
+# integrand varies fastest as q1 -> 1). Against 96 x 64 x 48 nodes the entropy agrees to 1e-11
+# for d >= 0.007 and 1e-8 at d = 0.002 at alpha = 0.5; to 1e-9 at d = 0.02 and 1e-5 at d = 0.005
+# at alpha = 0.75. Below 1 - q1 = 2e-3 the features of width sqrt(1 - q1) are not resolved, and
+# the point is rejected.
 _N_Z0, _N_U, _N_Z1 = 32, 40, 6
+_MIN_ONE_MINUS_Q1 = 2e-3
 # Eq. (12) is rotated to one Gaussian variable zeta along X (Legendre, split where X = 0) and
 # one orthogonal eta (Gauss-Hermite) entering only through tanh(sqrt(qhat) z0).
 _N_ZETA, _N_ETA = 64, 32
@@ -178,7 +181,10 @@ def _evaluate(reference, alpha, kappa, x, d):
     p, h, t, q1 = _unknowns(reference, x, d)
     that, q1hat, G = _conjugates(reference, alpha, kappa, p, t, q1)
     reason = ""
-    if x[2] < -1e-9 or q1hat < that**2 / reference[1] - 1e-9:
+    if 1.0 - q1 < _MIN_ONE_MINUS_Q1:
+        reason = (f"1 - q1 = {1.0 - q1:.2g} < {_MIN_ONE_MINUS_Q1:g}: Eq. (13) is not resolved by "
+                  f"the quadrature")
+    elif x[2] < -1e-9 or q1hat < that**2 / reference[1] - 1e-9:
         reason = (f"the solution lies outside the domain of Eqs. (12)-(13): C**2 = {x[2]:.3g}, "
                   f"q1hat - that**2 / qhat = {q1hat - that**2 / reference[1]:.3g}")
     *_, log_2cosh = _entropic(reference[1], h, that, q1hat)
@@ -226,10 +232,12 @@ def franz_parisi_saddle(alpha, distance, kappa=0.0):
     the solution is known in closed form (``S = s(alpha)``), down to the smallest and up to
     the largest distance asked for, by quasi-Newton continuation in the unknowns
     ``(phat - that, t, q1 - A**2 - B**2)`` with steps of at most 0.02 and ``max |residual| <= 1e-10``.
-    Points where the continuation fails (in practice ``d`` below about 0.002 at ``alpha =
-    0.5``, where ``q1 -> 1``) are NaN with the reason, and so is every point beyond them.
-    The quadrature (48 x 32 x 24 nodes for Eq. (13)) is accurate to about 1e-9 in the
-    entropy for ``d >= 0.01`` and 1e-6 at ``d = 0.005``.
+    Points where the continuation fails are NaN with the reason, and so is every point beyond
+    them. The quadrature (32 x 40 x 6 nodes for Eq. (13)) is accurate to about 1e-11 in the
+    entropy for ``d >= 0.007`` and 1e-8 at ``d = 0.002`` at ``alpha = 0.5``, 1e-5 at ``d =
+    0.005`` at ``alpha = 0.75``; points with ``1 - q1 < 2e-3`` (``d`` of order 0.001 at
+    ``alpha = 0.5``, 0.003 at ``alpha = 0.75``, where the RS saddle point jumps to ``q1 -> 1``)
+    are NaN with the reason.
     """
     alpha, d, kappa, _ = _curves.check_arguments(alpha, distance, kappa)
     if alpha == 0.0:  # every configuration is a solution
