@@ -1,5 +1,7 @@
 """Shared helpers of :mod:`wfm.theory`: argument checks and Gaussian quadrature rules."""
 
+import functools
+
 import numpy as np
 from scipy import special
 
@@ -96,7 +98,14 @@ def _log_2cosh(x):
     return x + np.log1p(np.exp(-2.0 * x))
 
 
+@functools.lru_cache(maxsize=None)
 def _hermite(n):
-    """Gauss-Hermite nodes and weights for ``int Dz f(z)`` (probabilists' weight)."""
+    """Gauss-Hermite nodes and weights for ``int Dz f(z)`` (probabilists' weight), cached."""
     z, w = np.polynomial.hermite_e.hermegauss(n)
     return z, w / np.sqrt(2.0 * np.pi)
+
+
+@functools.lru_cache(maxsize=None)
+def _legendre(n):
+    """Gauss-Legendre nodes and weights on ``[-1, 1]``, cached (computing them costs about 1 ms)."""
+    return np.polynomial.legendre.leggauss(n)

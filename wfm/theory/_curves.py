@@ -44,7 +44,8 @@ def frame(d, names, solutions, reasons, evaluate, constants=None):
     """The table of a curve: one row per distance, the entropy, order parameters and reason.
 
     ``evaluate(x, d)`` returns the entropy, a dict of order parameters at a solution ``x``, and
-    a reason to reject it (empty if none). A point whose entropy exceeds the bound ``H(d)`` (a spurious branch) is rejected.
+    a reason to reject it (empty if none). A point whose entropy exceeds the bound ``H(d)`` (a
+    spurious branch) is rejected.
     """
     rows = []
     bound = binary_entropy(d)

@@ -50,7 +50,15 @@ import numpy as np
 from scipy import optimize, special
 
 from wfm.theory import _continuation, _curves
-from wfm.theory._common import _finite_scalar, _g_over_h, _hermite, _log_2cosh, _log_h, _LOG_SQRT_2PI
+from wfm.theory._common import (
+    _LOG_SQRT_2PI,
+    _finite_scalar,
+    _g_over_h,
+    _hermite,
+    _legendre,
+    _log_2cosh,
+    _log_h,
+)
 from wfm.theory.binary_perceptron import binary_entropy
 
 __all__ = ["cross_entropy_minimizer_entropy", "cross_entropy_minimizer_saddle"]
@@ -145,7 +153,7 @@ def _entropic(Rhat, A, q1hat):
     ``q1hat < A**2`` is continued by ``rho = 1``. The ``zeta`` axis is split at 0, where the
     weights become a step as ``rho -> 1``, and where ``Y = 0``.
     """
-    x, w = np.polynomial.legendre.leggauss(_N_ZETA)
+    x, w = _legendre(_N_ZETA)
     rho = min(A / np.sqrt(q1hat), 1.0)
     s = np.sqrt(max(1.0 - rho * rho, 1e-300))
     c = -Rhat / np.sqrt(q1hat)  # Y = 0; the weights change over a width s / rho around 0

@@ -44,7 +44,7 @@ import functools
 import numpy as np
 
 from wfm.theory import _curves
-from wfm.theory._common import _g_over_h, _hermite, _log_2cosh, _log_h, _LOG_SQRT_2PI
+from wfm.theory._common import _LOG_SQRT_2PI, _g_over_h, _hermite, _legendre, _log_2cosh, _log_h
 from wfm.theory.binary_perceptron import binary_entropy, rs_saddle_binary_perceptron
 
 __all__ = ["franz_parisi_entropy", "franz_parisi_saddle"]
@@ -76,7 +76,7 @@ def _reference(alpha, kappa):
     lower = np.maximum(a0, -_ZETA_MAX)
     # Above a0 > 0 the truncated Gaussian decays like exp(-a0 (u - a0)): 30 / a0 is far enough.
     upper = np.where(a0 > 0.0, a0 + np.minimum(_ZETA_MAX, 30.0 / np.maximum(a0, 1e-300)), _ZETA_MAX)
-    x, w = np.polynomial.legendre.leggauss(_N_U)
+    x, w = _legendre(_N_U)
     half = 0.5 * (upper - lower)[:, None]
     u = lower[:, None] + half * (x + 1.0)
     wu = half * w * np.exp(-0.5 * u * u - _LOG_SQRT_2PI - _log_h(a0)[:, None])  # Du / H(a0)
@@ -91,8 +91,9 @@ def _energetic(reference, p, t, q1, kappa):
 
     ``C**2 < 0`` (no Gaussian z1) is continued by ``C = 0``: with the z1-terms integrated by
     parts below, the residual stays continuous with a continuous derivative across ``C = 0``,
-    so that Newton's method may cross it; a solution must have ``C**2 >= 0``. The z1-terms of the derivatives are integrated by parts, ``int Dz1 z1 f(C z1) = C int Dz1
-    f'(C z1)``, which removes the ``1 / C`` of ``dC/dt`` and ``dC/dq1`` (``C = 0`` at ``p = q``).
+    so that Newton's method may cross it; a solution must have ``C**2 >= 0``. The z1-terms of
+    the derivatives are integrated by parts, ``int Dz1 z1 f(C z1) = C int Dz1 f'(C z1)``,
+    which removes the ``1 / C`` of ``dC/dt`` and ``dC/dq1`` (``C = 0`` at ``p = q``).
     """
     q, _, _, (z0, u, z1), w = reference
     A, B = t / np.sqrt(q), (p - t) / np.sqrt(1.0 - q)
@@ -111,11 +112,6 @@ def _energetic(reference, p, t, q1, kappa):
     return G, dG_dt, dG_dq1
 
 
-@functools.lru_cache(maxsize=1)
-def _rotation_nodes():
-    return np.polynomial.legendre.leggauss(_N_ZETA), _hermite(_N_ETA)
-
-
 def _entropic(qhat, h, that, q1hat):
     """The averages of Eq. (14) and ``G_S``, Eq. (12), as 1-d integrals over ``zeta``.
 
@@ -125,7 +121,7 @@ def _entropic(qhat, h, that, q1hat):
     ``q1hat < that**2 / qhat`` (imaginary ``z1`` coefficient) is continued by ``r = 1``; a
     solution must have ``q1hat >= that**2 / qhat``.
     """
-    (x, w), (eta, w_eta) = _rotation_nodes()
+    (x, w), (eta, w_eta) = _legendre(_N_ZETA), _hermite(_N_ETA)
     r = min(that / np.sqrt(qhat * q1hat), 1.0)
     c = -h / np.sqrt(q1hat)
     edges = [-_ZETA_MAX, c, _ZETA_MAX] if abs(c) < _ZETA_MAX else [-_ZETA_MAX, _ZETA_MAX]

@@ -45,7 +45,14 @@ import numpy as np
 from scipy import optimize
 
 from wfm.theory import _continuation, _curves
-from wfm.theory._common import _finite_scalar, _g_over_h, _log_2cosh, _log_h, _LOG_SQRT_2PI
+from wfm.theory._common import (
+    _LOG_SQRT_2PI,
+    _finite_scalar,
+    _g_over_h,
+    _legendre,
+    _log_2cosh,
+    _log_h,
+)
 from wfm.theory.binary_perceptron import binary_entropy, krauth_mezard_capacity, rs_saddle_binary_perceptron
 
 __all__ = ["dense_region_breakdown", "large_deviation_entropy", "large_deviation_saddle"]
@@ -66,7 +73,7 @@ _ALPHA_START = 0.5
 @functools.lru_cache(maxsize=1)
 def _nodes():
     """Gauss-Legendre nodes and weights of ``2 int_0^Z Dz``, Eq. (16)."""
-    x, w = np.polynomial.legendre.leggauss(_N_HALF)
+    x, w = _legendre(_N_HALF)
     z = 0.5 * _Z_HALF * (x + 1.0)
     return z, _Z_HALF * w * np.exp(-0.5 * z * z - _LOG_SQRT_2PI)
 
@@ -78,7 +85,7 @@ def _split_nodes(z_split):
     sqrt(q0)`` (where the centre's mean field crosses the margin) as ``dq`` grows at small
     ``d``; Gauss-Hermite needs hundreds of nodes there.
     """
-    x, w = np.polynomial.legendre.leggauss(_N_SPLIT)
+    x, w = _legendre(_N_SPLIT)
     edges = [-_Z_HALF, z_split, _Z_HALF] if abs(z_split) < _Z_HALF else [-_Z_HALF, _Z_HALF]
     nodes, weights = [], []
     for a, b in zip(edges[:-1], edges[1:]):

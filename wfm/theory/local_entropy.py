@@ -43,12 +43,11 @@ def local_entropy_curves(alpha, distance, kappa=0.0, gammas=()):
     """
     alpha, d, kappa, _ = _curves.check_arguments(alpha, distance, kappa)
     gammas = [float(g) for g in np.atleast_1d(np.asarray(gammas, dtype=float))]
-    tables = [pd.DataFrame({"curve": "bound", "distance": d, "entropy": binary_entropy(d), "reason": ""}),
-              franz_parisi_saddle(alpha, d, kappa).assign(curve="franz_parisi"),
+    bound = pd.DataFrame({"curve": "bound", "distance": d, "entropy": binary_entropy(d), "reason": ""})
+    tables = [bound, franz_parisi_saddle(alpha, d, kappa).assign(curve="franz_parisi"),
               large_deviation_saddle(alpha, d, kappa).assign(curve="large_deviation")]
-    tables += [cross_entropy_minimizer_saddle(alpha, d, gamma, kappa).assign(curve="cross_entropy", gamma=gamma)
-               for gamma in gammas]
+    tables += [cross_entropy_minimizer_saddle(alpha, d, gamma, kappa)
+               .assign(curve="cross_entropy", gamma=gamma) for gamma in gammas]
     columns = ["alpha", "kappa", "curve", "gamma", "distance", "entropy", "reason"]
-    table = pd.concat([t.reindex(columns=["curve", "gamma", "distance", "entropy", "reason"]) for t in tables],
-                      ignore_index=True)
+    table = pd.concat([t.reindex(columns=columns[2:]) for t in tables], ignore_index=True)
     return table.assign(alpha=alpha, kappa=kappa)[columns]
