@@ -12,6 +12,7 @@ import pytest
 from pipeline_env import wfm_cli
 from wfm import store
 from wfm.sweep import Sweep, run_task
+from wfm.sweep.grid import task_key
 
 SWEEP = Sweep(problem={"kind": "storage"}, model={"model": "perceptron"}, algorithm="perceptron",
               params={"max_epochs": 50}, product={"N": [5, 21], "alpha": [0.3, 0.5]}, seeds=2)
@@ -183,7 +184,7 @@ def test_corrupt_journal_entries_and_a_killed_merge_are_cleaned_up_by_the_next_s
     assert sorted(p.name for p in (journal / "corrupt").iterdir()) == names
     assert list(journal.glob("*.h5")) == []
     runs = store.load_runs(path)
-    assert sorted(runs["key"]) == sorted(r["key"] for r in records)
+    assert sorted(runs["key"]) == sorted(task_key(task) for task in SWEEP.tasks())  # every run of the sweep
     assert (runs["status"] == [next(r["status"] for r in records if r["key"] == key) for key in runs["key"]]).all()
 
 
