@@ -185,7 +185,7 @@ def test_corrupt_journal_entries_and_a_killed_merge_are_cleaned_up_by_the_next_s
     assert list(journal.glob("*.h5")) == []
     runs = store.load_runs(path)
     assert sorted(runs["key"]) == sorted(task_key(task) for task in SWEEP.tasks())  # every run of the sweep
-    assert (runs["status"] == [next(r["status"] for r in records if r["key"] == key) for key in runs["key"]]).all()
+    assert (runs["status"] == "done").all()  # the sweep's own tasks all have patterns
 
 
 def test_damaged_run_group_is_reported_and_runs_again(tmp_path, records):
