@@ -138,7 +138,7 @@ def teacher_student_binary_perceptron(alpha, branch="bp"):
     Examples
     --------
     >>> round(teacher_student_binary_perceptron(1.0)["error"], 4)
-    0.1609
+    0.2574
     """
     alpha = _finite_scalar("alpha", alpha)
     if alpha < 0.0:
