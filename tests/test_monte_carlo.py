@@ -169,8 +169,8 @@ def test_same_seed_same_run_and_history_fields():
     a = wfm.solve(problem, model, "rsa", seed=3, sweeps=50)
     b = wfm.solve(problem, model, "rsa", seed=3, sweeps=50)
     np.testing.assert_array_equal(a.w, b.w)
-    assert set(a.history) == {"beta", "gamma", "energy", "best", "centre_errors", "distance",
-                              "acceptance", "moves"}
+    assert set(a.history) == {"beta", "gamma", "energy", "best", "errors", "best_errors",
+                              "centre_errors", "distance", "acceptance", "moves"}
     assert np.all(np.diff(a.history["gamma"]) > 0) and np.all(np.diff(a.history["beta"]) > 0)
     assert np.all((a.history["distance"] >= 0) & (a.history["distance"] <= 0.5))
 

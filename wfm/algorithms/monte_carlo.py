@@ -51,15 +51,17 @@ with the same seed and schedule.
 import numpy as np
 
 from wfm import _validate as check
-from wfm._kernels import annealing, mt19937
+from wfm._kernels import annealing, mc_energy, mt19937
 from wfm.algorithms import register
 from wfm.energy import EnergyState
 
 _FOLDED_MAX_N = 32000  # int16 stabilities hold |s| + 2 <= N + 2
 _MODES = {"explicit": annealing.EXPLICIT, "traced": annealing.TRACED}
+_ENERGIES = {"errors": mc_energy.ERRORS, "linear": mc_energy.LINEAR, "ce": mc_energy.CE}
 _CHECK_MESSAGES = {annealing.CHECK_FIELDS: "incremental stabilities/fields differ from their recomputation",
                    annealing.CHECK_ENERGY: "incremental energy differs from its recomputation",
-                   annealing.CHECK_SUMS: "site sums over replicas differ from their recomputation"}
+                   annealing.CHECK_SUMS: "site sums over replicas differ from their recomputation",
+                   annealing.CHECK_MINIMISED: "incremental flip-count / cross-entropy state differs from its recomputation"}
 
 
 def _accepts(model):
@@ -99,7 +101,58 @@ def _schedules(sweeps, beta0, beta1, gamma0, gamma1, zero_temperature):
     return betas, geometric_schedule(gamma0, gamma1, sweeps)
 
 
-def run_replicas(problem, model, rng, *, replicas, mode, betas, gammas, check_every):
+def _energy_setup(problem, model, energy):
+    """(code, scale, folded) of ``energy`` for this problem and model; ValueError if undefined."""
+    code = _ENERGIES[check.choice("energy", energy, tuple(_ENERGIES))]
+    state = EnergyState(problem, model, model.init(0))
+    committee = state.kind == "committee"
+    if committee:
+        integer = np.issubdtype(state._field_dtype, np.integer)
+        rule, n = state.rule, state.n
+    else:
+        integer = state.s.dtype == np.int32 and problem.N <= _FOLDED_MAX_N
+        rule, n = 0, problem.N
+    reason = mc_energy.unsupported(code, committee, rule, integer)
+    if reason is not None:
+        raise ValueError(f"energy={energy!r} {reason}; use energy='errors' for this model")
+    scale = 2.0 / np.sqrt(n) if code == mc_energy.LINEAR else 1.0
+    return code, scale
+
+
+def _ce_schedule(energy, ce_gamma0, ce_gamma1, sweeps):
+    """Cross-entropy gamma per sweep: geometric from ``ce_gamma0`` to ``ce_gamma1`` (checked > 0)."""
+    ce_gamma0 = check.real("ce_gamma0", ce_gamma0, minimum=0.0, strict_minimum=True)
+    ce_gamma1 = check.real("ce_gamma1", ce_gamma1, minimum=0.0, strict_minimum=True)
+    if energy != "ce":
+        return np.ones(sweeps)
+    return geometric_schedule(ce_gamma0, ce_gamma1, sweeps)
+
+
+def energy_value(problem, model, w, energy, ce_gamma=1.0):
+    """The training energy ``energy`` of the binary weights ``w`` (:mod:`wfm._kernels.mc_energy`).
+
+    ``"errors"``: the number of training errors; ``"linear"``: the flip count
+    (2 / sqrt(n)) sum_mu n_mu; ``"ce"``: sum_mu f_gamma(x_mu) at gamma = ``ce_gamma``.
+    """
+    code, scale = _energy_setup(problem, model, energy)
+    ce_gamma = check.real("ce_gamma", ce_gamma, minimum=0.0, strict_minimum=True)
+    state = EnergyState(problem, model, w)
+    if code == mc_energy.ERRORS:
+        return float(state.energy)
+    if state.kind == "committee":
+        pattern = np.empty(problem.P)
+        return float(scale if code == mc_energy.LINEAR else 1.0) * mc_energy.committee_pattern_energies(
+            code, state.H, problem.y, state.v, state.rule, ce_gamma, state.n,
+            np.empty(state.K, dtype=np.int64), pattern)
+    if code == mc_energy.LINEAR:
+        return scale * mc_energy.linear_total(state.s, state.threshold)
+    table = np.empty(2 * problem.N + 5)
+    mc_energy.ce_tabulate(ce_gamma, state.threshold, problem.N, table)
+    return float(mc_energy.ce_total(state.s, table, problem.N + 2))
+
+
+def run_replicas(problem, model, rng, *, replicas, mode, betas, gammas, check_every, energy="errors",
+                 ce_gammas=None):
     """Run the replicated single-flip search of :mod:`wfm._kernels.annealing`.
 
     Parameters
@@ -116,6 +169,10 @@ def run_replicas(problem, model, rng, *, replicas, mode, betas, gammas, check_ev
         Inverse temperature (inf: zero temperature) and coupling per sweep.
     check_every : int
         Verify the incremental state every that many replica moves (0: never).
+    energy : {"errors", "linear", "ce"}
+        The energy minimised (module docstring); success is zero training errors.
+    ce_gammas : ndarray (sweeps,), optional
+        The cross-entropy gamma per sweep (``energy="ce"``).
 
     Returns
     -------
@@ -124,6 +181,9 @@ def run_replicas(problem, model, rng, *, replicas, mode, betas, gammas, check_ev
     """
     replicas = check.integer("replicas", replicas, minimum=1)
     check_every = check.integer("check_every", check_every, minimum=0)
+    code, scale = _energy_setup(problem, model, energy)
+    sweeps = betas.shape[0]
+    ce_gammas = np.ones(sweeps) if ce_gammas is None else np.asarray(ce_gammas, dtype=float)
     states = [EnergyState(problem, model, model.init(rng)) for _ in range(replicas)]
     seed = int(rng.integers(0, 2**31 - 1))
     first = states[0]
@@ -149,12 +209,12 @@ def run_replicas(problem, model, rng, *, replicas, mode, betas, gammas, check_ev
         # Fast path: labels folded into the int8 rows, int16 stabilities (|s| <= N).
         XT = np.ascontiguousarray(problem.XT * problem.y[None, :])
         s = s.astype(np.int16)
-    energies = np.array([state.energy for state in states], dtype=np.int64)
+    errors = np.array([state.energy for state in states], dtype=np.int64)
     sums = W.reshape(replicas, K * n).astype(np.int64).sum(axis=0)
     centre = np.empty(K * n, dtype=np.int8)
     annealing.majority_centre(W, centre)
-    sweeps = betas.shape[0]
-    history = {key: np.zeros(sweeps) for key in ("energy", "best", "centre_errors", "distance", "acceptance")}
+    keys = ("energy", "best", "errors", "best_errors", "centre_errors", "distance", "acceptance")
+    history = {key: np.zeros(sweeps) for key in keys}
     work_s = np.empty(P, dtype=s.dtype)
     work_H = np.empty((K, P), dtype=H.dtype)
     work_S = np.empty(P)
@@ -163,22 +223,29 @@ def run_replicas(problem, model, rng, *, replicas, mode, betas, gammas, check_ev
     if folded:
         annealing.pack_positive(XT, XB)
     band, band_size = np.zeros((band_rows, words), dtype=np.uint64), np.zeros(band_rows, dtype=np.int64)
+    patterned = committee and code != mc_energy.ERRORS
     done, answer, status, moves = annealing.anneal(
-        problem.X, XT, problem.y, threshold, s, H, S, W, v, rule, tree, committee, folded, energies,
-        centre, sums, mode, betas, gammas, seed, np.empty(mt19937.WORDS, dtype=np.uint32),
-        np.empty(mt19937.BLOCK + annealing.DRAWS_PER_MOVE - 1), check_every, work_s, work_H, work_S,
-        np.empty((1, K, n), dtype=np.int8), np.empty(P if folded else 1, dtype=np.int16), XB, band, band_size,
-        np.zeros(band_rows, dtype=np.int64), np.zeros(words, dtype=np.uint64),
-        np.empty(2 * (2 * replicas + 1)), np.empty((2 * (2 * replicas + 1), 2 * annealing.TABLE_DELTA + 1)),
-        history["energy"], history["best"],
-        history["centre_errors"], history["distance"], history["acceptance"])
+        problem.X, XT, problem.y, threshold, s, H, S, W, v, rule, tree, committee, folded, code, scale,
+        errors.copy(), errors, np.zeros(replicas), centre, sums, mode, betas, gammas, ce_gammas, seed,
+        np.empty(mt19937.WORDS, dtype=np.uint32), np.empty(mt19937.BLOCK + annealing.DRAWS_PER_MOVE - 1),
+        check_every, work_s, work_H, work_S, np.empty((1, K, n), dtype=np.int8),
+        np.empty(P if folded else 1, dtype=np.int16), XB, band, band_size, np.zeros(band_rows, dtype=np.int64),
+        np.zeros((band_rows, words), dtype=np.uint64), np.zeros(words, dtype=np.uint64),
+        np.zeros(words, dtype=np.uint64), np.empty(2 * n + 5 if folded and code == mc_energy.CE else 1),
+        np.zeros((replicas, P) if patterned else (1, 1)), np.empty(P if patterned else 1),
+        np.empty(K, dtype=np.int64), np.empty(2 * (2 * replicas + 1)),
+        np.empty((2 * (2 * replicas + 1), 2 * annealing.TABLE_DELTA + 1)),
+        *(history[key] for key in keys))
     if status != annealing.CHECK_OK:
         raise RuntimeError(f"{_CHECK_MESSAGES[status]} after {moves} moves")
     Nw = K * n
     complete = done if answer == -1 else done - 1  # sweeps whose history was recorded
     history = {key: value[:complete] for key, value in history.items()}
-    history["centre_errors"] = history["centre_errors"].astype(np.int64)
+    for key in ("centre_errors", "best_errors"):
+        history[key] = history[key].astype(np.int64)
     history["beta"], history["gamma"] = betas[:complete].copy(), gammas[:complete].copy()
+    if code == mc_energy.CE:
+        history["ce_gamma"] = ce_gammas[:complete].copy()
     history["moves"] = replicas * np.arange(1, complete + 1, dtype=float)
     if answer == replicas or (answer == -1 and mode != annealing.NONE):
         if mode == annealing.TRACED:
@@ -186,13 +253,13 @@ def run_replicas(problem, model, rng, *, replicas, mode, betas, gammas, check_ev
         w = centre.reshape(K, n).copy()
         label = "centre" if answer == replicas else "none"
     else:
-        a = answer if answer >= 0 else int(np.argmin(energies))
+        a = answer if answer >= 0 else int(np.argmin(errors))
         w = W[a].copy()
         label = "replica" if answer >= 0 else "none"
     if not committee:
         w = w.reshape(n)
     extra = {"answer": label, "moves": int(moves), "moves_per_weight": moves / Nw,
-             "replica_errors": energies.copy()}
+             "replica_errors": errors.copy()}
     return {"w": w, "iterations": done, "history": history, "extra": extra}
 
 
@@ -200,44 +267,55 @@ def _mode(coupling):
     return _MODES[check.choice("coupling", coupling, tuple(_MODES))]
 
 
-@register("sa", defaults={"sweeps": 21000, "beta0": 1.0, "beta1": 10.0, "check_every": 0},
+_ENERGY_DEFAULTS = {"energy": "errors", "ce_gamma0": 1.0, "ce_gamma1": 1.0}
+
+
+@register("sa", defaults={"sweeps": 21000, "beta0": 1.0, "beta1": 10.0, **_ENERGY_DEFAULTS,
+                          "check_every": 0},
           accepts=_accepts,
-          summary="simulated annealing on the training energy (binary weights, single flips)")
-def sa(problem, model, rng, *, sweeps, beta0, beta1, check_every):
+          summary="simulated annealing on a training energy (binary weights, single flips)")
+def sa(problem, model, rng, *, sweeps, beta0, beta1, energy, ce_gamma0, ce_gamma1, check_every):
     """Simulated annealing, beta from ``beta0`` to ``beta1`` (geometric) over ``sweeps`` sweeps."""
     betas, gammas = _schedules(sweeps, beta0, beta1, 0.0, 0.0, False)
     return run_replicas(problem, model, rng, replicas=1, mode=annealing.NONE, betas=betas,
-                        gammas=gammas, check_every=check_every)
+                        gammas=gammas, check_every=check_every, energy=energy,
+                        ce_gammas=_ce_schedule(energy, ce_gamma0, ce_gamma1, betas.shape[0]))
 
 
 @register("rsa", defaults={"replicas": 3, "coupling": "traced", "sweeps": 7000, "beta0": 1.0,
-                           "beta1": 10.0, "gamma0": 0.1, "gamma1": 30.0, "check_every": 0},
+                           "beta1": 10.0, "gamma0": 0.1, "gamma1": 30.0, **_ENERGY_DEFAULTS,
+                           "check_every": 0},
           accepts=_accepts,
           summary="replicated simulated annealing on the local-entropy (robust-ensemble) objective")
-def rsa(problem, model, rng, *, replicas, coupling, sweeps, beta0, beta1, gamma0, gamma1, check_every):
+def rsa(problem, model, rng, *, replicas, coupling, sweeps, beta0, beta1, gamma0, gamma1, energy,
+        ce_gamma0, ce_gamma1, check_every):
     """Replicated SA: beta from ``beta0`` to ``beta1`` and gamma from ``gamma0`` to ``gamma1``."""
     mode = _mode(coupling)
     betas, gammas = _schedules(sweeps, beta0, beta1, gamma0, gamma1, False)
     return run_replicas(problem, model, rng, replicas=replicas, mode=mode, betas=betas,
-                        gammas=gammas, check_every=check_every)
+                        gammas=gammas, check_every=check_every, energy=energy,
+                        ce_gammas=_ce_schedule(energy, ce_gamma0, ce_gamma1, betas.shape[0]))
 
 
-@register("greedy", defaults={"sweeps": 3000, "check_every": 0}, accepts=_accepts,
-          summary="zero-temperature single-flip search on the training energy")
-def greedy(problem, model, rng, *, sweeps, check_every):
+@register("greedy", defaults={"sweeps": 3000, **_ENERGY_DEFAULTS, "check_every": 0}, accepts=_accepts,
+          summary="zero-temperature single-flip search on a training energy")
+def greedy(problem, model, rng, *, sweeps, energy, ce_gamma0, ce_gamma1, check_every):
     """Accept every flip that does not raise the energy, for at most ``sweeps`` sweeps."""
     betas, gammas = _schedules(sweeps, None, None, 0.0, 0.0, True)
     return run_replicas(problem, model, rng, replicas=1, mode=annealing.NONE, betas=betas,
-                        gammas=gammas, check_every=check_every)
+                        gammas=gammas, check_every=check_every, energy=energy,
+                        ce_gammas=_ce_schedule(energy, ce_gamma0, ce_gamma1, betas.shape[0]))
 
 
 @register("rgreedy", defaults={"replicas": 5, "coupling": "traced", "sweeps": 600, "gamma0": 0.01,
-                               "gamma1": 3.0, "check_every": 0},
+                               "gamma1": 3.0, **_ENERGY_DEFAULTS, "check_every": 0},
           accepts=_accepts,
           summary="zero-temperature single-flip search on the local-entropy objective (y replicas)")
-def rgreedy(problem, model, rng, *, replicas, coupling, sweeps, gamma0, gamma1, check_every):
+def rgreedy(problem, model, rng, *, replicas, coupling, sweeps, gamma0, gamma1, energy, ce_gamma0,
+            ce_gamma1, check_every):
     """Zero-temperature replicated search; gamma grows geometrically from ``gamma0`` to ``gamma1``."""
     mode = _mode(coupling)
     betas, gammas = _schedules(sweeps, None, None, gamma0, gamma1, True)
     return run_replicas(problem, model, rng, replicas=replicas, mode=mode, betas=betas,
-                        gammas=gammas, check_every=check_every)
+                        gammas=gammas, check_every=check_every, energy=energy,
+                        ce_gammas=_ce_schedule(energy, ce_gamma0, ce_gamma1, betas.shape[0]))
