@@ -61,6 +61,7 @@ CHECK_MINIMISED = 4
 TABLE_DELTA = 32  # energy changes |dE| <= TABLE_DELTA have memoised acceptance probabilities
 CERTAIN = 2.0  # acceptance value of a move accepted without a random draw
 REFUSED = -1.0  # acceptance value of a move refused without a random draw
+CE_NEUTRAL = 1e-10  # cross-entropy changes |dE| below this are energy-neutral moves
 DRAWS_PER_MOVE = 3  # site, Metropolis test of the replica flip, Metropolis test of a centre flip
 
 
@@ -558,7 +559,9 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
                 # helper returning (take, position), SA ran 12-19 % slower in two of three
                 # paired bench_monte_carlo runs (faster in the third; this machine is noisy).
                 if energy == CE:
-                    q = acceptance(dV, gains[c], beta)
+                    # A change within rounding of the P-term sums counts as neutral (exactly
+                    # cancelling per-pattern changes of a committee's few output values).
+                    q = acceptance(0.0 if abs(dV) < CE_NEUTRAL else dV, gains[c], beta)
                 else:
                     q = acceptance_tabulated(dE, c, beta_count, gains, probabilities)
                 take = q > 1.0
