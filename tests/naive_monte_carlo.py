@@ -77,6 +77,10 @@ def training_energy(problem, model, W, energy, gamma=1.0):
         H = raw_fields(problem, model, W)
         g = np.where(H > 0, 1, -1)
         total = 0
+        if model.output_rule == "parity":
+            sign_flips = np.where(H > 0, (H + 1) // 2, (-H) // 2 + 1)
+            wrong = np.prod(g, axis=1) != sigma
+            return 2.0 / np.sqrt(model.n) * sign_flips.min(axis=1)[wrong].sum()
         for mu in range(problem.P):
             wrong = np.flatnonzero(g[mu] != sigma[mu])
             needed = len(wrong) - (model.K - 1) // 2

@@ -39,7 +39,7 @@ CASES = [
 def _defined(model, energy):
     """Whether ``energy`` is defined for ``model`` (flip count: sign majority; CE: no parity)."""
     if energy == "linear" and isinstance(model, Committee):
-        return model.activation == "sign" and model.output_rule == "majority"
+        return model.activation == "sign"
     if energy == "ce" and isinstance(model, Committee):
         return model.output_rule != "parity"
     return True
@@ -91,7 +91,7 @@ def test_incremental_state_equals_recomputation_during_runs(model, algorithm, pa
 
 def test_gaussian_inputs_keep_float_stabilities_exact_enough():
     problem = storage(41, P=60, inputs="gaussian", seed=0)
-    wfm.solve(problem, Perceptron(41, kappa=0.1), "rsa", seed=3, sweeps=5, check_every=3)
+    wfm.solve(problem, Perceptron(41, kappa=0.1), "rsa", seed=3, sweeps=5, check_every=3, energy="errors")
 
 
 def test_verify_state_detects_corruption():
@@ -332,7 +332,8 @@ def test_centre_stabilities_follow_the_changed_sites():
 
 @pytest.mark.parametrize("model", [Perceptron(31), Perceptron(31, kappa=0.3), Perceptron(30, kappa=-0.2),
                                    Committee(33, 3), Committee(11, 3, tree=False), Committee(25, 5),
-                                   Committee(16, 4, activation="relu")])
+                                   Committee(16, 4, activation="relu"), Committee(15, 3, output="parity"),
+                                   Committee(12, 3, tree=False, output="parity")])
 @pytest.mark.parametrize("energy", ENERGIES)
 def test_energy_values_equal_their_numpy_definitions(model, energy):
     if not _defined(model, energy):
@@ -411,7 +412,7 @@ def test_flip_count_rsa_with_its_defaults_solves_alpha_0_65_at_N_1001():
     (Perceptron(21), {"energy": "ce", "ce_gamma0": -1.0}, "ce_gamma0 must be > 0"),
     (Perceptron(21), {"energy": "ce", "ce_gamma1": 0.0}, "ce_gamma1 must be > 0"),
     (Committee(20, 4, activation="relu"), {"energy": "linear"},
-     "energy='linear' is defined for sign units with a majority output"),
+     "energy='linear' is defined for sign units"),
     (Committee(21, 3, output="parity"), {"energy": "ce"}, "energy='ce' needs a real-valued output"),
 ])
 def test_bad_energies_are_refused(model, params, message):

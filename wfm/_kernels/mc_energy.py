@@ -12,7 +12,9 @@ al., PNAS 113, E7655 (2016); their RRRMC.jl, ``GraphPercLinear`` and ``GraphPerc
   h > 0, else -1), its flip count is the fewest flips that make it agree (floor(-sigma H / 2) + 1
   for sigma = +1, ceil(H / 2) for sigma = -1); the output is right when at most (K - 1) // 2 units
   disagree, so n_mu is the sum of the smallest ``wrong - (K - 1) // 2`` flip counts of the
-  disagreeing units (0 when that is <= 0). The energy is E = (2 / sqrt(n)) sum_mu n_mu (n inputs
+  disagreeing units (0 when that is <= 0). With a parity output, changing the sign of any one
+  unit fixes a wrong pattern: n_mu is the smallest over the units of the flips that change
+  its sign. The energy is E = (2 / sqrt(n)) sum_mu n_mu (n inputs
   per unit; n = N for the perceptron), RRRMC's normalisation: then beta means the same for
   every energy and the cross-entropy energy below tends to it as gamma grows.
 - ``CE``, the cross-entropy of the stability, E = sum_mu f_gamma(x_mu) with
@@ -37,7 +39,7 @@ pattern by pattern with the new field (O(K P)).
 import numpy as np
 from numba import njit
 
-from wfm._kernels.energy import PARITY, RELU, SIGN
+from wfm._kernels.energy import PARITY, RELU
 
 ERRORS = 0
 LINEAR = 1
@@ -202,6 +204,16 @@ def committee_pattern_energy(energy, H, mu, k, h, sigma, v, rule, gamma, n, flip
     integer flip count n_mu (as a float), CE returns f_gamma(sigma S / sqrt(K)).
     """
     K = H.shape[0]
+    if energy == LINEAR and rule == PARITY:
+        parity = 1
+        fewest = np.int64(-1)
+        for q in range(K):
+            field = np.int64(h if q == k else H[q, mu])
+            parity *= 1 if field > 0 else -1
+            count = (field + 1) // 2 if field > 0 else (-field) // 2 + 1  # flips to change its sign
+            if fewest < 0 or count < fewest:
+                fewest = count
+        return 0.0 if parity == sigma else np.float64(fewest)
     if energy == LINEAR:
         wrong = 0
         for q in range(K):
@@ -273,8 +285,8 @@ def unsupported(energy, committee, rule, integer_fields):
         return None
     if not integer_fields and (energy == LINEAR or not committee):
         return "needs +-1 inputs (integer stabilities; perceptron N <= 32000)"
-    if energy == LINEAR and committee and rule != SIGN:
-        return "is defined for sign units with a majority output"
+    if energy == LINEAR and committee and rule == RELU:
+        return "is defined for sign units (majority or parity output), not ReLU units"
     if energy == CE and committee and rule == PARITY:
         return "needs a real-valued output (a parity output is +-1)"
     return None

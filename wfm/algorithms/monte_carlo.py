@@ -3,43 +3,74 @@
 Registered algorithms (SCIENCE.md, "Algorithms"), for binary perceptrons and binary committees
 with a fixed second layer (sign, ReLU or parity output):
 
-- ``"sa"``: simulated annealing on the training energy E (errors), single-flip Metropolis moves
-  in O(P) with incrementally kept stabilities, beta raised geometrically from ``beta0`` to
-  ``beta1`` over ``sweeps`` sweeps, stop at E = 0.
+- ``"sa"``: simulated annealing on a training energy E, single-flip Metropolis moves with
+  incrementally kept stabilities, beta raised geometrically from ``beta0`` to ``beta1`` over
+  ``sweeps`` sweeps, stop at zero training errors.
 - ``"rsa"``: replicated SA on the robust-ensemble (local-entropy) objective of Baldassi et al.,
   PNAS 113, E7655 (2016): ``replicas`` = y replicas sampled with weight
   exp(-beta sum_a E(w^a) + gamma sum_a w^a . c). ``coupling="explicit"`` keeps a binary centre
   c updated by flips; ``"traced"`` sums it out (weight exp(-beta sum_a E(w^a))
-  prod_i 2 cosh(gamma sum_a w^a_i)). gamma rises geometrically from ``gamma0`` to ``gamma1``
-  (scoping) while beta is annealed from ``beta0`` to ``beta1``.
+  prod_i 2 cosh(gamma sum_a w^a_i), the authors' ``GraphRobustEnsemble`` of RRRMC.jl). gamma
+  rises geometrically from ``gamma0`` to ``gamma1`` (scoping) while beta is annealed from
+  ``beta0`` to ``beta1``.
 - ``"greedy"`` and ``"rgreedy"``: the zero-temperature versions (beta = inf): a flip that
   raises a replica's energy is refused; ``greedy`` accepts every flip that does not raise E;
   in ``rgreedy`` the energy-neutral flips (and centre flips) keep the Metropolis rule of the
   finite coupling gamma, so the coupling biases the replicas' plateau moves towards the centre
   without freezing them (:mod:`wfm._kernels.annealing`).
 
+The energy E (``energy``, :mod:`wfm._kernels.mc_energy`):
+
+- ``"errors"``: the number of training errors, a landscape of plateaus;
+- ``"linear"``: the flip count of the authors' ``GraphPercLinear``, per pattern the fewest weight
+  flips that satisfy it (committees with sign units: the least-action choice of units for a
+  majority output, the cheapest change of one unit's sign for a parity output; not defined for
+  ReLU units), E = (2 / sqrt(n)) sum_mu n_mu (n inputs per unit);
+- ``"ce"``: the cross-entropy sum_mu f_gamma(x_mu), f_gamma(x) = log(1 + exp(-2 gamma x)) /
+  (2 gamma), of the stability x_mu = (s_mu - theta) / sqrt(N) (perceptron) or of the output
+  sigma_mu S_mu / sqrt(K) (committees, not parity), the authors' ``GraphPercXEntr`` up to the
+  factor 2 gamma; gamma rises geometrically from ``ce_gamma0`` to ``ce_gamma1`` along the run
+  (constant when equal). f_gamma -> max(-x, 0) as gamma -> inf: the same scale as the flip
+  count, so one beta schedule serves both.
+
+``"linear"`` and ``"ce"`` need integer stabilities (+-1 inputs; perceptron N <= 32000); a run
+succeeds, and stops, at zero training errors whatever E is.
+
 A sweep proposes, ``Nw`` times (Nw = number of weights), one flip of a uniformly random site in
 each replica in turn (then, with an explicit centre, one centre flip at that site); so a sweep
 is ``replicas`` moves per weight and equal numbers of moves per weight mean
-``sweeps_sa = replicas * sweeps_rsa``. The registered defaults are such pairs: ``sa`` 21000
-sweeps and ``rsa`` 3 x 7000; ``greedy`` 3000 and ``rgreedy`` 5 x 600 (five replicas: at
-N = 201 they move the alpha where half the runs succeed from about 0.3 with three replicas to
-about 0.37, greedy being near 0.28). The ``rsa`` scoping gamma 0.1 -> 30 was chosen on the
-binary tree committee K = 3, N = 201 at alpha = 0.55, 10 instances (6/10 solved against 0/10
-with gamma 0.01 -> 10; sa: 2/10), and is at least as good as the latter on the perceptron. The run stops as soon as a replica reaches E = 0 (the
-answer is that replica) or, checked after every sweep, the centre has no training error (the
-answer is the centre; with ``"traced"`` the centre is the majority sign(sum_a w^a)). An
-unsolved replicated run returns the centre; an unsolved SA run returns its last point.
+``sweeps_sa = replicas * sweeps_rsa``. The registered defaults are such pairs: ``sa`` 70000
+sweeps and ``rsa`` 7 x 10000, on the same beta schedule 3 -> 300; ``greedy`` 3000 and
+``rgreedy`` 5 x 600. Defaults measured on the binary perceptron, N = 1001 (one core):
 
-``history`` (one entry per sweep): ``beta``, ``gamma``, ``energy`` (mean replica energy),
-``best`` (smallest replica energy), ``centre_errors`` (-1 without a centre), ``distance``
+- ``rsa``: flip count, y = 7, gamma 0.3 -> 30, beta 3 -> 300, the regime of the authors
+  (a trial of their replicated annealing with y = 7 and about 12000 sweeps solved alpha = 0.7).
+  With 6000 sweeps it solved 5/5 instances at alpha = 0.65 (1.5 s per run on average), 2/5 at
+  0.72; with 12000 sweeps 5/5 at 0.7. On the error count with its former defaults (y = 3,
+  beta 1 -> 10, gamma 0.1 -> 30) it solved 0 of 6 at alpha = 0.62. With y = 3 instead of 7
+  (flip count, 6000 sweeps): 0/5 at 0.72. Other schedules measured at alpha = 0.65 and 0.72
+  (beta 1 -> 100 with gamma 0.1 -> 10 or 0.05 -> 5, beta 0.5 -> 50 with gamma 0.05 -> 5) solve
+  as many instances but later in the run; the coupling must grow with beta (gamma about beta / 10):
+  gamma 0.01 -> 10 under beta 3 -> 300 leaves the replicas 0.18 apart and unsolved.
+- ``sa``: flip count, the rsa schedule: at alpha = 0.5 it ended with 4-5 errors where the error
+  count (beta 1 -> 10, 30000 sweeps) ended with 42.
+ENERGY_DEFAULTS_GREEDY
+
+The run stops as soon as a replica has no training error (the answer is that replica) or,
+checked after every sweep, the centre has none (the answer is the centre; with ``"traced"``
+the centre is the majority sign(sum_a w^a)). An unsolved replicated run returns the centre; an
+unsolved SA run returns its last point.
+
+``history`` (one entry per sweep): ``beta``, ``gamma``, ``ce_gamma`` (``energy="ce"`` only),
+``energy`` (mean replica energy E), ``best`` (smallest replica E), ``errors`` (mean replica
+training errors), ``best_errors`` (smallest), ``centre_errors`` (-1 without a centre), ``distance``
 (mean normalised Hamming distance of the replicas to the centre), ``acceptance`` (fraction of
 accepted replica moves), ``moves`` (cumulative replica moves per weight).
 ``extra``: ``answer`` ("replica", "centre" or "none"), ``moves`` (replica moves proposed),
-``moves_per_weight``, ``replica_errors`` (final energies).
+``moves_per_weight``, ``replica_errors`` (final training errors). ``params`` record ``energy``.
 
-With ``check_every`` > 0 the incremental stabilities/fields, energies and site sums of every
-replica are recomputed from scratch every ``check_every`` replica moves; a disagreement raises
+With ``check_every`` > 0 the incremental stabilities/fields, errors, energies (flip counts, their
+bit sets, cross-entropies) and site sums of every replica are recomputed from scratch every ``check_every`` replica moves; a disagreement raises
 RuntimeError (a debugging aid used by the tests; it costs O(N P) per check).
 
 Reproducibility: the initial replicas are ``model.init`` draws from the run's generator, then
@@ -267,10 +298,11 @@ def _mode(coupling):
     return _MODES[check.choice("coupling", coupling, tuple(_MODES))]
 
 
-_ENERGY_DEFAULTS = {"energy": "errors", "ce_gamma0": 1.0, "ce_gamma1": 1.0}
+_ANNEALED_ENERGY = {"energy": "linear", "ce_gamma0": 0.5, "ce_gamma1": 20.0}
+_GREEDY_ENERGY = {"energy": "ce", "ce_gamma0": 0.5, "ce_gamma1": 5.0}
 
 
-@register("sa", defaults={"sweeps": 21000, "beta0": 1.0, "beta1": 10.0, **_ENERGY_DEFAULTS,
+@register("sa", defaults={"sweeps": 70000, "beta0": 3.0, "beta1": 300.0, **_ANNEALED_ENERGY,
                           "check_every": 0},
           accepts=_accepts,
           summary="simulated annealing on a training energy (binary weights, single flips)")
@@ -282,8 +314,8 @@ def sa(problem, model, rng, *, sweeps, beta0, beta1, energy, ce_gamma0, ce_gamma
                         ce_gammas=_ce_schedule(energy, ce_gamma0, ce_gamma1, betas.shape[0]))
 
 
-@register("rsa", defaults={"replicas": 3, "coupling": "traced", "sweeps": 7000, "beta0": 1.0,
-                           "beta1": 10.0, "gamma0": 0.1, "gamma1": 30.0, **_ENERGY_DEFAULTS,
+@register("rsa", defaults={"replicas": 7, "coupling": "traced", "sweeps": 10000, "beta0": 3.0,
+                           "beta1": 300.0, "gamma0": 0.3, "gamma1": 30.0, **_ANNEALED_ENERGY,
                            "check_every": 0},
           accepts=_accepts,
           summary="replicated simulated annealing on the local-entropy (robust-ensemble) objective")
@@ -297,7 +329,7 @@ def rsa(problem, model, rng, *, replicas, coupling, sweeps, beta0, beta1, gamma0
                         ce_gammas=_ce_schedule(energy, ce_gamma0, ce_gamma1, betas.shape[0]))
 
 
-@register("greedy", defaults={"sweeps": 3000, **_ENERGY_DEFAULTS, "check_every": 0}, accepts=_accepts,
+@register("greedy", defaults={"sweeps": 3000, **_GREEDY_ENERGY, "check_every": 0}, accepts=_accepts,
           summary="zero-temperature single-flip search on a training energy")
 def greedy(problem, model, rng, *, sweeps, energy, ce_gamma0, ce_gamma1, check_every):
     """Accept every flip that does not raise the energy, for at most ``sweeps`` sweeps."""
@@ -308,7 +340,7 @@ def greedy(problem, model, rng, *, sweeps, energy, ce_gamma0, ce_gamma1, check_e
 
 
 @register("rgreedy", defaults={"replicas": 5, "coupling": "traced", "sweeps": 600, "gamma0": 0.01,
-                               "gamma1": 3.0, **_ENERGY_DEFAULTS, "check_every": 0},
+                               "gamma1": 3.0, **_GREEDY_ENERGY, "check_every": 0},
           accepts=_accepts,
           summary="zero-temperature single-flip search on the local-entropy objective (y replicas)")
 def rgreedy(problem, model, rng, *, replicas, coupling, sweeps, gamma0, gamma1, energy, ce_gamma0,
