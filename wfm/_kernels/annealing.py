@@ -2,14 +2,16 @@
 
 One kernel covers the four searches (SCIENCE.md, "Algorithms"). The replicas a = 0..y-1 are
 binary weight vectors w^a with flat index f = k n + j (a perceptron is the case K = 1); each
-keeps its own incremental energy state of :mod:`wfm._kernels.energy`. The replicas are sampled
+keeps its own incremental state of :mod:`wfm._kernels.energy` (stabilities or fields, training
+errors) and of the energy E it minimises: the error count, the flip count or the cross-entropy
+(:mod:`wfm._kernels.mc_energy`). The replicas are sampled
 from the robust ensemble of Baldassi et al., "Unreasonable effectiveness of learning neural
 networks", PNAS 113, E7655 (2016), and "Local entropy as a measure for sampling solutions in
 constraint satisfaction problems", J. Stat. Mech. (2016) 023301, with Boltzmann weight
 
     exp(-beta sum_a E(w^a) + C),
 
-E the training energy (errors) and C the coupling term:
+E the training energy and C the coupling term:
 
 - ``NONE``: C = 0 (independent replicas; y = 1 is plain SA);
 - ``EXPLICIT``: C = gamma sum_a w^a . c with an explicit binary centre c, itself updated by
@@ -24,12 +26,19 @@ one that lowers it is accepted, and an energy-neutral move is accepted with prob
 min(1, exp(dC)) (the coupling keeps its finite strength gamma); with C = 0 this accepts exactly
 the moves that do not raise the energy.
 
+The error count and the flip count are integers n, E = scale n (scale 1 and 2 / sqrt(n)): a
+move's Metropolis test uses beta scale dn, tabulated. The cross-entropy change is real; a
+change below CE_NEUTRAL (rounding) counts as energy-neutral.
+
 Binary perceptron fast path: labels folded into the transposed patterns (int8) and int16
-stabilities; the energy change of a proposed flip is counted on the band of patterns with
+stabilities; the error-count change of a proposed flip is counted on the band of patterns with
 theta - 1 <= s_mu <= theta + 2 only (:func:`band_flip_delta`), kept as a bit set that an accepted
 flip rebuilds after it updates the P stabilities; a proposal intersects it with the bit set of
 the row's positive entries. Near a solution most proposals are refused, so a move costs
-O(P / 64) word operations (no int8 row is read) instead of O(P).
+O(P / 64) word operations (no int8 row is read) instead of O(P). The flip-count change is
+two such counts on the bit sets {s <= theta} and {s <= theta + 2}
+(:func:`wfm._kernels.mc_energy.linear_flip_delta`); the cross-entropy change reads the row
+(O(P), :func:`wfm._kernels.mc_energy.ce_flip_delta`).
 
 Randomness: the Mersenne Twister of :mod:`wfm._kernels.mt19937`, seeded at the start of the
 kernel, its doubles read from a buffer inside the loop; one uniform draw picks each site
