@@ -167,8 +167,22 @@ def _ce_schedule(energy, ce_gamma0, ce_gamma1, sweeps):
 def energy_value(problem, model, w, energy, ce_gamma=1.0):
     """The training energy ``energy`` of the binary weights ``w`` (:mod:`wfm._kernels.mc_energy`).
 
-    ``"errors"``: the number of training errors; ``"linear"``: the flip count
-    (2 / sqrt(n)) sum_mu n_mu; ``"ce"``: sum_mu f_gamma(x_mu) at gamma = ``ce_gamma``.
+    Parameters
+    ----------
+    problem, model
+        The training set and a binary model with a fixed second layer.
+    w : array
+        Weights of the model.
+    energy : {"errors", "linear", "ce"}
+        ``"errors"``: the number of training errors; ``"linear"``: the flip count
+        (2 / sqrt(n)) sum_mu n_mu; ``"ce"``: sum_mu f_gamma(x_mu) at gamma = ``ce_gamma``.
+    ce_gamma : float
+        gamma of the cross-entropy (> 0).
+
+    Returns
+    -------
+    float
+        The energy minimised by ``sa``, ``rsa``, ``greedy`` and ``rgreedy`` with that ``energy``.
     """
     code, scale = _energy_setup(problem, model, energy)
     ce_gamma = check.real("ce_gamma", ce_gamma, minimum=0.0, strict_minimum=True)
