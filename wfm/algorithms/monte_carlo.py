@@ -75,8 +75,9 @@ accepted replica moves), ``moves`` (cumulative replica moves per weight).
 ``moves_per_weight``, ``replica_errors`` (final training errors). ``params`` record ``energy``.
 
 With ``check_every`` > 0 the incremental stabilities/fields, errors, energies (flip counts, their
-bit sets, cross-entropies) and site sums of every replica are recomputed from scratch every ``check_every`` replica moves; a disagreement raises
-RuntimeError (a debugging aid used by the tests; it costs O(N P) per check).
+bit sets, cross-entropies) and site sums of every replica are recomputed from scratch every
+``check_every`` replica moves; a disagreement raises RuntimeError (a debugging aid used by the
+tests; it costs O(N P) per check).
 
 Reproducibility: the initial replicas are ``model.init`` draws from the run's generator, then
 one integer from it seeds the kernel's Mersenne Twister (the stream of
@@ -97,7 +98,8 @@ _ENERGIES = {"errors": mc_energy.ERRORS, "linear": mc_energy.LINEAR, "ce": mc_en
 _CHECK_MESSAGES = {annealing.CHECK_FIELDS: "incremental stabilities/fields differ from their recomputation",
                    annealing.CHECK_ENERGY: "incremental energy differs from its recomputation",
                    annealing.CHECK_SUMS: "site sums over replicas differ from their recomputation",
-                   annealing.CHECK_MINIMISED: "incremental flip-count / cross-entropy state differs from its recomputation"}
+                   annealing.CHECK_MINIMISED:
+                   "incremental flip-count / cross-entropy state differs from its recomputation"}
 
 
 def _accepts(model):
