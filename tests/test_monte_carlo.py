@@ -381,7 +381,9 @@ def test_flip_count_and_cross_entropy_deltas_equal_full_recomputation_along_flip
             after = state.s + change * yXT[j]
             assert mc_energy.linear_flip_delta(XB[j], below, near, n_below, n_near, change) == \
                 mc_energy.linear_total(after, t) - mc_energy.linear_total(state.s, t)
-            assert mc_energy.ce_flip_delta(yXT[j], s16, change, table, N + 2) == pytest.approx(
+            G = np.empty(P)
+            M, total = mc_energy.ce_differences(s16, table, N + 2, G)
+            assert mc_energy.ce_flip_delta(yXT[j], G, M, total, change) == pytest.approx(
                 mc_energy.ce_total(after, table, N + 2) - mc_energy.ce_total(state.s, table, N + 2),
                 rel=1e-9, abs=1e-9)
         n_below, n_near = mc_energy.linear_flip(yXT[i], s16, -2 * state.w[i], t, below, near)

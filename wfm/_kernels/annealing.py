@@ -52,7 +52,8 @@ from numba import njit
 from wfm._kernels.energy import (committee_energy, committee_fields, committee_flip,
                                  committee_flip_delta, committee_outputs, count_at_most,
                                  perceptron_flip, perceptron_flip_delta, perceptron_stabilities)
-from wfm._kernels.mc_energy import (CE, ERRORS, LINEAR, ce_flip, ce_flip_delta, ce_tabulate, ce_total,
+from wfm._kernels.mc_energy import (CE, ERRORS, LINEAR, ce_differences, ce_flip, ce_flip_delta, ce_tabulate,
+                                    ce_total,
                                     committee_energy_delta, committee_pattern_energies, linear_flip,
                                     linear_flip_delta, linear_rebuild, linear_total, popcount)
 from wfm._kernels.mt19937 import reserve, seed_state
@@ -375,14 +376,15 @@ def verify_state(X, labels, threshold, s, H, S, W, v, rule, tree, committee, ene
 
 @njit(cache=True)
 def verify_minimised(energy, threshold, s, H, labels, v, rule, n, committee, counts, values,
-                     below, near, n_below, n_near, table, pattern, ce_gamma, flips, work_below,
+                     below, near, n_below, n_near, table, pattern, moments, ce_gamma, flips, work_below,
                      work_near, work_pattern):
     """Recompute the flip-count or cross-entropy state of every replica; return a CHECK_* code.
 
     Called after :func:`verify_state` has checked the stabilities / fields ``s`` / ``H``
     against their recomputation from the weights, so the energies are recomputed from them:
     integer flip counts and the bit sets B, A (:func:`wfm._kernels.mc_energy.linear_rebuild`)
-    must be equal, cross-entropy energies equal within 1e-9 relative.
+    must be equal, cross-entropy energies, per-pattern energies and differences equal within
+    1e-9 relative.
     """
     for a in range(counts.shape[0]):
         if committee:
@@ -400,6 +402,11 @@ def verify_minimised(energy, threshold, s, H, labels, v, rule, n, committee, cou
             fresh = np.float64(linear_total(s[a], threshold))
         else:
             fresh = ce_total(s[a], table, table.shape[0] // 2)
+            M, total = ce_differences(s[a], table, table.shape[0] // 2, work_pattern)
+            if _fields_differ(pattern[a], work_pattern) or \
+                    abs(M - moments[a, 0]) > 1e-9 * max(1.0, abs(M)) or \
+                    abs(total - moments[a, 1]) > 1e-9 * max(1.0, abs(total)):
+                return CHECK_MINIMISED
         kept = np.float64(counts[a]) if energy == LINEAR else values[a]
         if abs(kept - fresh) > 1e-9 * max(1.0, abs(fresh)):
             return CHECK_MINIMISED
@@ -410,7 +417,7 @@ def verify_minimised(energy, threshold, s, H, labels, v, rule, n, committee, cou
 def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folded, energy, scale,
            energies, errors, values, centre, sums, mode, betas, gammas, ce_gammas, seed, stream_state,
            stream, check_every, work_s, work_H, work_S, centre_buffer, centre_s, XB, band, band_size,
-           band_error, below, work_band, work_below, table, pattern, work_pattern, flips, gains,
+           band_error, below, work_band, work_below, table, pattern, moments, work_pattern, flips, gains,
            probabilities, hist_energy, hist_best, hist_errors, hist_best_errors, hist_centre,
            hist_distance, hist_accept):
     """Run replicated single-flip Metropolis sweeps until a point with no training error appears.
@@ -481,8 +488,10 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
     work_band, work_below : ndarray (ceil(P / 64),) uint64
     table : ndarray (2 N + 5,) float64
         Folded CE: f_gamma of each integer stability (:func:`wfm._kernels.mc_energy.ce_tabulate`).
-    pattern, work_pattern, flips : ndarray (y, P), (P,) float64, (K,) int64
-        Committee LINEAR and CE: per-pattern energies of each replica and work arrays.
+    pattern, moments, work_pattern, flips : ndarray (y, P), (y, 2), (P,) float64, (K,) int64
+        Committee LINEAR and CE: per-pattern energies of each replica and work arrays. Folded
+        CE: ``pattern[a]`` and ``moments[a]`` hold the differences G and (M, sum G) of
+        :func:`wfm._kernels.mc_energy.ce_differences`.
     gains, probabilities : ndarray (2 (2 y + 1),), (2 (2 y + 1), 2 TABLE_DELTA + 1) float64
         Per-sweep tables of the coupling changes and acceptance probabilities
         (:func:`tabulate_coupling`, :func:`acceptance_tabulated`).
@@ -526,6 +535,7 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
             for a in range(y):
                 if folded:
                     values[a] = ce_total(s[a], table, offset)
+                    moments[a, 0], moments[a, 1] = ce_differences(s[a], table, offset, pattern[a])
                 else:
                     values[a] = committee_pattern_energies(energy, H[a], labels, v, rule, ce_gamma,
                                                            n, flips, pattern[a])
@@ -560,7 +570,7 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
                         dE = linear_flip_delta(XB[j], below[a], band[a], band_error[a], band_size[a],
                                                -2 * value)
                     else:
-                        dV = ce_flip_delta(XT[j], s[a], -2 * value, table, offset)
+                        dV = ce_flip_delta(XT[j], pattern[a], moments[a, 0], moments[a, 1], -2 * value)
                 else:
                     dE = perceptron_flip_delta(XT, labels, s[a], W[a, 0], j, threshold)
                 c = coupling_class(mode, y, value, centre[f], sums[f])
@@ -593,6 +603,7 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
                             errors[a] = band_error[a]
                         else:
                             errors[a] = ce_flip(XT[j], s[a], -2 * value, threshold)
+                            moments[a, 0], moments[a, 1] = ce_differences(s[a], table, offset, pattern[a])
                         W[a, 0, j] = -value
                     else:
                         perceptron_flip(XT, labels, s[a], W[a, 0], j)
@@ -626,8 +637,8 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
                     if status == CHECK_OK and energy != ERRORS:
                         status = verify_minimised(energy, threshold, s, H, labels, v, rule, n, committee,
                                                   energies, values, below, band, band_error, band_size,
-                                                  table, pattern, ce_gamma, flips, work_below, work_band,
-                                                  work_pattern)
+                                                  table, pattern, moments, ce_gamma, flips, work_below,
+                                                  work_band, work_pattern)
                     if status != CHECK_OK:
                         return sweep + 1, -1, status, moves
                 if errors[a] == 0:

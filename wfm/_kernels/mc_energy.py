@@ -30,8 +30,10 @@ n_mu changes by -1 when u_mu = +1 and s_mu <= theta, by +1 when u_mu = -1 and s_
 and by 0 otherwise: with the bit sets B = {s <= theta} and A = {s <= theta + 2} kept per replica
 (:func:`linear_rebuild`), the change is two population counts of P / 64 words
 (:func:`linear_flip_delta`), RRRMC's lists of patterns at Delta = 1 and Delta < 0 written as bit
-sets. The cross-entropy change sum_mu T[s_mu + 2 u_mu] - T[s_mu] reads the row and a table T of
-f_gamma over the 2 N + 5 integer stabilities (:func:`ce_tabulate`), O(P) per proposal.
+sets. The cross-entropy change sum_mu T[s_mu + 2 u_mu] - T[s_mu], T the table of f_gamma over
+the 2 N + 5 integer stabilities (:func:`ce_tabulate`), is a dot product of the row with the
+per-pattern differences kept per replica (:func:`ce_differences`, :func:`ce_flip_delta`): O(P)
+per proposal without table lookups; an accepted flip recomputes the differences.
 
 Committees: per-pattern energies kept in an array, the change of a flip on unit k evaluated
 pattern by pattern with the new field (O(K P)).
@@ -161,13 +163,36 @@ def ce_total(s, table, offset):
 
 
 @njit(cache=True)
-def ce_flip_delta(row, s, change, table, offset):
-    """Cross-entropy change sum_mu T[s_mu + change row_mu] - T[s_mu] of a flip, O(P)."""
-    delta = 0.0
+def ce_differences(s, table, offset, G):
+    """Fill G_mu = T[s_mu + 2] - T[s_mu - 2]; return (M, sum_mu G_mu), M = sum_mu T[s_mu - 2] - T[s_mu].
+
+    A flip moves s_mu by 2 u_mu (u_mu = +-1): the cross-entropy changes by
+    sum_mu T[s_mu + 2 u_mu] - T[s_mu] = M + sum_{mu : u_mu = +1} G_mu (:func:`ce_flip_delta`).
+    """
+    M = 0.0
+    total = 0.0
     for mu in range(s.shape[0]):
-        old = np.int64(s[mu]) + offset
-        delta += table[old + np.int64(change * row[mu])] - table[old]
-    return delta
+        index = np.int64(s[mu]) + offset
+        G[mu] = table[index + 2] - table[index - 2]
+        M += table[index - 2] - table[index]
+        total += G[mu]
+    return M, total
+
+
+@njit(cache=True)
+def ce_flip_delta(row, G, M, total, change):
+    """Cross-entropy change of a flip from the differences of :func:`ce_differences`, O(P).
+
+    The patterns moving up are those with row_mu = sign(change), so with D = sum_mu G_mu row_mu
+    the change is M + (total + sign(change) D) / 2: a dot product of contiguous arrays (no
+    table lookup per proposal), which the compiler vectorises.
+    """
+    dot = 0.0
+    for mu in range(G.shape[0]):
+        dot += G[mu] * row[mu]
+    if change > 0:
+        return M + 0.5 * (total + dot)
+    return M + 0.5 * (total - dot)
 
 
 @njit(cache=True)

@@ -275,7 +275,7 @@ def run_replicas(problem, model, rng, *, replicas, mode, betas, gammas, check_ev
     if folded:
         annealing.pack_positive(XT, XB)
     band, band_size = np.zeros((band_rows, words), dtype=np.uint64), np.zeros(band_rows, dtype=np.int64)
-    patterned = committee and code != mc_energy.ERRORS
+    patterned = (committee and code != mc_energy.ERRORS) or (folded and code == mc_energy.CE)
     done, answer, status, moves = annealing.anneal(
         problem.X, XT, problem.y, threshold, s, H, S, W, v, rule, tree, committee, folded, code, scale,
         errors.copy(), errors, np.zeros(replicas), centre, sums, mode, betas, gammas, ce_gammas, seed,
@@ -284,7 +284,7 @@ def run_replicas(problem, model, rng, *, replicas, mode, betas, gammas, check_ev
         np.empty(P if folded else 1, dtype=np.int16), XB, band, band_size, np.zeros(band_rows, dtype=np.int64),
         np.zeros((band_rows, words), dtype=np.uint64), np.zeros(words, dtype=np.uint64),
         np.zeros(words, dtype=np.uint64), np.empty(2 * n + 5 if folded and code == mc_energy.CE else 1),
-        np.zeros((replicas, P) if patterned else (1, 1)), np.empty(P if patterned else 1),
+        np.zeros((replicas, P) if patterned else (1, 1)), np.zeros((replicas, 2)), np.empty(P if patterned else 1),
         np.empty(K, dtype=np.int64), np.empty(2 * (2 * replicas + 1)),
         np.empty((2 * (2 * replicas + 1), 2 * annealing.TABLE_DELTA + 1)),
         *(history[key] for key in keys))
