@@ -97,13 +97,11 @@ def band_floor(XB, sets, columns):
 
 @njit(cache=True)
 def dot_floor(XT, G, columns):
-    """Dot product of each column with the per-pattern differences G: the proposals' own work
-    for ``ce``."""
+    """The cross-entropy change of a flip at each column (:func:`wfm._kernels.mc_energy.ce_flip_delta`,
+    a dot product with the per-pattern differences G): the proposals' own work for ``ce``."""
     total = 0.0
     for t in range(columns.shape[0]):
-        row = XT[columns[t]]
-        for mu in range(row.shape[0]):
-            total += G[mu] * row[mu]
+        total += mc_energy.ce_flip_delta(XT[columns[t]], G, 0.0, 0.0, 1)
     return total
 
 
