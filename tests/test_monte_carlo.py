@@ -37,11 +37,9 @@ CASES = [
 
 
 def _defined(model, energy):
-    """Whether ``energy`` is defined for ``model`` (flip count: sign majority; CE: no parity)."""
+    """Whether ``energy`` is defined for ``model`` (the flip count needs sign units)."""
     if energy == "linear" and isinstance(model, Committee):
         return model.activation == "sign"
-    if energy == "ce" and isinstance(model, Committee):
-        return model.output_rule != "parity"
     return True
 
 
@@ -415,7 +413,6 @@ def test_flip_count_rsa_with_its_defaults_solves_alpha_0_65_at_N_1001():
     (Perceptron(21), {"energy": "ce", "ce_gamma1": 0.0}, "ce_gamma1 must be > 0"),
     (Committee(20, 4, activation="relu"), {"energy": "linear"},
      "energy='linear' is defined for sign units"),
-    (Committee(21, 3, output="parity"), {"energy": "ce"}, "energy='ce' needs a real-valued output"),
 ])
 def test_bad_energies_are_refused(model, params, message):
     problem = storage(model.N, 0.3, seed=0)

@@ -20,7 +20,8 @@ al., PNAS 113, E7655 (2016); their RRRMC.jl, ``GraphPercLinear`` and ``GraphPerc
 - ``CE``, the cross-entropy of the stability, E = sum_mu f_gamma(x_mu) with
   f_gamma(x) = log(1 + exp(-2 gamma x)) / (2 gamma) (-> max(-x, 0) as gamma -> inf);
   x_mu = (s_mu - theta) / sqrt(N) for the perceptron, x_mu = sigma_mu S_mu / sqrt(K) for a
-  committee with output S_mu (the model's output: sum_k v_k g(H_k,mu), or
+  committee with output S_mu (the model's output: sum_k v_k g(H_k,mu), prod_k g(H_k,mu) for a
+  parity output, where the cross-entropy is an affine function of the error count, or
   sum_k v_k max(H_k,mu, 0) / sqrt(n) with ReLU units).
 - ``ERRORS``, the error count, is the kernel of :mod:`wfm._kernels.annealing` itself.
 
@@ -272,11 +273,13 @@ def committee_pattern_energy(energy, H, mu, k, h, sigma, v, rule, gamma, n, flip
             wrong -= 1
             flips[best] = flips[wrong]
         return np.float64(total)
-    out = 0.0
+    out = 1.0 if rule == PARITY else 0.0
     for q in range(K):
         field = h if q == k else H[q, mu]
         if rule == RELU:
             out += v[q] * (np.float64(field) if field > 0 else 0.0)
+        elif rule == PARITY:
+            out *= 1.0 if field > 0 else -1.0
         else:
             out += v[q] * (1.0 if field > 0 else -1.0)
     if rule == RELU:
@@ -327,6 +330,4 @@ def unsupported(energy, committee, rule, integer_fields):
         return "needs +-1 inputs (integer stabilities; perceptron N <= 32000)"
     if energy == LINEAR and committee and rule == RELU:
         return "is defined for sign units (majority or parity output), not ReLU units"
-    if energy == CE and committee and rule == PARITY:
-        return "needs a real-valued output (a parity output is +-1)"
     return None

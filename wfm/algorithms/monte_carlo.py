@@ -28,7 +28,7 @@ The energy E (``energy``, :mod:`wfm._kernels.mc_energy`):
   ReLU units), E = (2 / sqrt(n)) sum_mu n_mu (n inputs per unit);
 - ``"ce"``: the cross-entropy sum_mu f_gamma(x_mu), f_gamma(x) = log(1 + exp(-2 gamma x)) /
   (2 gamma), of the stability x_mu = (s_mu - theta) / sqrt(N) (perceptron) or of the output
-  sigma_mu S_mu / sqrt(K) (committees, not parity), the authors' ``GraphPercXEntr`` up to the
+  sigma_mu S_mu / sqrt(K) (committees), the authors' ``GraphPercXEntr`` up to the
   factor 2 gamma; gamma rises geometrically from ``ce_gamma0`` to ``ce_gamma1`` along the run
   (constant when equal). f_gamma -> max(-x, 0) as gamma -> inf: the same scale as the flip
   count, so one beta schedule serves both.
@@ -41,7 +41,8 @@ each replica in turn (then, with an explicit centre, one centre flip at that sit
 is ``replicas`` moves per weight and equal numbers of moves per weight mean
 ``sweeps_sa = replicas * sweeps_rsa``. The registered defaults are such pairs: ``sa`` 70000
 sweeps and ``rsa`` 7 x 10000, on the same beta schedule 3 -> 300; ``greedy`` 3000 and
-``rgreedy`` 5 x 600. Defaults measured on the binary perceptron, N = 1001 (one core):
+``rgreedy`` 5 x 600. Each algorithm's energy and schedule were measured on the binary
+perceptron, N = 1001:
 
 - ``rsa``: flip count, y = 7, gamma 0.3 -> 30, beta 3 -> 300, the regime of the authors
   (a trial of their replicated annealing with y = 7 and about 12000 sweeps solved alpha = 0.7).
@@ -52,8 +53,13 @@ sweeps and ``rsa`` 7 x 10000, on the same beta schedule 3 -> 300; ``greedy`` 300
   (beta 1 -> 100 with gamma 0.1 -> 10 or 0.05 -> 5, beta 0.5 -> 50 with gamma 0.05 -> 5) solve
   as many instances but later in the run; the coupling must grow with beta (gamma about beta / 10):
   gamma 0.01 -> 10 under beta 3 -> 300 leaves the replicas 0.18 apart and unsolved.
-- ``sa``: flip count, the rsa schedule: at alpha = 0.5 it ended with 4-5 errors where the error
-  count (beta 1 -> 10, 30000 sweeps) ended with 42.
+- ``sa``: cross-entropy, gamma 0.5 -> 20, on the rsa beta schedule. 3 instances per point: with
+  10000 sweeps it solved 3/3 at alpha = 0.55 and 0.65, where the flip count solved 0/3 at 0.55
+  (10000 and 70000 sweeps; 10 instances at 84000 sweeps: 8/10 at 0.4, 4/10 at 0.45, 2/10 at
+  0.5) and the error count (beta 1 -> 10) ends far from a solution (42 errors left at 0.5,
+  30000 sweeps; 10 instances at 84000 sweeps: 4/10 at 0.3, 0/10 at 0.35). A cross-entropy move
+  costs O(P) (a dot product) against O(P / 64) for the other energies: about 15 times slower
+  per move at N = 1001 (``benchmarks/bench_monte_carlo.py``).
 - ``greedy`` and ``rgreedy``: cross-entropy, gamma 0.5 -> 5. A zero-temperature descent stops
   at the first local minimum of E; the smooth cross-entropy has far fewer than the flip count
   or the error count. 3 instances per point: at alpha = 0.3 greedy solved 3/3 on the
@@ -319,11 +325,12 @@ def _mode(coupling):
     return _MODES[check.choice("coupling", coupling, tuple(_MODES))]
 
 
-_ANNEALED_ENERGY = {"energy": "linear", "ce_gamma0": 0.5, "ce_gamma1": 20.0}
+_SA_ENERGY = {"energy": "ce", "ce_gamma0": 0.5, "ce_gamma1": 20.0}
+_RSA_ENERGY = {"energy": "linear", "ce_gamma0": 0.5, "ce_gamma1": 20.0}
 _GREEDY_ENERGY = {"energy": "ce", "ce_gamma0": 0.5, "ce_gamma1": 5.0}
 
 
-@register("sa", defaults={"sweeps": 70000, "beta0": 3.0, "beta1": 300.0, **_ANNEALED_ENERGY,
+@register("sa", defaults={"sweeps": 70000, "beta0": 3.0, "beta1": 300.0, **_SA_ENERGY,
                           "check_every": 0},
           accepts=_accepts,
           summary="simulated annealing on a training energy (binary weights, single flips)")
@@ -336,7 +343,7 @@ def sa(problem, model, rng, *, sweeps, beta0, beta1, energy, ce_gamma0, ce_gamma
 
 
 @register("rsa", defaults={"replicas": 7, "coupling": "traced", "sweeps": 10000, "beta0": 3.0,
-                           "beta1": 300.0, "gamma0": 0.3, "gamma1": 30.0, **_ANNEALED_ENERGY,
+                           "beta1": 300.0, "gamma0": 0.3, "gamma1": 30.0, **_RSA_ENERGY,
                            "check_every": 0},
           accepts=_accepts,
           summary="replicated simulated annealing on the local-entropy (robust-ensemble) objective")
