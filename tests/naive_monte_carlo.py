@@ -1,13 +1,16 @@
 """Slow NumPy twins of wfm._kernels.annealing.anneal and wfm._kernels.lal.replicated_lal.
 
 They draw the same uniform numbers from ``numpy.random.RandomState(seed)`` in the same order as
-the kernels, but recompute every energy from scratch with the model (``model.errors``) and the
-coupling terms from their definitions, so a kernel that drifts from the objective it documents
-disagrees with its twin.
+the kernels, but recompute every energy from scratch, from the model (``model.errors``,
+``model.output``) and the definitions of the flip-count and cross-entropy energies
+(:func:`training_energy`), and the coupling terms from their definitions, so a kernel that
+drifts from the objective it documents disagrees with its twin.
 """
 import numpy as np
 
 from wfm._kernels.codes import EXPLICIT, NONE, TRACED
+
+CE_NEUTRAL = 1e-10  # cross-entropy changes below this are energy-neutral (rounding of the sums)
 
 
 def _log_weight_coupling(mode, gamma, W, centre):
@@ -40,32 +43,93 @@ def _majority(W):
     return np.where(total > 0, 1, np.where(total < 0, -1, first)).astype(np.int8)
 
 
-def anneal(problem, model, W, mode, betas, gammas, seed):
-    """Return (W, energies, centre, answer, moves, history dict) of the replicated search.
+def integer_threshold(kappa, N):
+    """The largest integer t in [-N - 1, N] with t / sqrt(N) <= kappa (error iff s <= t)."""
+    ts = np.arange(-N - 1, N + 1)
+    return int(ts[ts / np.sqrt(N) <= kappa].max())
 
-    ``W`` (y, K, n) int8 initial replicas (K = 1 for a perceptron).
+
+def raw_fields(problem, model, W):
+    """Integer hidden fields H (P, K) of a committee, or stabilities-before-labels (P, 1)."""
+    X = problem.X.astype(np.int64)
+    W = np.asarray(W, dtype=np.int64).reshape(-1, W.shape[-1])
+    if not hasattr(model, "K"):
+        return X @ W[0][:, None]
+    if model.tree:
+        return np.einsum("pkj,kj->pk", X.reshape(X.shape[0], model.K, model.n), W)
+    return X @ W.T
+
+
+def training_energy(problem, model, W, energy, gamma=1.0):
+    """The energy ``energy`` of the weights W from its definition (mc_energy docstring)."""
+    sigma = problem.y.astype(np.int64)
+    if energy == "errors":
+        return float(model.errors(problem, _weights(model, W)))
+    if not hasattr(model, "K"):
+        N = model.N
+        theta = integer_threshold(model.kappa, N)
+        s = sigma * raw_fields(problem, model, W)[:, 0]
+        if energy == "linear":
+            flips = np.where(s <= theta, (theta - s) // 2 + 1, 0)
+            return 2.0 / np.sqrt(N) * flips.sum()
+        x = (s - theta) / np.sqrt(N)
+        return float(np.sum(np.logaddexp(0.0, -2.0 * gamma * x)) / (2.0 * gamma))
+    if energy == "linear":
+        H = raw_fields(problem, model, W)
+        g = np.where(H > 0, 1, -1)
+        total = 0
+        if model.output_rule == "parity":
+            sign_flips = np.where(H > 0, (H + 1) // 2, (-H) // 2 + 1)
+            wrong = np.prod(g, axis=1) != sigma
+            return 2.0 / np.sqrt(model.n) * sign_flips.min(axis=1)[wrong].sum()
+        for mu in range(problem.P):
+            wrong = np.flatnonzero(g[mu] != sigma[mu])
+            needed = len(wrong) - (model.K - 1) // 2
+            if needed > 0:
+                h = H[mu, wrong]
+                counts = (-h) // 2 + 1 if sigma[mu] > 0 else (h + 1) // 2
+                total += np.sort(counts)[:needed].sum()
+        return 2.0 / np.sqrt(model.n) * total
+    x = sigma * model.output(problem.X, _weights(model, W)) / np.sqrt(model.K)
+    return float(np.sum(np.logaddexp(0.0, -2.0 * gamma * x)) / (2.0 * gamma))
+
+
+def anneal(problem, model, W, mode, betas, gammas, seed, energy="errors", ce_gammas=None):
+    """Return (W, errors, centre, answer, moves, history dict) of the replicated search.
+
+    ``W`` (y, K, n) int8 initial replicas (K = 1 for a perceptron); ``energy`` the energy
+    minimised (:func:`training_energy`, at the gamma ``ce_gammas[sweep]``); success is zero
+    training errors.
     """
     rs = np.random.RandomState(seed)
     W = W.copy()
     y, K, n = W.shape
     Nw = K * n
-    energy = lambda a: model.errors(problem, _weights(model, W[a]))  # noqa: E731
-    energies = np.array([energy(a) for a in range(y)])
+    ce_gammas = np.ones(len(betas)) if ce_gammas is None else ce_gammas
+    errors_of = lambda a: model.errors(problem, _weights(model, W[a]))  # noqa: E731
+    errors = np.array([errors_of(a) for a in range(y)])
     centre = _majority(W)
-    history = {key: [] for key in ("energy", "best", "centre_errors", "distance", "acceptance")}
+    keys = ("energy", "best", "errors", "best_errors", "centre_errors", "distance", "acceptance")
+    history = {key: [] for key in keys}
     moves = 0
-    for beta, gamma in zip(betas, gammas):
+    for beta, gamma, ce_gamma in zip(betas, gammas, ce_gammas):
+        energy_of = lambda a: training_energy(problem, model, W[a], energy, ce_gamma)  # noqa: E731
+        energies = np.array([energy_of(a) for a in range(y)])
         accepted = 0
         for _ in range(Nw):
             for a in range(y):
                 f = int(rs.random_sample() * Nw)
                 k, j = divmod(f, n)
                 C_old = _log_weight_coupling(mode, gamma, W, centre)
+                E_old = energy_of(a)
                 W[a, k, j] *= -1
-                dE = energy(a) - energies[a]
+                dE = energy_of(a) - E_old
+                if energy == "ce" and abs(dE) < CE_NEUTRAL:
+                    dE = 0.0
                 dC = _log_weight_coupling(mode, gamma, W, centre) - C_old
                 if _accept(rs, dE, dC, beta):
                     energies[a] += dE
+                    errors[a] = errors_of(a)
                     accepted += 1
                 else:
                     W[a, k, j] *= -1
@@ -75,10 +139,12 @@ def anneal(problem, model, W, mode, betas, gammas, seed):
                     centre[f] *= -1
                     if not _accept(rs, 0, _log_weight_coupling(mode, gamma, W, centre) - C_old, beta):
                         centre[f] *= -1
-                if energies[a] == 0:
-                    return W, energies, centre, a, moves, history
+                if errors[a] == 0:
+                    return W, errors, centre, a, moves, history
         history["energy"].append(energies.mean())
         history["best"].append(energies.min())
+        history["errors"].append(errors.mean())
+        history["best_errors"].append(errors.min())
         history["acceptance"].append(accepted / (Nw * y))
         history["centre_errors"].append(-1)
         history["distance"].append(0.0)
@@ -87,11 +153,11 @@ def anneal(problem, model, W, mode, betas, gammas, seed):
                 centre = _majority(W)
             flat = W.reshape(y, -1).astype(np.float64)
             history["distance"][-1] = float(np.mean(0.5 * (1.0 - flat @ centre / Nw)))
-            errors = model.errors(problem, _weights(model, centre))
-            history["centre_errors"][-1] = errors
-            if errors == 0:
-                return W, energies, centre, y, moves, history
-    return W, energies, centre, -1, moves, history
+            centre_errors = model.errors(problem, _weights(model, centre))
+            history["centre_errors"][-1] = centre_errors
+            if centre_errors == 0:
+                return W, errors, centre, y, moves, history
+    return W, errors, centre, -1, moves, history
 
 
 def bit_set(members):

@@ -2,14 +2,16 @@
 
 One kernel covers the four searches of :mod:`wfm.algorithms.monte_carlo`. The replicas a = 0..y-1 are
 binary weight vectors w^a with flat index f = k n + j (a perceptron is the case K = 1); each
-keeps its own incremental energy state of :mod:`wfm._kernels.energy`. The replicas are sampled
+keeps its own incremental state of :mod:`wfm._kernels.energy` (stabilities or fields, training
+errors) and of the energy E it minimises: the error count, the flip count or the cross-entropy
+(:mod:`wfm._kernels.mc_energy`). The replicas are sampled
 from the robust ensemble of Baldassi et al., "Unreasonable effectiveness of learning neural
 networks", PNAS 113, E7655 (2016), and "Local entropy as a measure for sampling solutions in
 constraint satisfaction problems", J. Stat. Mech. (2016) 023301, with Boltzmann weight
 
     exp(-beta sum_a E(w^a) + C),
 
-E the training energy (errors) and C the coupling term:
+E the training energy and C the coupling term:
 
 - ``NONE``: C = 0 (independent replicas; y = 1 is plain SA);
 - ``EXPLICIT``: C = gamma sum_a w^a . c with an explicit binary centre c, itself updated by
@@ -24,12 +26,19 @@ one that lowers it is accepted, and an energy-neutral move is accepted with prob
 min(1, exp(dC)) (the coupling keeps its finite strength gamma); with C = 0 this accepts exactly
 the moves that do not raise the energy.
 
+The error count and the flip count are integers n, E = scale n (scale 1 and 2 / sqrt(n)): a
+move's Metropolis test uses beta scale dn, tabulated. The cross-entropy change is real; a
+change below CE_NEUTRAL (rounding) counts as energy-neutral.
+
 Binary perceptron fast path: labels folded into the transposed patterns (int8) and int16
-stabilities; the energy change of a proposed flip is counted on the band of patterns with
+stabilities; the error-count change of a proposed flip is counted on the band of patterns with
 theta - 1 <= s_mu <= theta + 2 only (:func:`band_flip_delta`), kept as a bit set that an accepted
 flip rebuilds after it updates the P stabilities; a proposal intersects it with the bit set of
 the row's positive entries. Near a solution most proposals are refused, so a move costs
-O(P / 64) word operations (no int8 row is read) instead of O(P).
+O(P / 64) word operations (no int8 row is read) instead of O(P). The flip-count change is
+two such counts on the bit sets {s <= theta} and {s <= theta + 2}
+(:func:`wfm._kernels.mc_energy.linear_flip_delta`); the cross-entropy change reads the row
+(O(P), :func:`wfm._kernels.mc_energy.ce_flip_delta`).
 
 Randomness: the Mersenne Twister of :mod:`wfm._kernels.mt19937`, seeded at the start of the
 kernel, its doubles read from a buffer inside the loop; one uniform draw picks each site
@@ -40,15 +49,20 @@ and certainty (:func:`acceptance`). The stream equals
 import numpy as np
 from numba import njit
 
+from wfm._kernels.codes import (CE, CHECK_ENERGY, CHECK_FIELDS, CHECK_MINIMISED, CHECK_OK, CHECK_SUMS, ERRORS,
+                                EXPLICIT, LINEAR, NONE, TRACED)
 from wfm._kernels.energy import (committee_energy, committee_fields, committee_flip,
                                  committee_flip_delta, committee_outputs, count_at_most,
                                  perceptron_flip, perceptron_flip_delta, perceptron_stabilities)
-from wfm._kernels.codes import CHECK_ENERGY, CHECK_FIELDS, CHECK_OK, CHECK_SUMS, EXPLICIT, NONE, TRACED
+from wfm._kernels.mc_energy import (ce_differences, ce_flip, ce_flip_delta, ce_tabulate, ce_total,
+                                    committee_energy_delta, committee_pattern_energies, linear_flip,
+                                    linear_flip_delta, linear_rebuild, linear_total, popcount)
 from wfm._kernels.mt19937 import reserve, seed_state
 
 TABLE_DELTA = 32  # energy changes |dE| <= TABLE_DELTA have memoised acceptance probabilities
 CERTAIN = 2.0  # acceptance value of a move accepted without a random draw
 REFUSED = -1.0  # acceptance value of a move refused without a random draw
+CE_NEUTRAL = 1e-10  # cross-entropy changes |dE| below this are energy-neutral moves
 DRAWS_PER_MOVE = 3  # site, Metropolis test of the replica flip, Metropolis test of a centre flip
 
 
@@ -141,16 +155,6 @@ def acceptance_tabulated(dE, c, beta, gains, probabilities):
         p = acceptance(dE, gains[c], beta)
         probabilities[c, column] = p
     return p
-
-
-@njit(cache=True, nogil=True)
-def popcount(x):
-    """Number of set bits of the uint64 ``x`` (the SWAR count of Hacker's Delight, 5-1,
-    which LLVM compiles to the popcnt instruction, vectorised in loops)."""
-    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
-    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
-    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
-    return np.int64((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
 
 
 @njit(cache=True, nogil=True)
@@ -362,11 +366,52 @@ def verify_state(X, labels, threshold, s, H, S, W, v, rule, tree, committee, ene
 
 
 @njit(cache=True, nogil=True)
-def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folded, energies,
-           centre, sums, mode, betas, gammas, seed, stream_state, stream, check_every,
-           work_s, work_H, work_S, centre_buffer, centre_s, XB, band, band_size, band_error, work_band,
-           gains, probabilities, hist_energy, hist_best, hist_centre, hist_distance, hist_accept):
-    """Run replicated single-flip Metropolis sweeps until a zero-energy point appears.
+def verify_minimised(energy, threshold, s, H, labels, v, rule, n, committee, counts, values,
+                     below, near, n_below, n_near, table, pattern, moments, ce_gamma, flips, work_below,
+                     work_near, work_pattern):
+    """Recompute the flip-count or cross-entropy state of every replica; return a CHECK_* code.
+
+    Called after :func:`verify_state` has checked the stabilities / fields ``s`` / ``H``
+    against their recomputation from the weights, so the energies are recomputed from them:
+    integer flip counts and the bit sets B, A (:func:`wfm._kernels.mc_energy.linear_rebuild`)
+    must be equal, cross-entropy energies, per-pattern energies and differences equal within
+    1e-9 relative.
+    """
+    for a in range(counts.shape[0]):
+        if committee:
+            fresh = committee_pattern_energies(energy, H[a], labels, v, rule, ce_gamma, n, flips,
+                                               work_pattern)
+            if _fields_differ(pattern[a], work_pattern):
+                return CHECK_MINIMISED
+        elif energy == LINEAR:
+            fresh_below, fresh_near = linear_rebuild(s[a], threshold, work_below, work_near)
+            if fresh_below != n_below[a] or fresh_near != n_near[a]:
+                return CHECK_MINIMISED
+            for w in range(work_below.shape[0]):
+                if below[a, w] != work_below[w] or near[a, w] != work_near[w]:
+                    return CHECK_MINIMISED
+            fresh = np.float64(linear_total(s[a], threshold))
+        else:
+            fresh = ce_total(s[a], table, table.shape[0] // 2)
+            M, total = ce_differences(s[a], table, table.shape[0] // 2, work_pattern)
+            if _fields_differ(pattern[a], work_pattern) or \
+                    abs(M - moments[a, 0]) > 1e-9 * max(1.0, abs(M)) or \
+                    abs(total - moments[a, 1]) > 1e-9 * max(1.0, abs(total)):
+                return CHECK_MINIMISED
+        kept = np.float64(counts[a]) if energy == LINEAR else values[a]
+        if abs(kept - fresh) > 1e-9 * max(1.0, abs(fresh)):
+            return CHECK_MINIMISED
+    return CHECK_OK
+
+
+@njit(cache=True, nogil=True)
+def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folded, energy, scale,
+           energies, errors, values, centre, sums, mode, betas, gammas, ce_gammas, seed, stream_state,
+           stream, check_every, work_s, work_H, work_S, centre_buffer, centre_s, XB, band, band_size,
+           band_error, below, work_band, work_below, table, pattern, moments, work_pattern, flips, gains,
+           probabilities, hist_energy, hist_best, hist_errors, hist_best_errors, hist_centre,
+           hist_distance, hist_accept):
+    """Run replicated single-flip Metropolis sweeps until a point with no training error appears.
 
     Parameters
     ----------
@@ -386,24 +431,38 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
         Committee readout, rule code, architecture and the committee flag.
     folded : bool
         Perceptron fast path: label-folded int8 rows and int16 stabilities, the energy
-        change computed on the band of patterns near the threshold (:func:`band_flip_delta`).
+        change computed on bit sets of the patterns near the threshold (:func:`band_flip_delta`,
+        :func:`wfm._kernels.mc_energy.linear_flip_delta`); required by LINEAR and CE on a
+        perceptron.
+    energy : int
+        The energy E minimised (:mod:`wfm._kernels.mc_energy`): ERRORS, LINEAR or CE.
+    scale : float
+        Energy per unit of the integer count of ERRORS (1) and LINEAR (2 / sqrt(n)): the
+        Metropolis test of an integer change dn uses beta ``scale`` dn.
     energies : ndarray (y,) int64
-        Current energy of each replica, updated in place.
+        Integer count of each replica (errors, or flip count for LINEAR; the initial error
+        counts are given, the flip counts are computed here), updated in place.
+    errors : ndarray (y,) int64
+        Training errors of each replica (initial values given), updated in place.
+    values : ndarray (y,) float64
+        CE: the energy of each replica, computed at the start of each sweep (gamma changes)
+        and updated in place.
     centre : ndarray (K n,) int8
         Explicit centre (EXPLICIT) or work array for the majority centre.
     sums : ndarray (K n,) int64
         Sigma_f = sum_a w^a_f, updated in place.
     mode : int
         NONE, EXPLICIT or TRACED.
-    betas, gammas : ndarray (sweeps,)
-        Inverse temperature (inf for zero temperature) and coupling of each sweep.
+    betas, gammas, ce_gammas : ndarray (sweeps,)
+        Inverse temperature (inf for zero temperature), coupling and cross-entropy gamma of
+        each sweep.
     seed : int
         Seed of the Mersenne Twister (:func:`wfm._kernels.mt19937.seed_state`).
     stream_state, stream : ndarray (624,) uint32, (BLOCK + DRAWS_PER_MOVE - 1,) float64
         Its state and its buffer of uniform doubles (:func:`wfm._kernels.mt19937.reserve`).
     check_every : int
         When positive, verify the incremental state against recomputation every
-        ``check_every`` replica moves (:func:`verify_state`).
+        ``check_every`` replica moves (:func:`verify_state`, :func:`verify_minimised`).
     work_s, work_H, work_S, centre_buffer
         Work arrays of shapes (P,), (K, P), (P,) and (1, K, n) int8.
     centre_s : ndarray (P,) int16
@@ -412,24 +471,32 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
         recomputation after each sweep when ``check_every`` > 0.
     XB : ndarray (N, ceil(P / 64)) uint64
         Folded path: bit sets of the positive entries of the rows of XT (:func:`pack_positive`).
-    band, band_size, band_error, work_band : ndarray (y, ceil(P / 64)) uint64, (y,), (y,) int64, (ceil(P / 64),) uint64
-        Folded path: the band bit set of each replica (:func:`band_rebuild`), its number of
-        patterns and its number of errors, built here, kept through accepted flips, and checked
-        with the other incremental quantities.
+    band, band_size, band_error, below : ndarray (y, ceil(P / 64)) uint64, (y,), (y,) int64, (y, ceil(P / 64)) uint64
+        Folded path, ERRORS: the band bit set of each replica (:func:`band_rebuild`), its number
+        of patterns and its number of errors. LINEAR: ``band`` and ``below`` hold the bit sets
+        A and B of :func:`wfm._kernels.mc_energy.linear_rebuild`, ``band_size`` |A| and
+        ``band_error`` |B|. Built here, kept through accepted flips, checked with the rest.
+    work_band, work_below : ndarray (ceil(P / 64),) uint64
+    table : ndarray (2 N + 5,) float64
+        Folded CE: f_gamma of each integer stability (:func:`wfm._kernels.mc_energy.ce_tabulate`).
+    pattern, moments, work_pattern, flips : ndarray (y, P), (y, 2), (P,) float64, (K,) int64
+        Committee LINEAR and CE: per-pattern energies of each replica and work arrays. Folded
+        CE: ``pattern[a]`` and ``moments[a]`` hold the differences G and (M, sum G) of
+        :func:`wfm._kernels.mc_energy.ce_differences`.
     gains, probabilities : ndarray (2 (2 y + 1),), (2 (2 y + 1), 2 TABLE_DELTA + 1) float64
         Per-sweep tables of the coupling changes and acceptance probabilities
         (:func:`tabulate_coupling`, :func:`acceptance_tabulated`).
-    hist_energy, hist_best, hist_centre, hist_distance, hist_accept : ndarray (sweeps,)
-        Filled per completed sweep: mean replica energy, smallest replica energy, training
-        errors of the centre (-1 for NONE), mean replica-centre distance, acceptance rate of
-        replica moves.
+    hist_energy, hist_best, hist_errors, hist_best_errors, hist_centre, hist_distance, hist_accept : ndarray (sweeps,)
+        Filled per completed sweep: mean and smallest replica energy E, mean and smallest
+        replica training errors, training errors of the centre (-1 for NONE), mean
+        replica-centre distance, acceptance rate of replica moves.
 
     Returns
     -------
     sweeps : int
         Sweeps run (the last one possibly partial).
     answer : int
-        Replica a whose energy reached 0, y for the centre, -1 when nothing was solved.
+        Replica a whose training errors reached 0, y for the centre, -1 when nothing was solved.
     status : int
         CHECK_OK or the code of the first failed check.
     moves : int
@@ -439,12 +506,30 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
     position, end = 0, 0  # unread doubles: stream[position:end]
     y, K, n = W.shape
     Nw = K * n
+    offset = n + 2  # table index of the stability 0 (folded CE)
     moves = 0
-    if folded:
-        for a in range(y):
+    for a in range(y):
+        if folded and energy == ERRORS:
             band_size[a], band_error[a] = band_rebuild(s[a], threshold, band[a])
+        elif folded and energy == LINEAR:
+            band_error[a], band_size[a] = linear_rebuild(s[a], threshold, below[a], band[a])
+            energies[a] = linear_total(s[a], threshold)
+        elif committee and energy == LINEAR:
+            energies[a] = np.int64(np.round(committee_pattern_energies(
+                energy, H[a], labels, v, rule, 1.0, n, flips, pattern[a])))
     for sweep in range(betas.shape[0]):
-        beta, gamma = betas[sweep], gammas[sweep]
+        beta, gamma, ce_gamma = betas[sweep], gammas[sweep], ce_gammas[sweep]
+        beta_count = beta * scale  # Metropolis of the integer counts
+        if energy == CE:
+            if folded:
+                ce_tabulate(ce_gamma, threshold, n, table)
+            for a in range(y):
+                if folded:
+                    values[a] = ce_total(s[a], table, offset)
+                    moments[a, 0], moments[a, 1] = ce_differences(s[a], table, offset, pattern[a])
+                else:
+                    values[a] = committee_pattern_energies(energy, H[a], labels, v, rule, ce_gamma,
+                                                           n, flips, pattern[a])
         accepted = 0
         tabulate_coupling(mode, gamma, y, gains, probabilities)
         for _ in range(Nw):
@@ -459,17 +544,36 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
                 else:
                     k, j = f // n, f % n
                 value = W[a, k, j]
+                dE = 0  # integer change (ERRORS, LINEAR)
+                dV = 0.0  # real change (CE)
                 if committee:
-                    dE = committee_flip_delta(XT, labels, H[a], S[a], W[a], v, rule, tree, k, j)
+                    if energy == ERRORS:
+                        dE = committee_flip_delta(XT, labels, H[a], S[a], W[a], v, rule, tree, k, j)
+                    else:
+                        dV = committee_energy_delta(energy, XT, labels, H[a], W[a], v, rule, tree, k, j,
+                                                    ce_gamma, pattern[a], flips)
+                        if energy == LINEAR:
+                            dE = np.int64(np.round(dV))
                 elif folded:
-                    dE = band_flip_delta(XB[j], band[a], band_size[a], band_error[a], -2 * value)
+                    if energy == ERRORS:
+                        dE = band_flip_delta(XB[j], band[a], band_size[a], band_error[a], -2 * value)
+                    elif energy == LINEAR:
+                        dE = linear_flip_delta(XB[j], below[a], band[a], band_error[a], band_size[a],
+                                               -2 * value)
+                    else:
+                        dV = ce_flip_delta(XT[j], pattern[a], moments[a, 0], moments[a, 1], -2 * value)
                 else:
                     dE = perceptron_flip_delta(XT, labels, s[a], W[a, 0], j, threshold)
                 c = coupling_class(mode, y, value, centre[f], sums[f])
                 # The draw decision is written out here and for the centre flip below: as a
                 # helper returning (take, position), SA ran 12-19 % slower in two of three
                 # paired bench_monte_carlo runs (faster in the third; this machine is noisy).
-                q = acceptance_tabulated(dE, c, beta, gains, probabilities)
+                if energy == CE:
+                    # A change within rounding of the P-term sums counts as neutral (exactly
+                    # cancelling per-pattern changes of a committee's few output values).
+                    q = acceptance(0.0 if abs(dV) < CE_NEUTRAL else dV, gains[c], beta)
+                else:
+                    q = acceptance_tabulated(dE, c, beta_count, gains, probabilities)
                 take = q > 1.0
                 if 0.0 <= q <= 1.0:
                     take = stream[position] < q
@@ -477,12 +581,27 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
                 if take:
                     if committee:
                         committee_flip(XT, H[a], S[a], W[a], v, rule, tree, k, j)
+                        if energy != ERRORS:
+                            committee_pattern_energies(energy, H[a], labels, v, rule, ce_gamma, n,
+                                                       flips, pattern[a])
+                            errors[a] = committee_energy(labels, S[a])
                     elif folded:
-                        band_size[a], band_error[a] = band_flip(XT[j], s[a], -2 * value, threshold, band[a])
+                        if energy == ERRORS:
+                            band_size[a], band_error[a] = band_flip(XT[j], s[a], -2 * value, threshold, band[a])
+                        elif energy == LINEAR:
+                            band_error[a], band_size[a] = linear_flip(XT[j], s[a], -2 * value, threshold,
+                                                                      below[a], band[a])
+                            errors[a] = band_error[a]
+                        else:
+                            errors[a] = ce_flip(XT[j], s[a], -2 * value, threshold)
+                            moments[a, 0], moments[a, 1] = ce_differences(s[a], table, offset, pattern[a])
                         W[a, 0, j] = -value
                     else:
                         perceptron_flip(XT, labels, s[a], W[a, 0], j)
                     energies[a] += dE
+                    values[a] += dV
+                    if energy == ERRORS:
+                        errors[a] = energies[a]
                     sums[f] -= 2 * value
                     accepted += 1
                 moves += 1
@@ -497,22 +616,37 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
                         centre[f] = -centre[f]
                 if check_every > 0 and moves % check_every == 0:
                     status = verify_state(X, labels, threshold, s, H, S, W, v, rule, tree, committee,
-                                          energies, sums, work_s, work_H, work_S)
-                    if folded and status == CHECK_OK:
+                                          errors, sums, work_s, work_H, work_S)
+                    if folded and status == CHECK_OK and energy == ERRORS:
                         for b in range(y):
                             if band_differs(s[b], threshold, band[b], band_size[b], band_error[b], work_band):
                                 status = CHECK_FIELDS
+                    if status == CHECK_OK and energy == ERRORS:
+                        for b in range(y):
+                            if energies[b] != errors[b]:
+                                status = CHECK_ENERGY
+                    if status == CHECK_OK and energy != ERRORS:
+                        status = verify_minimised(energy, threshold, s, H, labels, v, rule, n, committee,
+                                                  energies, values, below, band, band_error, band_size,
+                                                  table, pattern, moments, ce_gamma, flips, work_below,
+                                                  work_band, work_pattern)
                     if status != CHECK_OK:
                         return sweep + 1, -1, status, moves
-                if energies[a] == 0:
+                if errors[a] == 0:
                     return sweep + 1, a, CHECK_OK, moves
-        total = 0.0
-        best = energies[0]
+        total, total_errors = 0.0, 0.0
+        best = np.inf
+        best_errors = errors[0]
         for a in range(y):
-            total += energies[a]
-            best = min(best, energies[a])
+            e = values[a] if energy == CE else energies[a] * scale
+            total += e
+            best = min(best, e)
+            total_errors += errors[a]
+            best_errors = min(best_errors, errors[a])
         hist_energy[sweep] = total / y
         hist_best[sweep] = best
+        hist_errors[sweep] = total_errors / y
+        hist_best_errors[sweep] = best_errors
         hist_accept[sweep] = accepted / (Nw * y)
         hist_centre[sweep] = -1
         hist_distance[sweep] = 0.0
@@ -523,18 +657,18 @@ def anneal(X, XT, labels, threshold, s, H, S, W, v, rule, tree, committee, folde
             if folded:
                 # Centre errors from its stabilities, updated at the sites where it changed.
                 centre_stabilities(XT, centre, centre_buffer[0, 0], centre_s, sweep == 0)
-                errors = count_at_most(centre_s, threshold)
+                centre_errors = count_at_most(centre_s, threshold)
                 if check_every > 0:
                     fresh = replica_energy(X, labels, threshold, centre_buffer[0], v, rule, tree,
                                            committee, work_s, work_H, work_S)
-                    if fresh != errors or _fields_differ(centre_s, work_s):
+                    if fresh != centre_errors or _fields_differ(centre_s, work_s):
                         return sweep + 1, -1, CHECK_FIELDS, moves
             else:
                 for f in range(Nw):
                     centre_buffer[0, f // n, f % n] = centre[f]
-                errors = replica_energy(X, labels, threshold, centre_buffer[0], v, rule, tree,
-                                        committee, work_s, work_H, work_S)
-            hist_centre[sweep] = errors
-            if errors == 0:
+                centre_errors = replica_energy(X, labels, threshold, centre_buffer[0], v, rule, tree,
+                                               committee, work_s, work_H, work_S)
+            hist_centre[sweep] = centre_errors
+            if centre_errors == 0:
                 return sweep + 1, y, CHECK_OK, moves
     return betas.shape[0], -1, CHECK_OK, moves

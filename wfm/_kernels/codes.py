@@ -25,6 +25,12 @@ CHECK_OK = 0
 CHECK_FIELDS = 1  # stabilities or hidden fields differ from their recomputation
 CHECK_ENERGY = 2  # energies differ
 CHECK_SUMS = 3  # site sums over the replicas differ
+CHECK_MINIMISED = 4  # flip-count or cross-entropy state differs (annealing.verify_minimised)
+
+# Energy minimised by the Monte Carlo searches (wfm._kernels.annealing, wfm._kernels.mc_energy).
+ERRORS = 0  # the number of misclassified patterns
+LINEAR = 1  # the flip count: per pattern, the fewest weight flips that satisfy it
+CE = 2  # the cross-entropy of the stabilities (or output fields)
 
 # Norm control of an SGD epoch (wfm._kernels.sgd.sgd_epoch).
 FREE_NORM = 0  # plain steps, the norm is free

@@ -56,23 +56,23 @@ PRESETS = {
               "alpha": {"perceptron": "0.25:0.65:0.1", "committee": "0.3:0.9:0.1"},
               "pairs": {"perceptron": ["sa/rsa", "greedy/rgreedy"],
                         "committee": ["sa/rsa", "greedy/rgreedy", "lal/elal"]},
-              "moves": 15000, "greedy_moves": 3000, "presentations": 2800},
+              "moves": 14000, "greedy_moves": 3000, "presentations": 2800},
     "paper": {"N": {"perceptron": 1001, "committee": 1005}, "K": 3, "seeds": 50,
               "alpha": {"perceptron": "0.2:0.8:0.05", "committee": "0.2:0.9:0.05"},
               "pairs": {"perceptron": ["sa/rsa", "greedy/rgreedy"],
                         "committee": ["sa/rsa", "greedy/rgreedy", "lal/elal"]},
-              "moves": 30000, "greedy_moves": 3000, "presentations": 2800},
+              "moves": 28000, "greedy_moves": 3000, "presentations": 2800},
 }
 EPILOG = """
 presets (explicit options override them):
   quick  binary perceptron N = 201, alpha 0.25:0.65:0.1, sa/rsa and greedy/rgreedy; binary tree
          committee K = 3, N = 201, alpha 0.3:0.9:0.1, sa/rsa, greedy/rgreedy and lal/elal;
-         10 seeds; 15000 moves per weight for sa/rsa (sa 15000 sweeps, rsa 3 replicas x
-         5000), 3000 for greedy/rgreedy (rgreedy 5 x 600), 2800 presentations per pattern for
+         10 seeds; 14000 moves per weight for sa/rsa (sa 14000 sweeps, rsa 7 replicas x
+         2000), 3000 for greedy/rgreedy (rgreedy 5 x 600), 2800 presentations per pattern for
          lal/elal (elal 7 x 400 epochs). 620 runs (195 s with 2 workers on the shared
          2-core machine for the 500 runs of the former grid ending at alpha 0.7).
   paper  perceptron N = 1001, alpha 0.2:0.8:0.05; tree committee K = 3, N = 1005, alpha
-         0.2:0.9:0.05; same pairs; 50 seeds; 30000 moves per weight for sa/rsa, 2800
+         0.2:0.9:0.05; same pairs; 50 seeds; 28000 moves per weight for sa/rsa, 2800
          presentations per pattern for lal/elal. About 7000
          runs: perceptron runs cost 0.5 s on average at N = 1001 (320 runs of this kind in
          75 s with 2 workers), committee sa/rsa runs that do not solve 15 s at N = 1005
