@@ -21,6 +21,12 @@
 # (every configuration at distance $d$ a solution). `exact` draws a uniformly random solution
 # by enumeration (small $N$ only): a typical solution, for contrast.
 #
+# The lines are the replica theory at the same load ($N \to \infty$,
+# `wfm.theory.local_entropy_curves`, `docs/science/local-entropy-theory.md`): the Franz-Parisi
+# local entropy around typical solutions (grey dash-dot), the large-deviation local entropy of
+# the densest regions (black dotted), and the local entropy around minimizers of the
+# cross-entropy loss at two values of $\gamma$ (olive dashed).
+#
 # Study: `wfm.studies.local_entropy_curves` (data `data/<mode>/local_entropy_curves.h5`).
 
 # %%
@@ -51,9 +57,21 @@ at = pd.concat(table.attrs["at"].values()).set_index(["distance", "N", "method",
 at
 
 # %% [markdown]
+# Where each measured curve lies between the two theory curves at the largest $N$: the
+# position $(S - S_{\rm FP}) / (S_{\rm LD} - S_{\rm FP})$ is 0 on the Franz-Parisi curve
+# (typical solutions) and 1 on the large-deviation curve (densest regions); the tolerance is
+# three standard errors plus $1/N$.
+
+# %%
+study.positions(table)
+
+# %% [markdown]
 # Expected (Baldassi et al., PRL 115, 128101 (2015)): focusing BP/AMP find solutions in dense
-# regions, $S(d)$ close to $H(d)$ at small $d$; typical solutions are isolated, $S(d)$ far
-# below (at large $N$, $S < 0$ near $d = 0$). Asserted at $d = 0.02$ (`study.expect`):
+# regions, $S(d)$ close to $H(d)$ at small $d$, between the Franz-Parisi and the
+# large-deviation curves and closer to the latter; typical solutions are isolated, $S(d)$ far
+# below (at large $N$, $S < 0$ near $d = 0$). Asserted at the largest $N$, at $d = 0.02$ and
+# $0.05$: every algorithm's curve between the two theory curves within the tolerance, fAMP and
+# fBP closer to the large-deviation one by more than it. Asserted at $d = 0.02$ (`study.expect`):
 # focusing BP/AMP above the typical solutions at small $N$ and above the perceptron rule at
 # large $N$, RSA above SA at large $N$ (equal moves per weight, their registered defaults),
 # every mean $S \le H(d)$, and at $\gamma = 0$ the total entropy close to its replica-symmetric

@@ -86,3 +86,11 @@ def test_parity_grid():
 def test_reparametrization_networks():
     data = table("reparametrization")
     assert len(data["errors"]) == 3 and len(data["identical"]) == 3
+
+
+def test_local_entropy_theory_grid():
+    data = table("local_entropy_theory")
+    alphas = list(data["loads"]["alpha"])
+    assert alphas[0] == 0.4 and alphas[-1] == 0.8 and len(alphas) == 14
+    assert set(studies.get("local_entropy_theory").SHOWN) <= set(alphas)   # every drawn load computed
+    assert (data["loads"]["d_fold"].notna() == (data["loads"]["alpha"] > data["breakdown"])).all()

@@ -1,4 +1,4 @@
-"""Figure 2: local entropy around the solutions each algorithm finds, against the bound H(d).
+"""Figure 2: local entropy around the solutions each algorithm finds, against replica theory.
 
 Every algorithm solves the same random storage instances (binary perceptron, +-1 patterns) at
 one load alpha; around each solution w~ the local entropy S(d) (log-number of solutions per
@@ -6,11 +6,15 @@ weight at normalised Hamming distance d from w~) is measured inside the sweep by
 external field gamma w~ (wfm.measures.local_entropy: one point (d, S) per gamma) and, at
 N <= 25, exactly by enumeration at the same gammas (wfm.measures.local_entropy_exact). The
 figure shows the mean over solutions per gamma, one curve per algorithm, with the upper bound
-H(d) (binary entropy: every configuration at distance d a solution). The "exact" algorithm (a
-uniformly random solution; N <= 25) gives typical solutions for contrast. Expected (Baldassi
-et al., PRL 115, 128101 (2015); PNAS 2016): the solutions of fBP/fAMP lie in dense regions,
-S(d) close to H(d) at small d; typical solutions are isolated, S(d) far below (S < 0 near d = 0
-at large N).
+H(d) (binary entropy: every configuration at distance d a solution) and the replica curves of
+``wfm.theory`` at the same load (N -> infinity; ``docs/science/local-entropy-theory.md``): the
+Franz-Parisi local entropy around typical solutions, the large-deviation local entropy of the
+densest regions, and the local entropy around minimizers of the cross-entropy loss at
+:data:`THEORY_GAMMAS`. The "exact" algorithm (a uniformly random solution; N <= 25) gives
+typical solutions for contrast. Expected (Baldassi et al., PRL 115, 128101 (2015); PNAS 113,
+E7655 (2016)): the solutions of fBP/fAMP lie in dense regions, S(d) between the Franz-Parisi and
+the large-deviation curves and close to the latter at small d; typical solutions are isolated,
+S(d) far below (S < 0 near d = 0 at large N).
 
 Examples
 --------
@@ -45,6 +49,11 @@ GAMMAS = [0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.25, 2.5, 3.0, 4.0]
 MAX_ITERS = 1000
 #: Distance at which the printed table compares the algorithms.
 COMPARE = 0.02
+#: Cross-entropy parameters gamma of the theory curves around cross-entropy minimizers.
+THEORY_GAMMAS = (1.0, 5.0)
+#: Distances of the drawn theory curves, denser at small d for the zoomed panels (the compared
+#: ones, :data:`DISTANCES`, are added).
+THEORY_GRID = np.union1d(np.linspace(0.0025, 0.1, 40), np.linspace(0.1, 0.5, 41))
 PRESETS = {
     "quick": {"N": [21, 201], "seeds": 20},
     "paper": {"N": [25, 1001], "seeds": 100},
@@ -247,7 +256,9 @@ def table(path, keys=None):
     """:func:`local_entropy_table` of a results file (of the runs in ``keys``, default all).
 
     The table's ``attrs`` hold the load ``alpha``, ``at`` (distance -> :func:`local_entropy_at`
-    for the :data:`DISTANCES`), the number of ``runs`` and ``instances`` per (algorithm, N), and
+    for the :data:`DISTANCES`), ``theory`` (:func:`wfm.theory.local_entropy_curves` at the load,
+    on :data:`THEORY_GRID` and the :data:`DISTANCES`, with the cross-entropy curves at
+    :data:`THEORY_GAMMAS`), the number of ``runs`` and ``instances`` per (algorithm, N), and
     the summed run time ``seconds``.
     """
     runs = store.load_runs(path)
@@ -256,15 +267,69 @@ def table(path, keys=None):
     curves = {(method, name): store.load_arrays(path, f"measures/{measure}/{name}")
               for method, measure in LOCAL_ENTROPY_METHODS.items() for name in ("gammas", "distance", "entropy")}
     out = local_entropy_table(runs, curves)
-    out.attrs.update(alpha=float(runs["alpha"].iloc[0]), runs=len(runs), seconds=float(runs["seconds"].sum()),
+    alpha = float(runs["alpha"].iloc[0])
+    out.attrs.update(alpha=alpha, runs=len(runs), seconds=float(runs["seconds"].sum()),
                      instances=int(runs.groupby(["algorithm", "N"]).size().max()),
-                     at={d: local_entropy_at(path, d, keys) for d in DISTANCES})
+                     at={d: local_entropy_at(path, d, keys) for d in DISTANCES},
+                     theory=theory.local_entropy_curves(alpha, np.union1d(THEORY_GRID, DISTANCES),
+                                                        gammas=THEORY_GAMMAS))
     return out
+
+
+def _theory_label(curve, gamma):
+    """Legend and caption name of a theory curve."""
+    if curve == "cross_entropy":
+        return f"cross-entropy minimizers, gamma={gamma:g}"
+    return {"franz_parisi": "Franz-Parisi (typical solutions)", "large_deviation": "large deviation (densest)"}[curve]
+
+
+def theory_at(table, distance):
+    """The theory curves of :func:`table` at one of the :data:`DISTANCES`: curve name (with
+    ``gamma`` for the cross-entropy curves, e.g. ``"cross_entropy 5"``) -> entropy."""
+    curves = table.attrs["theory"]
+    here = curves[np.isclose(curves["distance"], distance)]
+    return {row.curve + ("" if np.isnan(row.gamma) else f" {row.gamma:g}"): row.entropy for row in here.itertuples()}
+
+
+def positions(table):
+    """Where each algorithm's BP-measured curve lies between the two theory curves, at the
+    largest N and every distance of :data:`DISTANCES`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``distance``, ``algorithm``, ``N``, ``entropy``, ``se``, ``runs``, ``franz_parisi``,
+        ``large_deviation`` (the theory at that distance), ``tolerance`` (3 standard errors plus
+        1/N for the finite-size correction of the measured entropy) and ``position``
+        ``(S - S_FP) / (S_LD - S_FP)``: 0 on the Franz-Parisi curve of typical solutions, 1 on the
+        large-deviation curve of the densest regions.
+    """
+    largest = table["N"].max()
+    rows = []
+    for distance in DISTANCES:
+        at = table.attrs["at"][distance]
+        at = at[(at["N"] == largest) & (at["method"] == "bp")]
+        curves = theory_at(table, distance)
+        for row in at.itertuples():
+            fp, ld = curves["franz_parisi"], curves["large_deviation"]
+            rows.append({"distance": distance, "algorithm": row.algorithm, "N": row.N, "entropy": row.entropy,
+                         "se": row.se, "runs": row.runs, "franz_parisi": fp, "large_deviation": ld,
+                         "tolerance": 3 * row.se + 1 / row.N, "position": (row.entropy - fp) / (ld - fp)})
+    return pd.DataFrame(rows, columns=["distance", "algorithm", "N", "entropy", "se", "runs", "franz_parisi",
+                                       "large_deviation", "tolerance", "position"])
+
+
+#: Line styles of the theory curves: curve name -> matplotlib keywords.
+THEORY_STYLES = {"franz_parisi": {"color": "0.35", "ls": "-.", "lw": 1.4},
+                 "large_deviation": {"color": "k", "ls": ":", "lw": 1.8},
+                 "cross_entropy": {"color": "tab:olive", "ls": (0, (6, 2)), "lw": 1.1}}
 
 
 def draw(table, alpha=None, zoom=0.06):
     """Local entropy S(d) against d, one curve per algorithm (BP solid, exact dashed) with the
-    upper bound H(d): one column per N, the whole range on top and d <= ``zoom`` below.
+    upper bound H(d) and the replica curves of the table's ``theory`` (grey dash-dot
+    Franz-Parisi, black dotted large deviation, olive dashed cross-entropy minimizers, the larger
+    gamma darker): one column per N, the whole range on top and d <= ``zoom`` below.
 
     Parameters
     ----------
@@ -289,13 +354,22 @@ def draw(table, alpha=None, zoom=0.06):
     alpha = table.attrs.get("alpha") if alpha is None else alpha
     Ns = sorted(table["N"].unique())
     colors = {name: f"C{i}" for i, name in enumerate(sorted(table["algorithm"].unique()))}
-    figure = Figure(figsize=(5.6 * len(Ns), 8.4))
+    theory_curves = table.attrs["theory"]
+    theory_curves = theory_curves[(theory_curves["curve"] != "bound") & theory_curves["entropy"].notna()]
+    figure = Figure(figsize=(5.6 * len(Ns), 9.6))
     for column, N in enumerate(Ns):
         here = table[table["N"] == N]
         for row, limit in enumerate((0.5, zoom)):
             ax = figure.add_subplot(2, len(Ns), row * len(Ns) + column + 1)
             d = np.linspace(0.0, limit, 201)
             ax.plot(d, binary_entropy(d), color="k", lw=1.2, label="bound H(d)")
+            lowest = 0.0
+            for (curve, gamma), part in theory_curves.groupby(["curve", "gamma"], dropna=False, sort=False):
+                part = part[part["distance"] <= limit + 1e-9]
+                shade = {} if curve != "cross_entropy" else {"alpha": 0.5 + 0.5 * (gamma == max(THEORY_GAMMAS))}
+                ax.plot(part["distance"], part["entropy"], **THEORY_STYLES[curve], **shade,
+                        label="theory: " + _theory_label(curve, gamma))
+                lowest = min(lowest, part["entropy"].min())
             for (algorithm, method), curve in here.groupby(["algorithm", "method"], sort=True):
                 exact = method == "exact"
                 name = "typical (exact sampling)" if algorithm == "exact" else algorithm
@@ -305,14 +379,15 @@ def draw(table, alpha=None, zoom=0.06):
                             label=f"{name}, {'exact' if exact else 'BP'} ({curve['runs'].max()})")
             ax.axhline(0.0, color="0.6", lw=0.8)
             ax.set_xlim(0.0, limit)
-            ax.set_ylim(min(-0.01, 1.1 * here[here["distance"] <= limit]["entropy"].min()),
+            ax.set_ylim(min(-0.01, 1.1 * here[here["distance"] <= limit]["entropy"].min(), 1.1 * lowest),
                         1.08 * float(binary_entropy(limit)))
             ax.set_xlabel("distance d from the solution")
             ax.set_ylabel("local entropy S(d) (nats per weight)")
             if row == 0:
                 ax.set_title(f"binary perceptron, N={N}" + (f", alpha={alpha:g}" if alpha is not None else ""),
                              fontsize="medium")
-                ax.legend(fontsize="x-small", title="algorithm, method (solutions)", title_fontsize="x-small")
+                ax.legend(fontsize="xx-small", title="algorithm, method (solutions); theory N = infinity",
+                          title_fontsize="xx-small")
     figure.tight_layout()
     return figure
 
@@ -323,7 +398,10 @@ def expect(table):
     the perceptron rule at N >= 101 (BP); RSA above SA at N >= 101 by two; every mean S <= H(d)
     (exact counts strictly, BP up to 1/N). Along each curve d(gamma) decreases with gamma; at
     gamma = 0 (the total entropy of the instance) at the largest N, the RS entropy within three
-    standard errors."""
+    standard errors. Against the replica theory, at the largest N and every distance of
+    :data:`DISTANCES` (:func:`positions`, tolerance three standard errors plus 1/N): every
+    algorithm's BP curve between the Franz-Parisi and the large-deviation curves, and those of
+    fAMP and fBP closer to the large-deviation curve by more than the tolerance."""
     at = table.attrs["at"][COMPARE].set_index(["N", "method", "algorithm"])
     exact = at.xs("exact", level="method")
     assert (exact["entropy"] < exact["bound"]).all(), "an exact local entropy reaches the bound H(d)"
@@ -349,6 +427,16 @@ def expect(table):
     rs = theory.rs_entropy_binary_perceptron(table.attrs["alpha"])
     assert np.all(np.abs(total["entropy"] - rs) < 3 * total["se"]), \
         f"N={largest}, gamma = 0: total entropy {total['entropy'].tolist()} not within 3 s.e. of RS {rs:.4f}"
+    where = positions(table)
+    assert set(where["distance"]) == set(DISTANCES), f"N={largest}: no BP curve reaches d = {DISTANCES}"
+    for row in where.itertuples():
+        fp, ld, S, tol = row.franz_parisi, row.large_deviation, row.entropy, row.tolerance
+        assert fp - tol < S < ld + tol, (f"N={row.N}, d={row.distance:g}: {row.algorithm} S = {S:.4f} not between "
+                                         f"Franz-Parisi {fp:.4f} and large deviation {ld:.4f} (tolerance {tol:.4f})")
+        if row.algorithm in ("famp", "fbp"):
+            assert (S - fp) - (ld - S) > tol, (f"N={row.N}, d={row.distance:g}: {row.algorithm} S = {S:.4f} not "
+                                               f"closer to large deviation {ld:.4f} than to Franz-Parisi {fp:.4f}")
+    assert {"famp", "fbp"} & set(where["algorithm"]), f"N={largest}: no fAMP or fBP curve to place"
 
 
 def caption(table):
@@ -365,11 +453,30 @@ def caption(table):
     total = total[total["algorithm"] == next(name for name in DEFAULT if name in set(total["algorithm"]))]
     Ns = sorted(table[table["method"] == "exact"]["N"].unique())
     return (f"Local entropy S(d) around the solutions found at alpha = {table.attrs['alpha']:g}, against the bound "
-            f"H(d), {table.attrs['instances']} instances per algorithm and N: BP with an external field (solid) and, "
+            f"H(d) and the replica theory, {table.attrs['instances']} instances per algorithm and N: BP with an external field (solid) and, "
             f"at N = {_common.listing(Ns)}, exact enumeration at the same couplings (dashed); bottom row: a zoom on "
             f"small d. Each solution's curve interpolated at d = {COMPARE:g} (H = {binary_entropy(COMPARE):.3f}), "
             "mean +- standard error (solutions): " + "; ".join(parts) + ". At gamma = 0 S is the total entropy "
             f"of the instance: {total['entropy'].iloc[0]:.3f} +- {total['se'].iloc[0]:.3f} at N = {largest} "
             f"({total['algorithm'].iloc[0]} runs), RS theory "
-            f"{theory.rs_entropy_binary_perceptron(table.attrs['alpha']):.3f}. {table.attrs['runs']} runs, "
+            f"{theory.rs_entropy_binary_perceptron(table.attrs['alpha']):.3f}. " + _theory_caption(table)
+            + f" {table.attrs['runs']} runs, "
             f"{_common.duration(table.attrs['seconds'])} of computing time (sum of the run times).")
+
+
+def _theory_caption(table):
+    """The part of the caption that places the measured curves between the theory curves."""
+    where = positions(table)
+    curves = theory_at(table, COMPARE)
+    named = [f"{_theory_label(curve, gamma)} {curves[curve + ('' if gamma is None else f' {gamma:g}')]:.3f}"
+             for curve, gamma in [("franz_parisi", None), ("large_deviation", None)]
+             + [("cross_entropy", gamma) for gamma in THEORY_GAMMAS]]
+    places = []
+    for distance, part in where.groupby("distance", sort=True):
+        part = part.sort_values("position", ascending=False)
+        places.append(f"at d = {distance:g} (Franz-Parisi {part['franz_parisi'].iloc[0]:.3f}, large deviation "
+                      f"{part['large_deviation'].iloc[0]:.3f}) "
+                      + ", ".join(f"{row.algorithm} {row.position:.2f}" for row in part.itertuples()))
+    return (f"Replica theory at the same load (N -> infinity, lines), at d = {COMPARE:g}: " + ", ".join(named)
+            + f". Position (S - S_FP) / (S_LD - S_FP) of each BP curve at N = {where['N'].max()} between the "
+            "typical (0) and the densest (1) solutions: " + "; ".join(places) + ".")
