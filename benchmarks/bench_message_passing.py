@@ -29,7 +29,7 @@ from numba import njit  # noqa: E402
 from _report import result as report  # noqa: E402
 
 import wfm  # noqa: E402
-from wfm._kernels.amp_perceptron import amp_step  # noqa: E402
+from wfm._kernels.amp_perceptron import amp_step, workspace  # noqa: E402
 from wfm._kernels.amp_committee import amp_committee_step  # noqa: E402
 from wfm._kernels.bp_perceptron import bp_step, bp_sweep  # noqa: E402
 from wfm.models import Committee, Perceptron  # noqa: E402
@@ -104,9 +104,9 @@ def amp_cost(N, alpha, repeats):
     P = problem.P
     rng = np.random.default_rng(0)
     h, g, B = rng.normal(0.0, 0.3, N), np.zeros(P), np.zeros(N)
-    work = (np.zeros(N), np.zeros(P), np.zeros(N))
-    step = lambda: amp_step(problem.X, problem.XT, problem.y, 0.0, h, g, B, *work,  # noqa: E731
-                            math.inf, 1.0, 0.5, 0.0, 10)
+    work = workspace(N, P)
+    step = lambda: amp_step(problem.X, problem.y, 0.0, h, g, B, *work,  # noqa: E731
+                            math.inf, 1.0, 0.5, 0.0, 10, False)
     step()
     Xf = problem.X.astype(np.float64)
     m, r = rng.normal(size=N), rng.normal(size=P)

@@ -21,18 +21,26 @@ random permutation per sweep drawn from the run's generator, as the authors' fBP
 with a teacher, ``extra["overlap"]`` is the overlap of sign(m) with the teacher, and with a
 test set ``extra["test_error"]`` is the generalization error of sign(m).
 """
+import numba
 import numpy as np
 
 from wfm import _validate as check
 from wfm._kernels.amp_committee import amp_committee_step
-from wfm._kernels.amp_perceptron import amp_step
+from wfm._kernels.amp_perceptron import amp_step, workspace
 from wfm._kernels.bp_committee import committee_errors, committee_step
 from wfm._kernels.bp_perceptron import bp_step
-from wfm._kernels.linalg import count_errors
+from wfm._kernels.linalg import count_errors, count_errors_rows
 from wfm.algorithms import register
 from wfm.algorithms.protocols import FreeScoping, StandardReinforcement, resolve
 
 _INFERENCE_STEP = FreeScoping([(0.0, 1.0)])
+_PARALLEL_ENTRIES = 1 << 24  # pattern entries from which AMP's pattern passes use all Numba threads
+
+
+def _threads(P, N):
+    """Whether AMP runs its pattern passes in parallel: more than one Numba thread (sweep workers
+    have one) and at least 2^24 pattern entries, where a parallel launch costs little."""
+    return numba.get_num_threads() > 1 and P * N >= _PARALLEL_ENTRIES
 
 
 def _accepts_bp(model):
@@ -146,15 +154,17 @@ def _run_amp(problem, model, rng, steps, damping, eps, max_iters, init):
     N, P = problem.N, problem.P
     h = rng.standard_normal(N) * init
     g, B = np.zeros(P), np.zeros(N)
-    work = (np.zeros(N), np.zeros(P), np.zeros(N))
+    # O(N + P) state: the kernels read the stored (int8) patterns, no transposed or float copy
+    work = workspace(N, P)
     w_work, field_work = np.zeros(N), np.zeros(P)
+    threads = _threads(P, N)
 
     def run_step(gamma, y):
-        return amp_step(problem.X, problem.XT, problem.y, model.kappa, h, g, B, *work, gamma, y,
-                        damping, eps, max_iters)
+        return amp_step(problem.X, problem.y, model.kappa, h, g, B, *work, gamma, y, damping, eps, max_iters,
+                        threads)
 
     def errors_of():
-        return count_errors(problem.XT, problem.y, model.kappa, h, w_work, field_work)
+        return count_errors_rows(problem.X, problem.y, model.kappa, h, w_work, field_work, work[3], threads)
     history, iterations = _focus_loop(steps, run_step, errors_of)
     return _finish(problem, model, h, history, iterations)
 

@@ -19,7 +19,10 @@ def init_worker():
     """Initializer of sweep worker processes: one Numba thread, Ctrl-C left to the parent."""
     import signal
 
+    import numba
+
     os.environ["NUMBA_NUM_THREADS"] = "1"
+    numba.set_num_threads(1)  # numba may already be imported with the parent's thread count
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
