@@ -31,7 +31,7 @@ from wfm._kernels.bp_committee import committee_errors, committee_step
 from wfm._kernels.bp_perceptron import bp_step
 from wfm._kernels.linalg import count_errors, count_errors_rows
 from wfm.algorithms import register
-from wfm.algorithms.protocols import FreeScoping, StandardReinforcement, resolve
+from wfm.algorithms.protocols import GO, KEEP, AdaptiveReinforcement, FreeScoping, StandardReinforcement, resolve
 
 _INFERENCE_STEP = FreeScoping([(0.0, 1.0)])
 _PARALLEL_ENTRIES = 1 << 24  # pattern entries from which AMP's pattern passes use all Numba threads
@@ -69,16 +69,33 @@ def _common(damping, eps, max_iters, init):
     return damping, eps, max_iters, init
 
 
-def _focus_loop(steps, run_step, errors_of):
-    """Run the protocol; ``run_step(gamma, y) -> (iterations, delta)``, ``errors_of() -> int``."""
+def _focus_loop(protocol, run_step, errors_of, state):
+    """Run the protocol's schedule; ``run_step(gamma, y) -> (iterations, delta)``, ``errors_of() -> int``.
+
+    ``state``: the message arrays, copied when the schedule asks to keep them and copied back
+    when it asks to go back to them (adaptive protocols; fixed ones never ask).
+    """
     history = {key: [] for key in ("gamma", "y", "iterations", "delta", "errors")}
-    for gamma, y in steps:
+    schedule = protocol.schedule()
+    kept = {}
+    step = schedule.next()
+    while step is not None:
+        gamma, y = step
         iterations, delta = run_step(gamma, y)
         errors = errors_of()
         for key, value in zip(history, (gamma, y, iterations, delta, errors)):
             history[key].append(value)
         if errors == 0:
             break
+        answer = schedule.report(errors)
+        if answer != GO:
+            action, key = answer
+            if action == KEEP:
+                kept[key] = [array.copy() for array in state]
+            else:
+                for saved, array in zip(kept[key], state):
+                    np.copyto(array, saved)
+        step = schedule.next()
     history = {"gamma": np.array(history["gamma"], dtype=float), "y": np.array(history["y"], dtype=float),
                "iterations": np.array(history["iterations"], dtype=np.int64),
                "delta": np.array(history["delta"], dtype=float),
@@ -144,7 +161,7 @@ def _run_bp(problem, model, rng, steps, damping, eps, max_iters, init, sequentia
 
         def errors_of():
             return committee_errors(X, sigma, model.tree, H + F)
-    history, iterations = _focus_loop(steps, run_step, errors_of)
+    history, iterations = _focus_loop(steps, run_step, errors_of, (u, H, F))
     return _finish(problem, model, H + F, history, iterations)
 
 
@@ -165,7 +182,7 @@ def _run_amp(problem, model, rng, steps, damping, eps, max_iters, init):
 
     def errors_of():
         return count_errors_rows(problem.X, problem.y, model.kappa, h, w_work, field_work, work[3], threads)
-    history, iterations = _focus_loop(steps, run_step, errors_of)
+    history, iterations = _focus_loop(steps, run_step, errors_of, (h, g, B))
     return _finish(problem, model, h, history, iterations)
 
 
@@ -183,7 +200,7 @@ def _run_amp_committee(problem, model, rng, steps, damping, eps, max_iters, init
 
     def errors_of():
         return committee_errors(problem.X, problem.y, model.tree, h)
-    history, iterations = _focus_loop(steps, run_step, errors_of)
+    history, iterations = _focus_loop(steps, run_step, errors_of, (h, g, B))
     return _finish(problem, model, h, history, iterations)
 
 
