@@ -1,4 +1,4 @@
-"""Benchmark of the message-passing solvers (single thread; run with NUMBA_NUM_THREADS=1).
+"""Benchmark of the message-passing solvers (single thread unless the environment gives more).
 
 Prints, from one run:
 - one edge-BP sweep (perceptron N = 1001, alpha = 0.7) in ns per (pattern x weight) edge, and
@@ -6,14 +6,24 @@ Prints, from one run:
   (a - d) / sqrt(2) that the sweep's messages see in the same state (target: ratio <= 2);
 - one AMP iteration and its ratio to two BLAS float64 matrix-vector products of the same shape
   (target: ratio <= 3); one committee AMP iteration and its ratio to 2 K such products;
+- one AMP iteration on the int8 patterns (N = 10^4 and 10^5, alpha = 0.7) against one streaming
+  read of the int8 matrix measured in the same process with the same threads (target: within
+  2x of two reads; with NUMBA_NUM_THREADS > 1 both run in parallel over the pattern chunks);
 - time to solution of famp / fbp on the target instances (solved count, median seconds):
   perceptron N = 1001 alpha = 0.7 (target >= 9/10, median <= 0.5 s), alpha = 0.75 (target: as
   many solved as the C++ port of the authors' fBP, which reference_port.py runs on these
   instances), fully connected committee K = 5, N = 321, 802 patterns (target: solved, median
-  <= 1.5 s; C++ port 15.1 s), perceptron N = 10^4 alpha = 0.6 (target <= 120 s).
+  <= 1.5 s; C++ port 15.1 s), perceptron N = 10^4 alpha = 0.6 (target <= 120 s);
+- the default famp's success rate at N = 10^4, alpha = 0.72 and 0.74 (5 instances each) next to
+  famp with the fixed StandardReinforcement(0.01) (target at 0.72: >= 4/5, median <= 2 min);
+- famp at N = 10^5, alpha = 0.7 (7 GB of int8 patterns): solved, time to solution, peak
+  resident memory (target: <= 10 min, <= 10 GB), and the time storage() takes to draw it.
+
+The last two items take tens of minutes and are skipped by ``--skip-huge`` (run_all.py
+--quick passes it).
 
 Usage: ``python benchmarks/bench_message_passing.py [--instances 10] [--repeats 5] [--skip-large]
-[--skip-fbp] [--fbp-instances 10]`` (``--help``).
+[--skip-huge] [--skip-fbp] [--fbp-instances 10]`` (``--help``).
 """
 import argparse
 import math

@@ -227,7 +227,7 @@ def _walk(schedule, errors_of_x, steps=None):
 def test_adaptive_schedule_is_the_standard_protocol_while_errors_decrease():
     protocol = AdaptiveReinforcement(0.02)
     steps = []
-    trace = _walk(protocol.schedule(), lambda x, k: 1000 - k, steps)
+    trace = _walk(protocol.schedule(100), lambda x, k: 1000 - k, steps)
     assert steps == list(StandardReinforcement(0.02))
     assert list(protocol) == list(StandardReinforcement(0.02))
     kept = [answer for _, _, answer in trace if answer != GO]
@@ -236,8 +236,8 @@ def test_adaptive_schedule_is_the_standard_protocol_while_errors_decrease():
 
 
 def test_adaptive_schedule_backs_off_when_told_the_errors_blew_up():
-    protocol = AdaptiveReinforcement(0.01, tolerance=1.0, slack=2.0, back=0.5)
-    schedule = protocol.schedule()
+    protocol = AdaptiveReinforcement(0.01, tolerance=1.0, slack=0.02, back=0.5)
+    schedule = protocol.schedule(100)
     errors = {}
     answers = []
     for k in range(61):  # x = 0 .. 0.6, errors falling to 10
@@ -264,7 +264,7 @@ def test_adaptive_schedule_backs_off_when_told_the_errors_blew_up():
 
 def test_adaptive_schedule_backs_off_when_the_errors_stop_decreasing_and_then_presses_on():
     protocol = AdaptiveReinforcement(0.01, patience=0.1, min_dx=0.01 / 4)
-    trace = _walk(protocol.schedule(), lambda x, k: max(5, 100 - 2 * k))
+    trace = _walk(protocol.schedule(100), lambda x, k: max(5, 100 - 2 * k))
     backs = [(x, answer) for x, _, answer in trace if answer != GO and answer[0] == BACK]
     # frozen at 5 errors from x = 0.48 on: no new best for 0.1 in x is a failure; one back-off to
     # the messages kept at x = 0.2 <= 0.48 / 2 with dx / 4 = min_dx, then the run presses on
@@ -274,7 +274,7 @@ def test_adaptive_schedule_backs_off_when_the_errors_stop_decreasing_and_then_pr
 
 def test_adaptive_schedule_respects_its_step_budget_and_round_trips_its_spec():
     protocol = AdaptiveReinforcement(0.05, max_steps=7)
-    trace = _walk(protocol.schedule(), lambda x, k: 10 if k % 2 else 100)  # blows up every other step
+    trace = _walk(protocol.schedule(100), lambda x, k: 10 if k % 2 else 100)  # blows up every other step
     assert len(trace) == 7
     assert resolve(protocol.spec()).spec() == protocol.spec()
     assert resolve("adaptive").spec() == AdaptiveReinforcement().spec()

@@ -69,14 +69,14 @@ def _common(damping, eps, max_iters, init):
     return damping, eps, max_iters, init
 
 
-def _focus_loop(protocol, run_step, errors_of, state):
+def _focus_loop(protocol, P, run_step, errors_of, state):
     """Run the protocol's schedule; ``run_step(gamma, y) -> (iterations, delta)``, ``errors_of() -> int``.
 
     ``state``: the message arrays, copied when the schedule asks to keep them and copied back
     when it asks to go back to them (adaptive protocols; fixed ones never ask).
     """
     history = {key: [] for key in ("gamma", "y", "iterations", "delta", "errors")}
-    schedule = protocol.schedule()
+    schedule = protocol.schedule(P)
     kept = {}
     step = schedule.next()
     while step is not None:
@@ -161,7 +161,7 @@ def _run_bp(problem, model, rng, steps, damping, eps, max_iters, init, sequentia
 
         def errors_of():
             return committee_errors(X, sigma, model.tree, H + F)
-    history, iterations = _focus_loop(steps, run_step, errors_of, (u, H, F))
+    history, iterations = _focus_loop(steps, problem.P, run_step, errors_of, (u, H, F))
     return _finish(problem, model, H + F, history, iterations)
 
 
@@ -182,7 +182,7 @@ def _run_amp(problem, model, rng, steps, damping, eps, max_iters, init):
 
     def errors_of():
         return count_errors_rows(problem.X, problem.y, model.kappa, h, w_work, field_work, work[3], threads)
-    history, iterations = _focus_loop(steps, run_step, errors_of, (h, g, B))
+    history, iterations = _focus_loop(steps, problem.P, run_step, errors_of, (h, g, B))
     return _finish(problem, model, h, history, iterations)
 
 
@@ -200,7 +200,7 @@ def _run_amp_committee(problem, model, rng, steps, damping, eps, max_iters, init
 
     def errors_of():
         return committee_errors(problem.X, problem.y, model.tree, h)
-    history, iterations = _focus_loop(steps, run_step, errors_of, (h, g, B))
+    history, iterations = _focus_loop(steps, problem.P, run_step, errors_of, (h, g, B))
     return _finish(problem, model, h, history, iterations)
 
 

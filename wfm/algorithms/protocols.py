@@ -22,8 +22,8 @@ class Protocol(abc.ABC):
     def steps(self):
         """The list of ``(gamma, y)`` pairs."""
 
-    def schedule(self):
-        """The steps of one run, as a state machine: ``next()`` gives the next ``(gamma, y)``
+    def schedule(self, P):
+        """The steps of one run on P patterns, as a state machine: ``next()`` gives the next ``(gamma, y)``
         (None at the end), ``report(errors)`` takes the training errors after that step and
         answers :data:`GO`, ``(KEEP, key)`` or ``(BACK, key)``. A fixed protocol walks its steps
         and always answers GO."""
@@ -87,10 +87,12 @@ class AdaptiveReinforcement(Protocol):
     ``KEEP_EVERY`` in x. After each step the training errors E of sign(m) are compared with the
     fewest errors E_best met so far (at x_best). The run has failed when
 
-    - the errors blew up: E > (1 + tolerance) E_best + slack (fluctuations below that bound are
-      normal: AMP does not converge within the few iterations of a step), or
-    - the errors stopped decreasing: no new E_best over ``patience`` in x (the messages have
-      polarised onto a configuration with errors);
+    - the errors blew up: E > (1 + tolerance) E_best + slack P, P the number of patterns
+      (fluctuations below that bound are normal: AMP does not converge within the few
+      iterations of a step; a blow-up goes from a few errors to 50-200 at N = 1001), or
+    - the errors froze: the same number of errors over ``patience`` in x (the messages have
+      polarised onto a configuration with errors; before that the errors fluctuate from step
+      to step even where they do not decrease);
 
     it then goes back to the messages kept at the largest x <= ``back`` x_best and goes on from
     there with s divided by ``SLOW_DOWN``, as long as s stays >= ``min_dx`` (below it, it
@@ -112,9 +114,10 @@ class AdaptiveReinforcement(Protocol):
     min_dx : float in (0, dx]
         Smallest increment (default dx / 16).
     tolerance, slack : float >= 0
-        Relative and absolute rise of the errors above E_best that still counts as a fluctuation.
+        Rise of the errors above E_best that still counts as a fluctuation: relative to E_best,
+        and as a fraction of the number of patterns.
     patience : float in (0, 1]
-        Range of x without a new E_best after which the errors have stopped decreasing.
+        Range of x over which unchanged errors count as frozen.
     back : float in [0, 1]
         The run goes back to the messages kept at x <= back x_best.
     max_steps : int, optional
@@ -125,7 +128,7 @@ class AdaptiveReinforcement(Protocol):
     KEEP_EVERY = 0.05
     SLOW_DOWN = 4.0
 
-    def __init__(self, dx=0.01, min_dx=None, tolerance=1.0, slack=2.0, patience=0.1, back=0.5, max_steps=None):
+    def __init__(self, dx=0.01, min_dx=None, tolerance=1.0, slack=0.01, patience=0.1, back=0.5, max_steps=None):
         self.dx = check.real("dx", dx, minimum=0.0, strict_minimum=True, maximum=1.0)
         self.min_dx = self.dx / 16 if min_dx is None else check.real(
             "min_dx", min_dx, minimum=0.0, strict_minimum=True, maximum=self.dx)
@@ -140,8 +143,8 @@ class AdaptiveReinforcement(Protocol):
         """The steps of a run whose errors never blow up (those of ``StandardReinforcement(dx)``)."""
         return StandardReinforcement(self.dx).steps()
 
-    def schedule(self):
-        return _Adaptive(self)
+    def schedule(self, P):
+        return _Adaptive(self, P)
 
     def spec(self):
         return {"protocol": "adaptive", "dx": self.dx, "min_dx": self.min_dx, "tolerance": self.tolerance,
@@ -156,11 +159,13 @@ class _Adaptive:
     first blow-up.
     """
 
-    def __init__(self, protocol):
+    def __init__(self, protocol, P):
         self.protocol = protocol
+        self.slack = protocol.slack * P  # in errors
         self.step = 1.0  # step size, in units of dx
         self.x = 0.0  # x of the step just run (then of the next one), in units of dx
         self.best, self.best_x = math.inf, 0.0  # fewest errors and their x
+        self.last, self.last_change = None, 0.0  # errors of the last step, x where they last changed
         self.kept = {}  # key (multiple of KEEP_EVERY) -> x of the messages kept under it
         self.steps_left = protocol.max_steps
 
@@ -173,14 +178,17 @@ class _Adaptive:
         self.steps_left -= 1
         if errors < self.best:
             self.best, self.best_x = errors, self.x
-        failed = (errors > (1.0 + p.tolerance) * self.best + p.slack
-                  or (self.x - self.best_x) * p.dx >= p.patience - 1e-9)
+        if errors != self.last:
+            self.last, self.last_change = errors, self.x
+        failed = (errors > (1.0 + p.tolerance) * self.best + self.slack
+                  or (self.x - self.last_change) * p.dx >= p.patience - 1e-9)
         if failed and self.step / p.SLOW_DOWN >= p.min_dx / p.dx:
             target = p.back * self.best_x
             key = max((k for k, x in self.kept.items() if x <= target), key=self.kept.get)
             self.step /= p.SLOW_DOWN
             self.x = self.kept[key] + self.step
             self.best, self.best_x = math.inf, self.kept[key]
+            self.last = None
             self.kept = {k: x for k, x in self.kept.items() if x <= self.kept[key]}
             return (BACK, key)
         key = int(self.x * p.dx / p.KEEP_EVERY + 1e-9)
