@@ -12,7 +12,10 @@ Registered algorithms (SCIENCE.md, "Algorithms"):
 Every run iterates, for each focusing step (gamma, y) of the protocol, to convergence
 (largest change of a weight magnetization < ``eps``) or ``max_iters`` iterations, then tests
 w = sign(m) and stops at zero training errors (perceptron ``fbp`` tests sign(m) after every
-sweep and stops there, mid-step). ``history`` records per step: ``gamma``, ``y``,
+sweep and stops there, mid-step). An adaptive protocol (``"adaptive"``,
+:class:`~wfm.algorithms.protocols.AdaptiveReinforcement`) may send the run back to messages
+kept at an earlier step; ``history`` then holds every step run, retried ones included (y is not
+monotonic). ``history`` records per step: ``gamma``, ``y``,
 ``iterations``, ``delta`` (largest magnetization change in the last iteration) and ``errors``
 (training errors of sign(m)). For the perceptron, ``bp`` and ``fbp`` take ``order``:
 ``"fixed"`` visits the patterns as 0, 1, ..., P - 1 in every sweep, ``"random"`` in a new
@@ -20,6 +23,12 @@ random permutation per sweep drawn from the run's generator, as the authors' fBP
 (this matters for sequential sweeps only). ``extra["m"]`` holds the final magnetizations (shape of w);
 with a teacher, ``extra["overlap"]`` is the overlap of sign(m) with the teacher, and with a
 test set ``extra["test_error"]`` is the generalization error of sign(m).
+
+Perceptron AMP reads the stored patterns (int8 for +-1, float32/float64 otherwise) in one pass
+per iteration and holds O(N + P) more (no transposed or float copy: N = 10^5 at alpha = 0.7 is
+7 GB of int8 patterns). The pass runs in parallel over all Numba threads when there are more
+than one (sweep workers have one) and the patterns hold at least 2^24 entries; the results are
+the same bits either way.
 """
 import numba
 import numpy as np
