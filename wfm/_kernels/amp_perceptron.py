@@ -14,9 +14,9 @@ field of Baldassi et al., PNAS 2016). One iteration, with m_i = tanh(h_i), v_i =
 
 g_mu needs only omega_mu, so both pattern products are done in one pass over the patterns
 (:func:`pattern_pass`): each row xi_mu is read once, for omega_mu (a dot product) and, while it
-is in cache, for its term g_mu xi_mu of B. The pass runs in parallel over fixed chunks of
-patterns (:mod:`wfm._kernels.linalg`), on the int8 (or float) patterns as they are stored: no
-transposed or float copy.
+is in cache, for its term g_mu xi_mu of B. The pass walks fixed chunks of patterns, one after
+the other or in parallel (:mod:`wfm._kernels.linalg`; same bits either way), on the int8 (or
+float) patterns as they are stored: no transposed or float copy.
 """
 import math
 
