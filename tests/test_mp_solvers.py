@@ -263,13 +263,14 @@ def test_adaptive_schedule_backs_off_when_told_the_errors_blew_up():
 
 
 def test_adaptive_schedule_backs_off_when_the_errors_stop_decreasing_and_then_presses_on():
-    protocol = AdaptiveReinforcement(0.01, patience=0.1, min_dx=0.01 / 4)
+    protocol = AdaptiveReinforcement(0.01, patience=0.1, min_dx=0.01 / 4, back=0.2)
     trace = _walk(protocol.schedule(100), lambda x, k: max(5, 100 - 2 * k))
     backs = [(x, answer) for x, _, answer in trace if answer != GO and answer[0] == BACK]
-    # frozen at 5 errors from x = 0.48 on: no new best for 0.1 in x is a failure; one back-off to
-    # the messages kept at x = 0.2 <= 0.48 / 2 with dx / 4 = min_dx, then the run presses on
-    assert len(backs) == 1 and backs[0][0] == pytest.approx(0.58) and backs[0][1] == (BACK, 4)
-    assert trace[-1][0] == pytest.approx(0.9975) and len(trace) == 59 + 319
+    # frozen at 5 errors from x = 0.48 on: the same errors over 0.1 in x are a failure; one
+    # back-off to the messages kept at x = 0.05 <= 0.2 * 0.48 with dx / 4 = min_dx, then the run
+    # presses on to the end of the x range
+    assert len(backs) == 1 and backs[0][0] == pytest.approx(0.58) and backs[0][1] == (BACK, 1)
+    assert trace[-1][0] == pytest.approx(0.9975) and len(trace) == 59 + 379
 
 
 def test_adaptive_schedule_respects_its_step_budget_and_round_trips_its_spec():
@@ -285,9 +286,9 @@ def test_adaptive_schedule_respects_its_step_budget_and_round_trips_its_spec():
 
 
 def test_adaptive_protocol_solves_instances_the_fast_protocol_fails():
-    problem, model = storage(1001, 0.75, seed=2001), Perceptron(1001)
-    fast = wfm.solve(problem, model, "famp", seed=2001, protocol=StandardReinforcement(0.01))
-    adaptive = wfm.solve(problem, model, "famp", seed=2001, protocol=AdaptiveReinforcement(0.01))
+    problem, model = storage(1001, 0.75, seed=2008), Perceptron(1001)
+    fast = wfm.solve(problem, model, "famp", seed=2008, protocol=StandardReinforcement(0.01))
+    adaptive = wfm.solve(problem, model, "famp", seed=2008, protocol=AdaptiveReinforcement(0.01))
     assert not fast.solved and fast.history["errors"].max() > 10 * fast.history["errors"].min()
     assert adaptive.solved and model.errors(problem, adaptive.w) == 0
     # the adaptive run went back at least once: x does not grow monotonically
