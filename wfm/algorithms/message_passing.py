@@ -40,7 +40,7 @@ from wfm._kernels.bp_committee import committee_errors, committee_step
 from wfm._kernels.bp_perceptron import bp_step
 from wfm._kernels.linalg import count_errors, count_errors_rows
 from wfm.algorithms import register
-from wfm.algorithms.protocols import GO, KEEP, AdaptiveReinforcement, FreeScoping, StandardReinforcement, resolve
+from wfm.algorithms.protocols import GO, KEEP, FreeScoping, StandardReinforcement, resolve
 
 _INFERENCE_STEP = FreeScoping([(0.0, 1.0)])
 _PARALLEL_ENTRIES = 1 << 24  # pattern entries from which AMP's pattern passes use all Numba threads

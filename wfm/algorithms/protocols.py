@@ -284,7 +284,8 @@ NAMES = {"standard": StandardReinforcement, "adaptive": AdaptiveReinforcement, "
 
 
 def resolve(protocol):
-    """Return a :class:`Protocol` from a protocol, a name ("standard", "pseudo"), a spec dict or (gamma, y) pairs."""
+    """Return a :class:`Protocol` from a protocol, a name ("standard", "adaptive", "pseudo"), a spec dict or
+    (gamma, y) pairs."""
     if isinstance(protocol, Protocol):
         return protocol
     if isinstance(protocol, str):
