@@ -1,4 +1,4 @@
-"""Benchmark of the message-passing solvers (single thread; run with NUMBA_NUM_THREADS=1).
+"""Benchmark of the message-passing solvers (single thread unless the environment gives more).
 
 Prints, from one run:
 - one edge-BP sweep (perceptron N = 1001, alpha = 0.7) in ns per (pattern x weight) edge, and
@@ -6,18 +6,29 @@ Prints, from one run:
   (a - d) / sqrt(2) that the sweep's messages see in the same state (target: ratio <= 2);
 - one AMP iteration and its ratio to two BLAS float64 matrix-vector products of the same shape
   (target: ratio <= 3); one committee AMP iteration and its ratio to 2 K such products;
+- one AMP iteration on the int8 patterns (N = 10^4 and 10^5, alpha = 0.7) against one streaming
+  read of the int8 matrix measured in the same process with the same threads (target: within
+  2x of two reads; with NUMBA_NUM_THREADS > 1 both run in parallel over the pattern chunks);
 - time to solution of famp / fbp on the target instances (solved count, median seconds):
   perceptron N = 1001 alpha = 0.7 (target >= 9/10, median <= 0.5 s), alpha = 0.75 (target: as
   many solved as the C++ port of the authors' fBP, which reference_port.py runs on these
   instances), fully connected committee K = 5, N = 321, 802 patterns (target: solved, median
-  <= 1.5 s; C++ port 15.1 s), perceptron N = 10^4 alpha = 0.6 (target <= 120 s).
+  <= 1.5 s; C++ port 15.1 s), perceptron N = 10^4 alpha = 0.6 (target <= 120 s);
+- the default famp's success rate at N = 10^4, alpha = 0.72 and 0.74 (5 instances each) next to
+  famp with the fixed StandardReinforcement(0.01) (target at 0.72: >= 4/5, median <= 2 min);
+- famp at N = 10^5, alpha = 0.7 (7 GB of int8 patterns): solved, time to solution, peak
+  resident memory (target: <= 10 min, <= 10 GB), and the time storage() takes to draw it.
+
+The last two items take tens of minutes and are skipped by ``--skip-huge`` (run_all.py
+--quick passes it).
 
 Usage: ``python benchmarks/bench_message_passing.py [--instances 10] [--repeats 5] [--skip-large]
-[--skip-fbp] [--fbp-instances 10]`` (``--help``).
+[--skip-huge] [--skip-fbp] [--fbp-instances 10]`` (``--help``).
 """
 import argparse
 import math
 import os
+import resource
 import time
 
 os.environ.setdefault("NUMBA_NUM_THREADS", "1")
@@ -25,13 +36,16 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
-from numba import njit  # noqa: E402
+import numba  # noqa: E402
+from numba import njit, prange  # noqa: E402
 from _report import result as report  # noqa: E402
 
 import wfm  # noqa: E402
-from wfm._kernels.amp_perceptron import amp_step  # noqa: E402
+from wfm._kernels.amp_perceptron import amp_step, workspace  # noqa: E402
 from wfm._kernels.amp_committee import amp_committee_step  # noqa: E402
 from wfm._kernels.bp_perceptron import bp_step, bp_sweep  # noqa: E402
+from wfm._kernels.linalg import chunk_bounds, chunk_count  # noqa: E402
+from wfm.algorithms.protocols import StandardReinforcement  # noqa: E402
 from wfm.models import Committee, Perceptron  # noqa: E402
 from wfm.problems import storage  # noqa: E402
 
@@ -104,9 +118,9 @@ def amp_cost(N, alpha, repeats):
     P = problem.P
     rng = np.random.default_rng(0)
     h, g, B = rng.normal(0.0, 0.3, N), np.zeros(P), np.zeros(N)
-    work = (np.zeros(N), np.zeros(P), np.zeros(N))
-    step = lambda: amp_step(problem.X, problem.XT, problem.y, 0.0, h, g, B, *work,  # noqa: E731
-                            math.inf, 1.0, 0.5, 0.0, 10)
+    work = workspace(N, P)
+    step = lambda: amp_step(problem.X, problem.y, 0.0, h, g, B, *work,  # noqa: E731
+                            math.inf, 1.0, 0.5, 0.0, 10, False)
     step()
     Xf = problem.X.astype(np.float64)
     m, r = rng.normal(size=N), rng.normal(size=P)
@@ -115,6 +129,68 @@ def amp_cost(N, alpha, repeats):
           f"{t_blas * 1e6:.0f} us; ratio {t_amp / t_blas:.2f} (target <= 3)")
     report(f"AMP iteration, binary perceptron N = {N}, P = {P}",
            f"{t_amp * 1e6:.0f} us = {t_amp / t_blas:.2f}x two BLAS float64 gemv", "<= 3x")
+
+
+@njit(cache=True)
+def _read_rows(X, lo, hi):
+    total = 0
+    for mu in range(lo, hi):
+        row = X[mu]
+        for j in range(row.shape[0]):
+            total += row[j]
+    return total
+
+
+@njit(cache=True, parallel=True)
+def _read_chunks(X, chunks):
+    total = 0
+    for c in prange(chunks):
+        lo, hi = chunk_bounds(X.shape[0], chunks, c)
+        total += _read_rows(X, lo, hi)
+    return total
+
+
+def stream_read(X, threads):
+    """Sum of the int8 patterns: one streaming read of the matrix, in the pattern chunks of the AMP
+    kernels, in parallel when ``threads`` (the lower bound of any pass over the patterns)."""
+    chunks = chunk_count(X.shape[0])
+    return _read_chunks(X, chunks) if threads else _read_rows(X, 0, X.shape[0])
+
+
+def amp_stream_cost(problem, repeats, threads):
+    """AMP iteration against two streaming reads of the int8 patterns, same threads, same process."""
+    N, P = problem.N, problem.P
+    rng = np.random.default_rng(0)
+    h, g, B = rng.normal(0.0, 0.3, N), np.zeros(P), np.zeros(N)
+    work = workspace(N, P)
+    iterations = 3 if N * P > 10 ** 9 else 10
+    step = lambda: amp_step(problem.X, problem.y, 0.0, h, g, B, *work,  # noqa: E731
+                            math.inf, 1.0, 0.5, 0.0, iterations, threads)
+    step()
+    stream_read(problem.X, threads)
+    t_amp, t_read = _best(step, lambda: stream_read(problem.X, threads), repeats=repeats)
+    t_amp /= iterations
+    gigabytes = problem.X.nbytes / 1e9
+    label = f"{numba.get_num_threads() if threads else 1} thread(s)"
+    print(f"AMP iteration, N={N} P={P} int8 ({gigabytes:.2f} GB), {label}: {t_amp * 1e3:.1f} ms; one streaming "
+          f"read {t_read * 1e3:.1f} ms ({gigabytes / t_read:.1f} GB/s); ratio to two reads "
+          f"{t_amp / (2 * t_read):.2f} (target <= 2)", flush=True)
+    report(f"AMP iteration, binary perceptron N = {N}, P = {P}, int8 patterns, {label}",
+           f"{t_amp * 1e3:.1f} ms = {t_amp / (2 * t_read):.2f}x two streaming reads of the patterns "
+           f"({gigabytes / t_read:.1f} GB/s)", "<= 2x")
+
+
+def famp_huge(problem, seed):
+    """famp (defaults) on one N = 10^5 instance: solved, time to solution, peak resident memory."""
+    threads = numba.get_num_threads()
+    result = wfm.solve(problem, Perceptron(problem.N), "famp", seed=seed)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6  # kB on Linux
+    print(f"famp N={problem.N} alpha={problem.alpha:.2f} ({threads} thread(s)): solved {result.solved}, "
+          f"{result.errors} errors, {result.seconds:.0f} s, {result.iterations} iterations, peak RSS "
+          f"{peak:.1f} GB (patterns {problem.X.nbytes / 1e9:.1f} GB)", flush=True)
+    report(f"famp, binary perceptron N = {problem.N}, alpha = {problem.alpha:.2f}, {threads} thread(s)",
+           f"{'solved' if result.solved else f'not solved ({result.errors} errors)'} in {result.seconds:.0f} s, "
+           f"peak RSS {peak:.1f} GB", "solved, <= 600 s, <= 10 GB")
 
 
 def amp_committee_cost(N, K, P, repeats):
@@ -134,6 +210,21 @@ def amp_committee_cost(N, K, P, repeats):
           f"2K BLAS float64 gemv {t_blas * 1e6:.0f} us; ratio {t_amp / t_blas:.2f}")
     report(f"committee AMP iteration, fully connected K = {K}, N = {N}, P = {P}",
            f"{t_amp * 1e6:.0f} us = {t_amp / t_blas:.2f}x 2K BLAS float64 gemv")
+
+
+def success_rates(N, alpha, seeds):
+    """Default famp against famp with the fixed StandardReinforcement(0.01), on the same instances."""
+    for label, params in (("default", {}), ("StandardReinforcement(0.01)", {"protocol": StandardReinforcement(0.01)})):
+        solved, times = 0, []
+        for seed in seeds:
+            result = wfm.solve(storage(N, alpha, seed=seed), Perceptron(N), "famp", seed=seed, **params)
+            solved += result.solved
+            times.append(result.seconds)
+            print(f"  famp {label}, N={N} alpha={alpha} seed {seed}: solved {result.solved} ({result.errors} errors), "
+                  f"{result.seconds:.1f} s", flush=True)
+        target = ">= 4/5, median <= 120 s" if label == "default" and alpha == 0.72 else ""
+        report(f"famp ({label} protocol), binary perceptron N = {N}, alpha = {alpha}",
+               f"{solved}/{len(seeds)} solved, median {np.median(times):.0f} s", target)
 
 
 def time_to_solution(label, make, model, algorithm, seeds, target="", goal="", **params):
@@ -156,6 +247,9 @@ def main():
     parser.add_argument("--repeats", type=int, default=5, help="timing repeats, best kept (default 5)")
     parser.add_argument("--skip-large", action="store_true", help="skip the N = 10^4 instance")
     parser.add_argument("--skip-fbp", action="store_true", help="skip the edge-BP time to solution")
+    parser.add_argument("--skip-huge", action="store_true",
+                        help="skip the N = 10^5 instance (7 GB of patterns) and the success rates at N = 10^4 "
+                             "(tens of minutes)")
     parser.add_argument("--fbp-instances", type=int, default=10,
                         help="instances of the alpha = 0.75 edge-fBP target (default 10; 0 skips it: "
                              "its failures take minutes each)")
@@ -166,6 +260,8 @@ def main():
     amp_cost(1001, 0.7, args.repeats)
     amp_cost(10000, 0.6, max(1, args.repeats // 2))
     amp_committee_cost(321, 5, 802, args.repeats)
+    threads = numba.get_num_threads() > 1
+    amp_stream_cost(storage(10000, 0.7, seed=0), args.repeats, threads)
     # compile everything once before timing runs
     wfm.solve(storage(31, 0.3, seed=0), Perceptron(31), "famp", seed=0)
     wfm.solve(storage(31, 0.3, seed=0), Perceptron(31), "fbp", seed=0)
@@ -185,6 +281,15 @@ def main():
     if not args.skip_large:
         time_to_solution("perceptron N=10000 alpha=0.6", lambda s: storage(10000, 0.6, seed=4000 + s),
                          Perceptron(10000), "famp", seeds[:1], " (target <= 120 s)", "solved, <= 120 s")
+    if not args.skip_huge:
+        for alpha, base in ((0.72, 5000), (0.74, 6000)):
+            success_rates(10000, alpha, range(base, base + 5))
+        start = time.perf_counter()
+        huge = storage(100000, 0.7, seed=7000)
+        print(f"storage(N=100000, alpha=0.7): {time.perf_counter() - start:.1f} s", flush=True)
+        report("storage, N = 10^5, alpha = 0.7, int8 patterns (7 GB)", f"{time.perf_counter() - start:.1f} s")
+        amp_stream_cost(huge, max(1, args.repeats // 2), threads)
+        famp_huge(huge, 7000)
     if not args.skip_fbp:
         time_to_solution("perceptron N=1001 alpha=0.7", lambda s: storage(1001, 0.7, seed=1000 + s),
                          Perceptron(1001), "fbp", seeds[:3], " (C++ port 5.7 s)", "(C++ fBP port: 5.7 s)",

@@ -29,7 +29,7 @@ START, END = "<!-- performance-table:start -->", "<!-- performance-table:end -->
 #: The page holding the table between START and END.
 PAGE = HERE.parent / "docs" / "performance.md"
 #: benchmark -> options that leave out its slowest part, for --quick.
-QUICK = {"bench_message_passing": ["--fbp-instances", "0"]}
+QUICK = {"bench_message_passing": ["--fbp-instances", "0", "--skip-huge"]}
 THREADS = ("NUMBA_NUM_THREADS", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 

@@ -7,12 +7,12 @@ import pytest
 import naive_mp as naive
 from wfm._kernels import gauss, logh_table, tanh_table
 from wfm._kernels.amp_committee import amp_committee_step, mixture_ratio
-from wfm._kernels.amp_perceptron import amp_step
+from wfm._kernels.amp_perceptron import amp_step, pattern_pass, workspace
 from wfm._kernels.bp_committee import committee_errors, committee_sweep
 from wfm._kernels.bp_perceptron import bp_step, bp_sweep
-from wfm._kernels.linalg import count_errors
+from wfm._kernels.linalg import LANES, axpy, chunk_count, count_errors, count_errors_rows, dot_lanes, matvec
 from wfm.models import Committee, Perceptron
-from wfm.problems import storage
+from wfm.problems import Problem, storage
 
 
 def test_logH_matches_log_ndtr_over_the_whole_line():
@@ -75,17 +75,88 @@ def test_focusing_field_matches_textbook_formula(gamma, y):
                                                                  rel=1e-10, abs=1e-12)
 
 
+@pytest.mark.parametrize("threads", [False, True])
+@pytest.mark.parametrize("N, alpha", [(41, 0.6), (301, 2.0)])
 @pytest.mark.parametrize("gamma, y", [(math.inf, 1.0), (1.0, 3.0), (math.inf, 2.5)])
-def test_amp_iteration_matches_twin(gamma, y):
-    problem = storage(41, 0.6, seed=3)
+def test_amp_iteration_matches_twin(gamma, y, N, alpha, threads):
+    problem = storage(N, alpha, seed=3)
     rng = np.random.default_rng(1)
     N, P = problem.N, problem.P
     h, g, B = rng.normal(0, 0.5, N), rng.normal(0, 0.3, P), rng.normal(0, 0.5, N)
     expected = naive.amp_iteration(problem.X, problem.y, 0.2, h, g, B, gamma, y, 0.3)
-    work = (np.zeros(N), np.zeros(P), np.zeros(N))
-    amp_step(problem.X, problem.XT, problem.y, 0.2, h, g, B, *work, gamma, y, 0.3, 0.0, 1)
+    amp_step(problem.X, problem.y, 0.2, h, g, B, *workspace(N, P), gamma, y, 0.3, 0.0, 1, threads)
     for ours, ref in zip((h, g, B), expected):
         assert np.allclose(ours, ref, rtol=1e-9, atol=1e-12)
+
+
+def _pm1(rng, P, N, layout):
+    """A +-1 int8 matrix (P, N): C-contiguous, Fortran-ordered or a strided view."""
+    if layout == "strided":
+        return (2 * rng.integers(0, 2, size=(2 * P, 3 * N), dtype=np.int8) - 1)[::2, 1::3]
+    X = 2 * rng.integers(0, 2, size=(P, N), dtype=np.int8) - 1
+    return np.asfortranarray(X) if layout == "fortran" else X
+
+
+@pytest.mark.parametrize("layout", ["C", "fortran", "strided"])
+def test_int8_products_equal_float64_products_exactly(layout):
+    # integer-valued vectors: every partial sum is an exact float64 integer, whatever the order
+    rng = np.random.default_rng(11)
+    shapes = [(1, 1), (2, 31), (3, LANES), (5, LANES + 1), (300, 97), (700, 1001)] + [
+        tuple(rng.integers(1, 400, size=2)) for _ in range(6)]
+    for P, N in shapes:
+        X = _pm1(rng, P, N, layout)
+        Xf = X.astype(np.float64)
+        v = rng.integers(-1000, 1000, size=2 * N).astype(np.float64)[::2]  # non-contiguous too
+        u = rng.integers(-1000, 1000, size=P).astype(np.float64)
+        chunks = chunk_count(P)
+        for threads in (False, True):
+            out = np.full(P, np.nan)
+            matvec(X, v, out, np.zeros((chunks, LANES)), threads)
+            assert np.array_equal(out, Xf @ v)
+        assert all(dot_lanes(X[mu], v, np.zeros(LANES)) == Xf[mu] @ v for mu in range(P))
+        total = np.zeros(N)
+        for mu in range(P):
+            axpy(total, u[mu], X[mu])
+        assert np.array_equal(total, u @ Xf)
+
+
+@pytest.mark.parametrize("P, N", [(3, 7), (300, 65), (1100, 301)])
+def test_pattern_pass_gives_the_same_bits_for_int8_float_patterns_and_threads(P, N):
+    rng = np.random.default_rng(P)
+    X = _pm1(rng, P, N, "C")
+    sigma = np.where(rng.random(P) < 0.5, 1, -1).astype(np.int8)
+    m, g0 = np.tanh(rng.normal(0, 1, N)), rng.normal(0, 0.3, P)
+    outputs = []
+    for patterns in (X, X.astype(np.float64), X.astype(np.float32)):
+        for threads in (False, True):
+            _, parts, A_parts, acc = workspace(N, P)
+            g = g0.copy()
+            pattern_pass(patterns, sigma, 0.1, m, 0.4, g, parts, A_parts, acc, threads)
+            outputs.append((g, parts.sum(axis=0), A_parts))
+    for other in outputs[1:]:
+        for ours, ref in zip(other, outputs[0]):
+            assert np.array_equal(ours, ref)
+
+
+@pytest.mark.parametrize("threads", [False, True])
+def test_famp_on_int8_and_float64_patterns_follows_the_same_trajectory(threads):
+    problem = storage(201, 0.6, seed=8)
+    floats = Problem(problem.X.astype(np.float64), problem.y)
+    assert floats.X.dtype == np.float64
+    N, P = problem.N, problem.P
+    runs = []
+    for patterns in (problem.X, floats.X):
+        h, g, B = np.random.default_rng(0).normal(0, 0.1, N), np.zeros(P), np.zeros(N)
+        work, trajectory = workspace(N, P), []
+        for k in range(40):
+            amp_step(patterns, problem.y, 0.0, h, g, B, *work, math.inf, 1.0 / (1.0 - 0.02 * k), 0.8, 1e-3, 5,
+                     threads)
+            errors = count_errors_rows(patterns, problem.y, 0.0, h, np.zeros(N), np.zeros(P), work[3], threads)
+            trajectory.append((h.copy(), errors))
+        runs.append(trajectory)
+    assert runs[0][-1][1] < runs[0][0][1]  # the trajectory goes somewhere
+    for (h_int8, e_int8), (h_float, e_float) in zip(*runs):
+        assert e_int8 == e_float and np.array_equal(h_int8, h_float)
 
 
 @pytest.mark.parametrize("tree", [True, False])
@@ -192,6 +263,11 @@ def test_error_counts_match_the_models():
         for kappa in (0.0, 0.3):
             ours = count_errors(problem.XT, problem.y, kappa, h, np.zeros(31), np.zeros(problem.P))
             assert ours == Perceptron(31, kappa=kappa).errors(problem, w)
+            acc = np.zeros((chunk_count(problem.P), LANES))
+            for threads in (False, True):
+                rows = count_errors_rows(problem.X, problem.y, kappa, h, np.zeros(31), np.zeros(problem.P), acc,
+                                         threads)
+                assert rows == ours
         for tree in (True, False):
             model = Committee(30 if tree else 31, 3, tree=tree)
             sub = storage(model.N, 0.8, seed=seed)
@@ -210,8 +286,7 @@ def test_kernels_stay_finite_under_extreme_inputs():
             H, F = u.sum(axis=0), np.full(N, 1e30)
             bp_sweep(problem.X, problem.y, 0.0, u, H, F, np.zeros(N), np.zeros(N), damping, True, np.arange(P))
             h, g, B = rng.normal(0, 1e30, N), rng.normal(0, 1e30, P), rng.normal(0, 1e30, N)
-            amp_step(problem.X, problem.XT, problem.y, 0.0, h, g, B, np.zeros(N), np.zeros(P), np.zeros(N),
-                     gamma, y, damping, 0.0, 5)
+            amp_step(problem.X, problem.y, 0.0, h, g, B, *workspace(N, P), gamma, y, damping, 0.0, 5)
             uc = rng.normal(0, 1e30, (P, 3, 10))
             Hc, Fc = uc.sum(axis=0), np.full((3, 10), -1e30)
             work = tuple(np.zeros((3, 10)) for _ in range(2)) + tuple(np.zeros(3) for _ in range(5))

@@ -6,8 +6,8 @@ import pytest
 
 import wfm
 from naive_mp import exact_magnetizations
-from wfm.algorithms.protocols import (FreeScoping, PseudoReinforcement, Scoping, StandardReinforcement,
-                                      resolve)
+from wfm.algorithms.protocols import (BACK, GO, KEEP, AdaptiveReinforcement, FreeScoping, PseudoReinforcement,
+                                      Scoping, StandardReinforcement, resolve)
 from wfm.models import Committee, Perceptron
 from wfm.problems import storage, teacher_student
 
@@ -207,3 +207,89 @@ def test_bad_pattern_orders_are_refused():
         wfm.solve(problem, Perceptron(21), "fbp", seed=0, order="backwards")
     with pytest.raises(ValueError, match="order"):
         wfm.solve(problem, Committee(21, 3, tree=False), "fbp", seed=0, order="random")
+
+
+def _walk(schedule, errors_of_x, steps=None):
+    """Drive a schedule with errors given as a function of x; returns [(x, errors, answer)]."""
+    trace = []
+    step = schedule.next()
+    while step is not None:
+        if steps is not None:
+            steps.append(step)
+        x = 1.0 - 1.0 / step[1]
+        errors = errors_of_x(x, len(trace))
+        answer = schedule.report(errors)
+        trace.append((x, errors, answer))
+        step = schedule.next()
+    return trace
+
+
+def test_adaptive_schedule_is_the_standard_protocol_while_errors_decrease():
+    protocol = AdaptiveReinforcement(0.02)
+    steps = []
+    trace = _walk(protocol.schedule(100), lambda x, k: 1000 - k, steps)
+    assert steps == list(StandardReinforcement(0.02))
+    assert list(protocol) == list(StandardReinforcement(0.02))
+    kept = [answer for _, _, answer in trace if answer != GO]
+    # the messages are kept once per KEEP_EVERY in x, and never restored
+    assert [a[0] for a in kept] == [KEEP] * 20 and [a[1] for a in kept] == list(range(20))
+
+
+def test_adaptive_schedule_backs_off_when_told_the_errors_blew_up():
+    protocol = AdaptiveReinforcement(0.01, tolerance=1.0, slack=0.02, back=0.5)
+    schedule = protocol.schedule(100)
+    errors = {}
+    answers = []
+    for k in range(61):  # x = 0 .. 0.6, errors falling to 10
+        gamma, y = schedule.next()
+        x = 1.0 - 1.0 / y
+        assert x == pytest.approx(0.01 * k)
+        errors[k] = 100 - k * 1.5
+        answers.append(schedule.report(int(errors[k])))
+    gamma, y = schedule.next()
+    assert 1.0 - 1.0 / y == pytest.approx(0.61)
+    answer = schedule.report(25)  # 25 > 2 * 10 + 2: blown up
+    assert answer[0] == BACK
+    back_key = answer[1]
+    assert (KEEP, back_key) in answers
+    # back to the kept messages at x <= 0.5 * 0.6 = 0.3 (keys are multiples of 0.05), dx / 4
+    gamma, y = schedule.next()
+    assert 1.0 - 1.0 / y == pytest.approx(0.3 + 0.0025)
+    assert back_key == 6
+    # a fluctuation within the bound goes on
+    assert schedule.report(60) in (GO, (KEEP, 6))
+    gamma, y = schedule.next()
+    assert 1.0 - 1.0 / y == pytest.approx(0.3 + 0.005)
+
+
+def test_adaptive_schedule_backs_off_when_the_errors_stop_decreasing_and_then_presses_on():
+    protocol = AdaptiveReinforcement(0.01, patience=0.1, min_dx=0.01 / 4, back=0.2)
+    trace = _walk(protocol.schedule(100), lambda x, k: max(5, 100 - 2 * k))
+    backs = [(x, answer) for x, _, answer in trace if answer != GO and answer[0] == BACK]
+    # frozen at 5 errors from x = 0.48 on: the same errors over 0.1 in x are a failure; one
+    # back-off to the messages kept at x = 0.05 <= 0.2 * 0.48 with dx / 4 = min_dx, then the run
+    # presses on to the end of the x range
+    assert len(backs) == 1 and backs[0][0] == pytest.approx(0.58) and backs[0][1] == (BACK, 1)
+    assert trace[-1][0] == pytest.approx(0.9975) and len(trace) == 59 + 379
+
+
+def test_adaptive_schedule_respects_its_step_budget_and_round_trips_its_spec():
+    protocol = AdaptiveReinforcement(0.05, max_steps=7)
+    trace = _walk(protocol.schedule(100), lambda x, k: 10 if k % 2 else 100)  # blows up every other step
+    assert len(trace) == 7
+    assert resolve(protocol.spec()).spec() == protocol.spec()
+    assert resolve("adaptive").spec() == AdaptiveReinforcement().spec()
+    with pytest.raises(ValueError, match="patience"):
+        AdaptiveReinforcement(patience=0.0)
+    with pytest.raises(ValueError, match="min_dx"):
+        AdaptiveReinforcement(0.01, min_dx=0.1)
+
+
+def test_adaptive_protocol_solves_instances_the_fast_protocol_fails():
+    problem, model = storage(1001, 0.75, seed=2008), Perceptron(1001)
+    fast = wfm.solve(problem, model, "famp", seed=2008, protocol=StandardReinforcement(0.01))
+    adaptive = wfm.solve(problem, model, "famp", seed=2008, protocol=AdaptiveReinforcement(0.01))
+    assert not fast.solved and fast.history["errors"].max() > 10 * fast.history["errors"].min()
+    assert adaptive.solved and model.errors(problem, adaptive.w) == 0
+    # the adaptive run went back at least once: x does not grow monotonically
+    assert np.any(np.diff(adaptive.history["y"]) < 0)

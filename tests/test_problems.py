@@ -31,6 +31,44 @@ def test_storage_is_a_pure_function_of_the_seed():
     assert not np.array_equal(a.X, c.X)
 
 
+def _unblocked_draw(rng, P, N, inputs):
+    """The one-call draw that storage's blocked generator reproduces (same entries, same generator state)."""
+    if inputs == "pm1":
+        return (2 * rng.integers(0, 2, size=(P, N), dtype=np.int8) - 1).astype(np.int8)
+    return rng.standard_normal((P, N), dtype=np.float32)
+
+
+@pytest.mark.parametrize("inputs", ["pm1", "gaussian"])
+@pytest.mark.parametrize("blocks", ["default", "tiny"])
+def test_storage_instances_are_those_of_the_one_call_draw(inputs, blocks, monkeypatch):
+    # the committed data were made with the one-call draw: same X, y (and state) for the same seed
+    if blocks == "tiny":  # many blocks, the last word partly used
+        monkeypatch.setattr(problems, "_BLOCK_WORDS", 3)
+        monkeypatch.setattr(problems, "_BLOCK_ENTRIES", 5)
+    bit_generators = (np.random.PCG64, np.random.MT19937, np.random.Philox, np.random.SFC64)
+    for N, P in [(1, 1), (3, 5), (13, 17), (4, 3), (1001, 700), (101, 75)]:
+        for seed in range(3):
+            p = problems.storage(N, P=P, inputs=inputs, seed=seed)
+            rng = np.random.default_rng(seed)
+            X = _unblocked_draw(rng, P, N, inputs)
+            y = (2 * rng.integers(0, 2, size=P, dtype=np.int8) - 1).astype(np.int8)
+            assert p.X.dtype == X.dtype and np.array_equal(p.X, X) and np.array_equal(p.y, y)
+            bit_generator = bit_generators[seed]
+            ours, ref = np.random.Generator(bit_generator(seed)), np.random.Generator(bit_generator(seed))
+            assert np.array_equal(problems._draw_inputs(ours, P, N, inputs), _unblocked_draw(ref, P, N, inputs))
+            assert ours.integers(0, 2 ** 62) == ref.integers(0, 2 ** 62)
+
+
+@pytest.mark.parametrize("bad", [0, 2, -128, 127])
+def test_int8_patterns_other_than_pm1_are_refused(bad):
+    X = np.ones((5, 7), dtype=np.int8)
+    X[3, 6] = bad
+    with pytest.raises(ValueError, match="X of dtype int8 must contain only"):
+        problems.Problem(X, np.ones(5, dtype=np.int8))
+    with pytest.raises(ValueError, match="X of dtype int8"):
+        problems.Problem(np.asfortranarray(X), np.ones(5, dtype=np.int8))
+
+
 def test_problem_arrays_are_read_only_and_XT_is_the_transpose():
     p = problems.storage(11, 2.0, seed=1)
     with pytest.raises(ValueError):

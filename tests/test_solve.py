@@ -23,6 +23,7 @@ def test_result_params_are_json_and_round_trip_into_the_algorithm():
 
 
 @pytest.mark.parametrize("protocol", [protocols.StandardReinforcement(0.02), protocols.PseudoReinforcement(0.05, x=0.4),
+                                      protocols.AdaptiveReinforcement(0.02, patience=0.2, max_steps=300),
                                       protocols.Scoping(3.0, [0.1, 0.5, 1.0]), protocols.FreeScoping([(0.1, 2.0), (1.0, 5.0)])])
 def test_protocol_spec_round_trip(protocol):
     rebuilt = protocols.resolve(json.loads(json.dumps(protocol.spec())))

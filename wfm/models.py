@@ -20,7 +20,8 @@ import numpy as np
 
 from wfm import _validate as check
 
-_CHUNK = 4096  # rows per float64 block in the matrix products below
+_CHUNK = 4096  # rows per float64 block in the matrix products below (fewer for N > 2^12)
+_BLOCK_ENTRIES = 1 << 24  # largest float64 block (128 MiB)
 
 
 def _products(X, W):
@@ -31,9 +32,10 @@ def _products(X, W):
     """
     W = np.asarray(W, dtype=np.float64)
     out = np.empty((X.shape[0],) + W.shape[:-1], dtype=np.float64)
-    for start in range(0, X.shape[0], _CHUNK):
-        block = np.asarray(X[start:start + _CHUNK], dtype=np.float64)
-        out[start:start + _CHUNK] = block @ W.T
+    rows = max(1, min(_CHUNK, _BLOCK_ENTRIES // max(1, X.shape[1])))
+    for start in range(0, X.shape[0], rows):
+        block = np.asarray(X[start:start + rows], dtype=np.float64)
+        out[start:start + rows] = block @ W.T
     return out
 
 

@@ -12,36 +12,96 @@ field of Baldassi et al., PNAS 2016). One iteration, with m_i = tanh(h_i), v_i =
     B_i      = sum_mu x_mu_i g_mu + A m_i
     h_i      = damping h_i + (1 - damping) (B_i + F_i),   F_i = focusing_field(gamma, y, B_i)
 
-Two matrix-vector products per iteration, on the int8 (or float) patterns X and their
-transposed copy XT, both read row by row as sums of scaled rows.
+g_mu needs only omega_mu, so both pattern products are done in one pass over the patterns
+(:func:`pattern_pass`): each row xi_mu is read once, for omega_mu (a dot product) and, while it
+is in cache, for its term g_mu xi_mu of B. The pass walks fixed chunks of patterns, one after
+the other or in parallel (:mod:`wfm._kernels.linalg`; same bits either way), on the int8 (or
+float) patterns as they are stored: no transposed or float copy.
 """
 import math
 
-from numba import njit
+import numpy as np
+from numba import njit, prange
 
 from wfm._kernels.gauss import GH, focusing_field
-from wfm._kernels.linalg import matvec_rows
+from wfm._kernels.linalg import LANES, axpy, chunk_bounds, chunk_count, dot_lanes
 
 _V_MIN = 1.0e-12  # floor of the variance: fully polarised weights give V = 0
 
 
+def workspace(N, P):
+    """The work space ``(m, parts, A_parts, acc)`` of :func:`amp_step` for N weights and P patterns."""
+    chunks = chunk_count(P)
+    return np.zeros(N), np.zeros((chunks, N)), np.zeros(chunks), np.zeros((chunks, LANES))
+
+
 @njit(cache=True, nogil=True)
-def amp_step(X, XT, sigma, kappa, h, g, B, m, omega, B_new, gamma, y, damping, eps, max_iters):
+def _pass_chunk(X, sigma, kappa, m, V, g, lo, hi, part, acc):
+    """Patterns lo..hi-1 of :func:`pattern_pass`; returns their sum of GH (GH - z)."""
+    N = X.shape[1]
+    inv_sqrt_n = 1.0 / math.sqrt(N)
+    sqrt_v = math.sqrt(V)
+    part[:] = 0.0
+    a = 0.0
+    for mu in range(lo, hi):
+        row = X[mu]
+        omega = dot_lanes(row, m, acc) * inv_sqrt_n - V * g[mu]
+        z = (kappa - sigma[mu] * omega) / sqrt_v
+        r = GH(z)
+        g[mu] = sigma[mu] * r / sqrt_v
+        a += r * (r - z)
+        axpy(part, g[mu], row)
+    return a
+
+
+@njit(cache=True, parallel=True, nogil=True)
+def _pattern_pass_threads(X, sigma, kappa, m, V, g, parts, A_parts, acc):
+    P = X.shape[0]
+    chunks = parts.shape[0]
+    for c in prange(chunks):
+        lo, hi = chunk_bounds(P, chunks, c)
+        A_parts[c] = _pass_chunk(X, sigma, kappa, m, V, g, lo, hi, parts[c], acc[c])
+
+
+@njit(cache=True, nogil=True)
+def pattern_pass(X, sigma, kappa, m, V, g, parts, A_parts, acc, threads):
+    """One pass over the patterns: omega_mu, the new g_mu (in place), Gamma and sum_mu g_mu xi_mu.
+
+    Chunk c (``parts.shape[0]`` chunks) leaves sum_{mu in c} g_mu xi_mu (unscaled) in
+    ``parts[c]`` and sum_{mu in c} GH (GH - z) in ``A_parts[c]``; ``acc`` (chunks, LANES) is
+    work space of the dot products. ``threads``: run the chunks in parallel (prange) or one
+    after the other; the results are the same bits.
+    """
+    P = X.shape[0]
+    chunks = parts.shape[0]
+    if threads:
+        _pattern_pass_threads(X, sigma, kappa, m, V, g, parts, A_parts, acc)
+    else:
+        for c in range(chunks):
+            lo, hi = chunk_bounds(P, chunks, c)
+            A_parts[c] = _pass_chunk(X, sigma, kappa, m, V, g, lo, hi, parts[c], acc[c])
+
+
+@njit(cache=True, nogil=True)
+def amp_step(X, sigma, kappa, h, g, B, m, parts, A_parts, acc, gamma, y, damping, eps, max_iters,
+             threads=False):
     """Iterate AMP at fixed (gamma, y) until max |delta m| < eps or max_iters iterations.
 
     Parameters
     ----------
-    X : ndarray (P, N), int8 or float
-    XT : ndarray (N, P), the transposed contiguous copy of X
+    X : ndarray (P, N), int8 or float, any layout (C-contiguous rows are the fast case)
     sigma : ndarray (P,), int8 labels
     kappa : float, margin
     h, g, B : ndarray float64 (N,), (P,), (N,); state updated in place: total fields, output
         functions g_mu, pattern fields B_i (the cavity field seen by the focusing factor).
-    m, omega, B_new : ndarray float64 (N,), (P,), (N,), workspaces
+    m, parts, A_parts, acc : work space from :func:`workspace`: float64 (N,), (C, N), (C,),
+        (C, LANES), with C = ``linalg.chunk_count(P)`` chunks (which fixes the summation order)
     gamma, y : float, focusing parameters (y = 1 switches focusing off)
     damping : float in [0, 1)
     eps : float, convergence threshold on the magnetizations
     max_iters : int
+    threads : bool, run the pattern pass in parallel over the chunks (one large run alone on
+        the machine; the thread count is Numba's); the results do not depend on it
 
     Returns
     -------
@@ -49,6 +109,7 @@ def amp_step(X, XT, sigma, kappa, h, g, B, m, omega, B_new, gamma, y, damping, e
     delta : float, largest change of a magnetization in the last iteration
     """
     P, N = X.shape
+    chunks = parts.shape[0]
     inv_sqrt_n = 1.0 / math.sqrt(N)
     delta = 0.0
     it = 0
@@ -59,20 +120,18 @@ def amp_step(X, XT, sigma, kappa, h, g, B, m, omega, B_new, gamma, y, damping, e
             m[i] = math.tanh(h[i])
             V += 1.0 - m[i] * m[i]
         V = max(V / N, _V_MIN)
-        sqrt_v = math.sqrt(V)
-        matvec_rows(XT, m, omega)
+        pattern_pass(X, sigma, kappa, m, V, g, parts, A_parts, acc, threads)
         A = 0.0
-        for mu in range(P):
-            z = (kappa - sigma[mu] * (omega[mu] * inv_sqrt_n - V * g[mu])) / sqrt_v
-            r = GH(z)
-            g[mu] = sigma[mu] * r / sqrt_v
-            A += r * (r - z)
+        for c in range(chunks):
+            A += A_parts[c]
         A /= V * N
-        matvec_rows(X, g, B_new)
+        for c in range(1, chunks):
+            axpy(parts[0], 1.0, parts[c])
+        sums = parts[0]
         delta = 0.0
         for i in range(N):
             f = focusing_field(gamma, y, B[i])
-            B[i] = B_new[i] * inv_sqrt_n + A * m[i]
+            B[i] = sums[i] * inv_sqrt_n + A * m[i]
             h[i] = damping * h[i] + (1.0 - damping) * (B[i] + f)
             d = abs(math.tanh(h[i]) - m[i])
             if d > delta:

@@ -12,7 +12,10 @@ Registered algorithms:
 Every run iterates, for each focusing step (gamma, y) of the protocol, to convergence
 (largest change of a weight magnetization < ``eps``) or ``max_iters`` iterations, then tests
 w = sign(m) and stops at zero training errors (perceptron ``fbp`` tests sign(m) after every
-sweep and stops there, mid-step). ``history`` records per step: ``gamma``, ``y``,
+sweep and stops there, mid-step). An adaptive protocol (``"adaptive"``,
+:class:`~wfm.algorithms.protocols.AdaptiveReinforcement`) may send the run back to messages
+kept at an earlier step; ``history`` then holds every step run, retried ones included (y is not
+monotonic). ``history`` records per step: ``gamma``, ``y``,
 ``iterations``, ``delta`` (largest magnetization change in the last iteration) and ``errors``
 (training errors of sign(m)). For the perceptron, ``bp`` and ``fbp`` take ``order``:
 ``"fixed"`` visits the patterns as 0, 1, ..., P - 1 in every sweep, ``"random"`` in a new
@@ -20,19 +23,33 @@ random permutation per sweep drawn from the run's generator, as the authors' fBP
 (this matters for sequential sweeps only). ``extra["m"]`` holds the final magnetizations (shape of w);
 with a teacher, ``extra["overlap"]`` is the overlap of sign(m) with the teacher, and with a
 test set ``extra["test_error"]`` is the generalization error of sign(m).
+
+Perceptron AMP reads the stored patterns (int8 for +-1, float32/float64 otherwise) in one pass
+per iteration and holds O(N + P) more (no transposed or float copy: N = 10^5 at alpha = 0.7 is
+7 GB of int8 patterns). The pass runs in parallel over all Numba threads when there are more
+than one (sweep workers have one) and the patterns hold at least 2^24 entries; the results are
+the same bits either way.
 """
+import numba
 import numpy as np
 
 from wfm import _progress, _validate as check
 from wfm._kernels.amp_committee import amp_committee_step
-from wfm._kernels.amp_perceptron import amp_step
+from wfm._kernels.amp_perceptron import amp_step, workspace
 from wfm._kernels.bp_committee import committee_errors, committee_step
 from wfm._kernels.bp_perceptron import bp_step
-from wfm._kernels.linalg import count_errors
+from wfm._kernels.linalg import count_errors, count_errors_rows
 from wfm.algorithms import register
-from wfm.algorithms.protocols import FreeScoping, StandardReinforcement, resolve
+from wfm.algorithms.protocols import GO, KEEP, FreeScoping, StandardReinforcement, resolve
 
 _INFERENCE_STEP = FreeScoping([(0.0, 1.0)])
+_PARALLEL_ENTRIES = 1 << 24  # pattern entries from which AMP's pattern passes use all Numba threads
+
+
+def _threads(P, N):
+    """Whether AMP runs its pattern passes in parallel: more than one Numba thread (sweep workers
+    have one) and at least 2^24 pattern entries, where a parallel launch costs little."""
+    return numba.get_num_threads() > 1 and P * N >= _PARALLEL_ENTRIES
 
 
 def _accepts_bp(model):
@@ -79,17 +96,34 @@ def _messages_memory(P, weights, params):
     return 8 * P * weights + (8 * params["max_iters"] * P if params["order"] == "random" else 0)
 
 
-def _focus_loop(steps, run_step, errors_of):
-    """Run the protocol; ``run_step(gamma, y) -> (iterations, delta)``, ``errors_of() -> int``."""
+def _focus_loop(protocol, P, run_step, errors_of, state):
+    """Run the protocol's schedule; ``run_step(gamma, y) -> (iterations, delta)``, ``errors_of() -> int``.
+
+    ``state``: the message arrays, copied when the schedule asks to keep them and copied back
+    when it asks to go back to them (adaptive protocols; fixed ones never ask).
+    """
     history = {key: [] for key in ("gamma", "y", "iterations", "delta", "errors")}
-    for index, (gamma, y) in enumerate(steps):
+    schedule = protocol.schedule(P)
+    kept = {}
+    step = schedule.next()
+    while step is not None:
+        gamma, y = step
         iterations, delta = run_step(gamma, y)
         errors = errors_of()
         for key, value in zip(history, (gamma, y, iterations, delta, errors)):
             history[key].append(value)
-        _progress.step(index + 1, len(steps), "step", errors=errors)
+        _progress.step(len(history["errors"]), getattr(schedule, "total", None), "step", errors=errors)
         if errors == 0:
             break
+        answer = schedule.report(errors)
+        if answer != GO:
+            action, key = answer
+            if action == KEEP:
+                kept[key] = [array.copy() for array in state]
+            else:
+                for saved, array in zip(kept[key], state):
+                    np.copyto(array, saved)
+        step = schedule.next()
     history = {"gamma": np.array(history["gamma"], dtype=float), "y": np.array(history["y"], dtype=float),
                "iterations": np.array(history["iterations"], dtype=np.int64),
                "delta": np.array(history["delta"], dtype=float),
@@ -155,7 +189,7 @@ def _run_bp(problem, model, rng, steps, damping, eps, max_iters, init, sequentia
 
         def errors_of():
             return committee_errors(X, sigma, model.tree, H + F)
-    history, iterations = _focus_loop(steps, run_step, errors_of)
+    history, iterations = _focus_loop(steps, problem.P, run_step, errors_of, (u, H, F))
     return _finish(problem, model, H + F, history, iterations)
 
 
@@ -165,16 +199,18 @@ def _run_amp(problem, model, rng, steps, damping, eps, max_iters, init):
     N, P = problem.N, problem.P
     h = rng.standard_normal(N) * init
     g, B = np.zeros(P), np.zeros(N)
-    work = (np.zeros(N), np.zeros(P), np.zeros(N))
+    # O(N + P) state: the kernels read the stored (int8) patterns, no transposed or float copy
+    work = workspace(N, P)
     w_work, field_work = np.zeros(N), np.zeros(P)
+    threads = _threads(P, N)
 
     def run_step(gamma, y):
-        return amp_step(problem.X, problem.XT, problem.y, model.kappa, h, g, B, *work, gamma, y,
-                        damping, eps, max_iters)
+        return amp_step(problem.X, problem.y, model.kappa, h, g, B, *work, gamma, y, damping, eps, max_iters,
+                        threads)
 
     def errors_of():
-        return count_errors(problem.XT, problem.y, model.kappa, h, w_work, field_work)
-    history, iterations = _focus_loop(steps, run_step, errors_of)
+        return count_errors_rows(problem.X, problem.y, model.kappa, h, w_work, field_work, work[3], threads)
+    history, iterations = _focus_loop(steps, problem.P, run_step, errors_of, (h, g, B))
     return _finish(problem, model, h, history, iterations)
 
 
@@ -192,7 +228,7 @@ def _run_amp_committee(problem, model, rng, steps, damping, eps, max_iters, init
 
     def errors_of():
         return committee_errors(problem.X, problem.y, model.tree, h)
-    history, iterations = _focus_loop(steps, run_step, errors_of)
+    history, iterations = _focus_loop(steps, problem.P, run_step, errors_of, (h, g, B))
     return _finish(problem, model, h, history, iterations)
 
 

@@ -10,12 +10,24 @@ import math
 from wfm import _validate as check
 
 
+GO, KEEP, BACK = "go", "keep", "back"
+"""What a schedule answers after a step (see :meth:`Protocol.schedule`): go on; ``(KEEP, key)``:
+store a copy of the messages under ``key``; ``(BACK, key)``: restore the copy stored under ``key``."""
+
+
 class Protocol(abc.ABC):
     """Base class: a finite sequence of (gamma, y) focusing steps."""
 
     @abc.abstractmethod
     def steps(self):
         """The list of ``(gamma, y)`` pairs."""
+
+    def schedule(self, P):
+        """The steps of one run on P patterns, as a state machine: ``next()`` gives the next ``(gamma, y)``
+        (None at the end), ``report(errors)`` takes the training errors after that step and
+        answers :data:`GO`, ``(KEEP, key)`` or ``(BACK, key)``. A fixed protocol walks its steps
+        and always answers GO."""
+        return _Fixed(self.steps())
 
     def __iter__(self):
         return iter(self.steps())
@@ -30,6 +42,18 @@ class Protocol(abc.ABC):
     def __repr__(self):
         arguments = ", ".join(f"{k}={v!r}" for k, v in self.spec().items() if k != "protocol")
         return f"{type(self).__name__}({arguments})"
+
+
+class _Fixed:
+    def __init__(self, steps):
+        self.total = len(steps)  # known in advance (an adaptive schedule has no such attribute)
+        self._steps = iter(steps)
+
+    def next(self):
+        return next(self._steps, None)
+
+    def report(self, errors):
+        return GO
 
 
 def _step_count(name, step):
@@ -54,6 +78,130 @@ class StandardReinforcement(Protocol):
 
     def spec(self):
         return {"protocol": "standard", "dx": self.dx}
+
+
+class AdaptiveReinforcement(Protocol):
+    """Standard reinforcement that backs off to earlier messages and slows down when the errors fail.
+
+    The steps are gamma = inf, y = 1 / (1 - x), as in :class:`StandardReinforcement`, with x
+    advancing by a step size s that starts at ``dx``. The messages are kept at every multiple of
+    ``KEEP_EVERY`` in x. After each step the training errors E of sign(m) are compared with the
+    fewest errors E_best met so far (at x_best). The run has failed when
+
+    - the errors blew up: E > (1 + tolerance) E_best + slack P, P the number of patterns
+      (fluctuations below that bound are normal: AMP does not converge within the few
+      iterations of a step; a blow-up goes from a few errors to 50-200 at N = 1001), or
+    - the errors froze: the same number of errors over ``patience`` in x (the messages have
+      polarised onto a configuration with errors; before that the errors fluctuate from step
+      to step even where they do not decrease);
+
+    it then goes back to the messages kept at the largest x <= ``back`` x_best and goes on from
+    there with s divided by ``SLOW_DOWN``, as long as s stays >= ``min_dx`` (below it, it
+    presses on).
+
+    Where the errors never fail the steps are those of ``StandardReinforcement(dx)``. Near the
+    algorithmic threshold, focusing with a fixed dx typically brings the errors down to a few
+    and then either blows up (hundreds of errors within one step, measured at N = 1001) or
+    freezes (the same few errors for the last quarter of the x range, at N = 10^4). The run is
+    decided well before: at N = 1001, alpha = 0.75, StandardReinforcement(0.01) up to x = 0.2
+    followed by dx = 0.002 solves the same instances as dx = 0.002 throughout, switching at
+    x = 0.4 loses most of them, and from the last messages before a blow-up every step, however
+    small, blows up again; hence the back-off to a fraction of x_best. With the defaults, on the
+    N = 10^4, alpha = 0.72 instance ``storage(10000, 0.72, seed=5000)`` (5 errors left with
+    StandardReinforcement(0.01)) the run froze at 5 errors, went back to x = 0.1 and solved it,
+    355 steps in all; going back to half of x_best and slowing down twice did not.
+
+    Parameters
+    ----------
+    dx : float in (0, 1]
+        First and largest increment of x.
+    min_dx : float in (0, dx]
+        Smallest increment (default dx / 4: one back-off, then the run presses on at dx / 4).
+    tolerance, slack : float >= 0
+        Rise of the errors above E_best that still counts as a fluctuation: relative to E_best,
+        and as a fraction of the number of patterns.
+    patience : float in (0, 1]
+        Range of x over which unchanged errors count as frozen.
+    back : float in [0, 1]
+        The run goes back to the messages kept at x <= back x_best.
+    max_steps : int, optional
+        Most steps of a run, retried ones included (default 5 times those of
+        ``StandardReinforcement(dx)``: the budget of ``StandardReinforcement(dx / 5)``).
+    """
+
+    KEEP_EVERY = 0.05
+    SLOW_DOWN = 4.0
+
+    def __init__(self, dx=0.01, min_dx=None, tolerance=1.0, slack=0.01, patience=0.1, back=0.2, max_steps=None):
+        self.dx = check.real("dx", dx, minimum=0.0, strict_minimum=True, maximum=1.0)
+        self.min_dx = self.dx / 4 if min_dx is None else check.real(
+            "min_dx", min_dx, minimum=0.0, strict_minimum=True, maximum=self.dx)
+        self.tolerance = check.real("tolerance", tolerance, minimum=0.0)
+        self.slack = check.real("slack", slack, minimum=0.0)
+        self.patience = check.real("patience", patience, minimum=0.0, strict_minimum=True, maximum=1.0)
+        self.back = check.real("back", back, minimum=0.0, maximum=1.0)
+        self.max_steps = 5 * _step_count("dx", self.dx) if max_steps is None else check.integer(
+            "max_steps", max_steps, minimum=1)
+
+    def steps(self):
+        """The steps of a run whose errors never blow up (those of ``StandardReinforcement(dx)``)."""
+        return StandardReinforcement(self.dx).steps()
+
+    def schedule(self, P):
+        return _Adaptive(self, P)
+
+    def spec(self):
+        return {"protocol": "adaptive", "dx": self.dx, "min_dx": self.min_dx, "tolerance": self.tolerance,
+                "slack": self.slack, "patience": self.patience, "back": self.back, "max_steps": self.max_steps}
+
+
+class _Adaptive:
+    """State machine of :class:`AdaptiveReinforcement`.
+
+    x is counted in units of the first step dx (divisions by SLOW_DOWN = 4 keep the counts
+    exact binary fractions), so that x = k dx as in :class:`StandardReinforcement` until the
+    first blow-up.
+    """
+
+    def __init__(self, protocol, P):
+        self.protocol = protocol
+        self.slack = protocol.slack * P  # in errors
+        self.step = 1.0  # step size, in units of dx
+        self.x = 0.0  # x of the step just run (then of the next one), in units of dx
+        self.best, self.best_x = math.inf, 0.0  # fewest errors and their x
+        self.last, self.last_change = None, 0.0  # errors of the last step, x where they last changed
+        self.kept = {}  # key (multiple of KEEP_EVERY) -> x of the messages kept under it
+        self.steps_left = protocol.max_steps
+
+    def next(self):
+        x = self.x * self.protocol.dx
+        return None if x >= 1.0 - 1e-9 or self.steps_left <= 0 else (math.inf, 1.0 / (1.0 - x))
+
+    def report(self, errors):
+        p = self.protocol
+        self.steps_left -= 1
+        if errors < self.best:
+            self.best, self.best_x = errors, self.x
+        if errors != self.last:
+            self.last, self.last_change = errors, self.x
+        failed = (errors > (1.0 + p.tolerance) * self.best + self.slack
+                  or (self.x - self.last_change) * p.dx >= p.patience - 1e-9)
+        if failed and self.step / p.SLOW_DOWN >= p.min_dx / p.dx:
+            target = p.back * self.best_x
+            key = max((k for k, x in self.kept.items() if x <= target), key=self.kept.get)
+            self.step /= p.SLOW_DOWN
+            self.x = self.kept[key] + self.step
+            self.best, self.best_x = math.inf, self.kept[key]
+            self.last = None
+            self.kept = {k: x for k, x in self.kept.items() if x <= self.kept[key]}
+            return (BACK, key)
+        key = int(self.x * p.dx / p.KEEP_EVERY + 1e-9)
+        answer = GO
+        if key not in self.kept:
+            self.kept[key] = self.x
+            answer = (KEEP, key)
+        self.x += self.step
+        return answer
 
 
 class PseudoReinforcement(Protocol):
@@ -133,11 +281,12 @@ class FreeScoping(Protocol):
         return {"protocol": "free", "pairs": [list(p) for p in self.pairs]}
 
 
-NAMES = {"standard": StandardReinforcement, "pseudo": PseudoReinforcement}
+NAMES = {"standard": StandardReinforcement, "adaptive": AdaptiveReinforcement, "pseudo": PseudoReinforcement}
 
 
 def resolve(protocol):
-    """Return a :class:`Protocol` from a protocol, a name ("standard", "pseudo"), a spec dict or (gamma, y) pairs."""
+    """Return a :class:`Protocol` from a protocol, a name ("standard", "adaptive", "pseudo"), a spec dict or
+    (gamma, y) pairs."""
     if isinstance(protocol, Protocol):
         return protocol
     if isinstance(protocol, str):
@@ -155,8 +304,8 @@ def resolve(protocol):
 
 def from_spec(spec):
     """Rebuild a protocol from its :meth:`Protocol.spec` dictionary."""
-    kinds = {"standard": StandardReinforcement, "pseudo": PseudoReinforcement,
-             "scoping": Scoping, "free": FreeScoping}
+    kinds = {"standard": StandardReinforcement, "adaptive": AdaptiveReinforcement,
+             "pseudo": PseudoReinforcement, "scoping": Scoping, "free": FreeScoping}
     arguments = dict(spec)
     kind = arguments.pop("protocol", None)
     if kind not in kinds:

@@ -137,6 +137,9 @@ def init_worker(parent):
     killed with ``kill -9`` would run on and hold its output pipes open.
     """
     os.environ["NUMBA_NUM_THREADS"] = "1"
+    import numba
+
+    numba.set_num_threads(1)  # numba may already be imported with the parent's thread count
     for signum in STOP_SIGNALS:
         signal.signal(signum, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # see stop_signals_blocked
