@@ -8,8 +8,6 @@ import os
 
 import numpy as np
 
-from wfm._kernels.linalg import is_pm1
-
 
 def integer(name, value, *, minimum=None, maximum=None):
     """Return ``value`` as a Python int, checking its type and range."""
@@ -155,6 +153,8 @@ def patterns(name, X):
     if X.dtype.kind == "f" and not np.all(np.isfinite(X)):
         raise ValueError(f"{name} must be finite, found NaN or inf")
     if X.dtype == np.int8:
+        from wfm._kernels.linalg import is_pm1  # Numba, imported on first use (fast import wfm)
+
         X = np.ascontiguousarray(X)
         if not is_pm1(X):  # one pass, no temporaries: patterns reach 10^10 bytes
             raise ValueError(f"{name} of dtype int8 must contain only +1 and -1")
