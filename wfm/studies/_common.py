@@ -4,6 +4,8 @@ import json
 import h5py
 import numpy as np
 
+from wfm import store
+
 #: Line style names of the N of a phase diagram, largest N first (as :func:`wfm.plots.phase_diagram`).
 LINE_STYLES = ("solid", "dashed", "dotted", "dash-dotted")
 
@@ -13,6 +15,32 @@ def sweep_specs(path):
     each is what the study passed to the store (a list of Sweep specs, or a dict)."""
     with h5py.File(path, "r", locking=False) as f:
         return [entry["sweep"] for entry in json.loads(f.attrs.get("sweeps", "[]"))]
+
+
+def load_runs(path, keys=None):
+    """The runs of a results file (:func:`wfm.store.load_runs`), only those in ``keys`` if given."""
+    runs = store.load_runs(path)
+    if keys is not None:
+        runs = runs[runs["key"].isin(set(keys))]
+    return runs
+
+
+def with_options(preset, args, names):
+    """A copy of the ``preset`` dict with the values of the options ``names`` that were given
+    (attributes of ``args`` that are not None)."""
+    out = dict(preset)
+    for name in names:
+        value = getattr(args, name)
+        if value is not None:
+            out[name] = value
+    return out
+
+
+def summary(runs):
+    """The attributes of a table of runs at one load: ``alpha``, the number of ``runs``, the
+    summed run time ``seconds`` and ``instances`` (the most runs of one (algorithm, N))."""
+    return dict(alpha=float(runs["alpha"].iloc[0]), runs=len(runs), seconds=float(runs["seconds"].sum()),
+                instances=int(runs.groupby(["algorithm", "N"]).size().max()))
 
 
 def listing(values, form="{}"):

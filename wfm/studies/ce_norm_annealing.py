@@ -253,9 +253,7 @@ def table(path, keys=None):
         ``runs`` (with a ``method`` column), ``summary`` (:func:`summarise`), ``sizes`` (the
         noise amplitudes sigma) and ``title``.
     """
-    runs = store.load_runs(path)
-    if keys is not None:
-        runs = runs[runs["key"].isin(set(keys))]
+    runs = _common.load_runs(path, keys)
     runs = runs.assign(method=method_labels(runs))
     order = list(methods(0)) + sorted(set(runs["method"]) - set(methods(0)))
     groups = {label: list(runs[runs["method"] == label]["key"]) for label in order if (runs["method"] == label).any()}

@@ -109,13 +109,11 @@ probes), hessian_frobenius (100 directions, eps=1e-3), sharpness (eps=1e-3).""")
 
 def config(args):
     """The validated settings: preset values overridden by the options."""
-    cfg = dict(PRESETS[args.preset])
-    for name in ("seeds", "K", "train_size", "epochs", "samples"):
-        value = getattr(args, name)
-        if value is not None:
-            if value < 1:
-                raise ValueError(f"--{name.replace('_', '-')} must be >= 1, got {value}")
-            cfg[name] = value
+    names = ("seeds", "K", "train_size", "epochs", "samples")
+    cfg = _common.with_options(PRESETS[args.preset], args, names)
+    for name in names:
+        if cfg[name] < 1:
+            raise ValueError(f"--{name.replace('_', '-')} must be >= 1, got {cfg[name]}")
     if args.attack is not None:
         cfg["attack"] = sorted(set(_options.numbers("--attack", args.attack, kind=int)))
     if min(cfg["attack"]) < 0:
@@ -310,9 +308,7 @@ def table(path, keys=None):
         ``columns`` (:func:`columns` of the recorded measures), ``sizes`` (their sigma) and
         ``rows`` (:func:`correlations`).
     """
-    runs = store.load_runs(path)
-    if keys is not None:
-        runs = runs[runs["key"].isin(set(keys))]
+    runs = _common.load_runs(path, keys)
     sizes, k = measure_settings(path)
     measured = columns(sizes, k)
     runs = measure_table(path, dict(zip(runs["key"], schedules(runs))), measured)

@@ -168,14 +168,11 @@ def table(path, keys=None):
     The table's ``attrs`` hold the load ``alpha``, the number of ``runs`` and ``instances`` per
     N, and the summed run time ``seconds``.
     """
-    runs = store.load_runs(path)
-    if keys is not None:
-        runs = runs[runs["key"].isin(set(keys))]
+    runs = _common.load_runs(path, keys)
     curves = {name: store.load_arrays(path, f"measures/local_energy/{name}")
               for name in ("sizes", "train", "distance")}
     out = local_energy_table(runs, curves)
-    out.attrs.update(alpha=float(runs["alpha"].iloc[0]), runs=len(runs), seconds=float(runs["seconds"].sum()),
-                     instances=int(runs.groupby(["algorithm", "N"]).size().max()))
+    out.attrs.update(_common.summary(runs))
     return out
 
 

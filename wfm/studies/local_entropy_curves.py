@@ -221,10 +221,8 @@ def local_entropy_at(path, distance, keys=None):
     """
     from wfm.theory import binary_entropy
 
-    runs = store.load_runs(path)
+    runs = _common.load_runs(path, keys)
     runs = runs[(runs["status"] == "done") & runs["solved"].eq(True)]
-    if keys is not None:
-        runs = runs[runs["key"].isin(set(keys))]
     rows = []
     for method, measure in LOCAL_ENTROPY_METHODS.items():
         d_all = store.load_arrays(path, f"measures/{measure}/distance")
@@ -261,17 +259,13 @@ def table(path, keys=None):
     :data:`THEORY_GAMMAS`), the number of ``runs`` and ``instances`` per (algorithm, N), and
     the summed run time ``seconds``.
     """
-    runs = store.load_runs(path)
-    if keys is not None:
-        runs = runs[runs["key"].isin(set(keys))]
+    runs = _common.load_runs(path, keys)
     curves = {(method, name): store.load_arrays(path, f"measures/{measure}/{name}")
               for method, measure in LOCAL_ENTROPY_METHODS.items() for name in ("gammas", "distance", "entropy")}
     out = local_entropy_table(runs, curves)
-    alpha = float(runs["alpha"].iloc[0])
-    out.attrs.update(alpha=alpha, runs=len(runs), seconds=float(runs["seconds"].sum()),
-                     instances=int(runs.groupby(["algorithm", "N"]).size().max()),
-                     at={d: local_entropy_at(path, d, keys) for d in DISTANCES},
-                     theory=theory.local_entropy_curves(alpha, np.union1d(THEORY_GRID, DISTANCES),
+    out.attrs.update(_common.summary(runs))
+    out.attrs.update(at={d: local_entropy_at(path, d, keys) for d in DISTANCES},
+                     theory=theory.local_entropy_curves(out.attrs["alpha"], np.union1d(THEORY_GRID, DISTANCES),
                                                         gammas=THEORY_GAMMAS))
     return out
 

@@ -213,9 +213,7 @@ def table(path, keys=None):
         :func:`wfm.theory.dense_region_breakdown`), ``kappa``, ``runs`` and ``seconds`` (the
         summed computing time).
     """
-    runs = store.load_runs(path)
-    if keys is not None:
-        runs = runs[runs["key"].isin(set(keys))]
+    runs = _common.load_runs(path, keys)
     loads = runs[runs["quantity"] == "local_entropy"].sort_values("alpha")
     arrays = {name: store.load_arrays(path, f"curves/{name}")
               for name in ("distance", "franz_parisi", "large_deviation", "phat")}

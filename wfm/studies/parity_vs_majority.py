@@ -195,9 +195,7 @@ def tables(path, keys=None):
         ``alpha``, ``single`` (fraction of the single-weight flips that keep zero training
         error, counts[1] / N) and ``total`` (log(#solutions) / N).
     """
-    runs = store.load_runs(path)
-    if keys is not None:
-        runs = runs[runs["key"].isin(set(keys))]
+    runs = _common.load_runs(path, keys)
     by = ["output", "algorithm", "N", "alpha"]
     solved = runs[(runs["status"] == "done") & runs["solved"].eq(True)]
     energy = {name: store.load_arrays(path, f"measures/local_energy/{name}") for name in ("train", "distance")}
@@ -261,9 +259,7 @@ def table(path, keys=None, alpha=CURVE_ALPHA):
     """:func:`tables` of the runs in ``path`` (those in ``keys``, default all), with ``runs``,
     ``alpha`` (the algorithms' grid load nearest to ``alpha``, where the curves are drawn) and
     ``summary`` (:func:`summary` at that load)."""
-    runs = store.load_runs(path)
-    if keys is not None:
-        runs = runs[runs["key"].isin(set(keys))]
+    runs = _common.load_runs(path, keys)
     out = tables(path, keys)
     grid = runs[runs["algorithm"] != "exact"]["alpha"].unique()
     out["alpha"] = float(min(grid, key=lambda a: abs(a - alpha)))

@@ -28,7 +28,7 @@ import argparse
 
 import numpy as np
 
-from wfm import _options, algorithms, analysis, plots, store, theory
+from wfm import _options, algorithms, analysis, plots, theory
 from wfm.studies import _common
 from wfm.sweep import Sweep, script
 
@@ -167,9 +167,7 @@ def table(path, keys=None):
         ``runs`` (:func:`wfm.store.load_runs`), ``rates`` and ``thresholds``
         (:func:`wfm.analysis.phase_diagram`: one model label per panel).
     """
-    runs = store.load_runs(path)
-    if keys is not None:
-        runs = runs[runs["key"].isin(set(keys))]
+    runs = _common.load_runs(path, keys)
     rates, thresholds = analysis.phase_diagram(runs, level=LEVEL)
     return {"runs": runs, "rates": rates, "thresholds": thresholds}
 

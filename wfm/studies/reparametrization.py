@@ -120,11 +120,7 @@ presets (explicit options override them):
 
 def settings(args):
     """The study's parameters: the preset with the command-line overrides, validated."""
-    params = dict(PRESETS[args.preset])
-    for name in ("N", "K", "alpha", "seeds", "random_draws"):
-        value = getattr(args, name)
-        if value is not None:
-            params[name] = value
+    params = _common.with_options(PRESETS[args.preset], args, ("N", "K", "alpha", "seeds", "random_draws"))
     if args.scales is not None:
         params["scales"] = _options.numbers("--scales", args.scales)
     for name in ("N", "K", "seeds"):

@@ -18,7 +18,7 @@ import argparse
 import numpy as np
 import pandas as pd
 
-from wfm import _options, plots, store
+from wfm import _options, plots
 from wfm.studies import _common
 from wfm.sweep import Sweep, script
 
@@ -155,9 +155,7 @@ def table(path, keys=None):
     The table's ``attrs`` hold the theory ``curve`` and ``transitions`` (:func:`theory_curve` on a
     grid up to the largest alpha), the number of ``runs`` and the summed run time ``seconds``.
     """
-    runs = store.load_runs(path)
-    if keys is not None:
-        runs = runs[runs["key"].isin(set(keys))]
+    runs = _common.load_runs(path, keys)
     found = points(runs)
     alphas = np.unique(np.concatenate([np.linspace(0.02, found["alpha"].max(), 40), found["alpha"]]))
     curve, transitions = theory_curve(alphas)

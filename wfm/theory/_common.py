@@ -109,3 +109,15 @@ def _hermite(n):
 def _legendre(n):
     """Gauss-Legendre nodes and weights on ``[-1, 1]``, cached (computing them costs about 1 ms)."""
     return np.polynomial.legendre.leggauss(n)
+
+
+def _gaussian_pieces(edges, n):
+    """Nodes and weights of ``int Dz`` on ``[edges[0], edges[-1]]``: ``n``-point Gauss-Legendre
+    on each piece between consecutive ``edges`` (split where the integrand changes fast)."""
+    x, w = _legendre(n)
+    nodes, weights = [], []
+    for a, b in zip(edges[:-1], edges[1:]):
+        z = a + 0.5 * (b - a) * (x + 1.0)
+        nodes.append(z)
+        weights.append(0.5 * (b - a) * w * np.exp(-0.5 * z * z - _LOG_SQRT_2PI))
+    return np.concatenate(nodes), np.concatenate(weights)

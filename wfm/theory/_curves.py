@@ -74,6 +74,13 @@ def unsolvable(d, names, reason, constants=None):
     return frame(d, names, [None] * d.size, [reason] * d.size, None, constants)
 
 
+def every_configuration(d, names):
+    """The table at ``alpha = 0``, where every configuration is a solution: ``S(d) = H(d)``."""
+    table = unsolvable(d, names, "")
+    table["entropy"] = binary_entropy(d)
+    return table
+
+
 def values(table, shape):
     """The entropy column shaped like the ``distance`` argument (a float for a scalar)."""
     return table["entropy"].to_numpy().reshape(shape)[()]

@@ -54,12 +54,11 @@ from wfm.theory._common import (
     _LOG_SQRT_2PI,
     _finite_scalar,
     _g_over_h,
+    _gaussian_pieces,
     _hermite,
-    _legendre,
     _log_2cosh,
     _log_h,
 )
-from wfm.theory.binary_perceptron import binary_entropy
 
 __all__ = ["cross_entropy_minimizer_entropy", "cross_entropy_minimizer_saddle"]
 
@@ -153,17 +152,11 @@ def _entropic(Rhat, A, q1hat):
     ``q1hat < A**2`` is continued by ``rho = 1``. The ``zeta`` axis is split at 0, where the
     weights become a step as ``rho -> 1``, and where ``Y = 0``.
     """
-    x, w = _legendre(_N_ZETA)
     rho = min(A / np.sqrt(q1hat), 1.0)
     s = np.sqrt(max(1.0 - rho * rho, 1e-300))
     c = -Rhat / np.sqrt(q1hat)  # Y = 0; the weights change over a width s / rho around 0
     edges = sorted({-_Z_MAX, 0.0, _Z_MAX, min(max(c, -_Z_MAX), _Z_MAX)})
-    zeta, wz = [], []
-    for a, b in zip(edges[:-1], edges[1:]):
-        z = a + 0.5 * (b - a) * (x + 1.0)
-        zeta.append(z)
-        wz.append(0.5 * (b - a) * w * np.exp(-0.5 * z * z - _LOG_SQRT_2PI))
-    zeta, wz = np.concatenate(zeta), np.concatenate(wz)
+    zeta, wz = _gaussian_pieces(edges, _N_ZETA)
     u = rho * zeta / s
     weight = 2.0 * special.ndtr(u)
     weight_z0 = 2.0 * (rho * zeta * special.ndtr(u) + s * np.exp(-0.5 * u * u - _LOG_SQRT_2PI))
@@ -296,10 +289,8 @@ def cross_entropy_minimizer_saddle(alpha, distance, gamma, kappa=0.0):
     gamma = _finite_scalar("gamma", gamma)
     if gamma <= 0.0:
         raise ValueError(f"gamma must be > 0, got {gamma!r}")
-    if alpha == 0.0:  # every configuration is a solution
-        table = _curves.unsolvable(d, _NAMES, "")
-        table["entropy"] = binary_entropy(d)
-        return table
+    if alpha == 0.0:
+        return _curves.every_configuration(d, _NAMES)
     reference = _reference(alpha, gamma, kappa)
     if reference is None:
         return _curves.unsolvable(d, _NAMES, f"no finite chi in Eq. (19) at gamma = {gamma:g}: the "

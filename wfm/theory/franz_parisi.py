@@ -44,8 +44,16 @@ import functools
 import numpy as np
 
 from wfm.theory import _curves
-from wfm.theory._common import _LOG_SQRT_2PI, _g_over_h, _hermite, _legendre, _log_2cosh, _log_h
-from wfm.theory.binary_perceptron import binary_entropy, rs_saddle_binary_perceptron
+from wfm.theory._common import (
+    _LOG_SQRT_2PI,
+    _g_over_h,
+    _gaussian_pieces,
+    _hermite,
+    _legendre,
+    _log_2cosh,
+    _log_h,
+)
+from wfm.theory.binary_perceptron import rs_saddle_binary_perceptron
 
 __all__ = ["franz_parisi_entropy", "franz_parisi_saddle"]
 
@@ -121,16 +129,11 @@ def _entropic(qhat, h, that, q1hat):
     ``q1hat < that**2 / qhat`` (imaginary ``z1`` coefficient) is continued by ``r = 1``; a
     solution must have ``q1hat >= that**2 / qhat``.
     """
-    (x, w), (eta, w_eta) = _legendre(_N_ZETA), _hermite(_N_ETA)
+    eta, w_eta = _hermite(_N_ETA)
     r = min(that / np.sqrt(qhat * q1hat), 1.0)
     c = -h / np.sqrt(q1hat)
     edges = [-_ZETA_MAX, c, _ZETA_MAX] if abs(c) < _ZETA_MAX else [-_ZETA_MAX, _ZETA_MAX]
-    zeta, wz = [], []
-    for a, b in zip(edges[:-1], edges[1:]):
-        z = a + 0.5 * (b - a) * (x + 1.0)
-        zeta.append(z)
-        wz.append(0.5 * (b - a) * w * np.exp(-0.5 * z * z - _LOG_SQRT_2PI))
-    zeta, wz = np.concatenate(zeta), np.concatenate(wz)
+    zeta, wz = _gaussian_pieces(edges, _N_ZETA)
     T0 = np.tanh(np.sqrt(qhat) * (r * zeta[:, None] + np.sqrt(max(1.0 - r * r, 0.0)) * eta))
     g1, g2 = T0 @ w_eta, (T0 * T0) @ w_eta
     X = h + np.sqrt(q1hat) * zeta
@@ -236,10 +239,8 @@ def franz_parisi_saddle(alpha, distance, kappa=0.0):
     are NaN with the reason.
     """
     alpha, d, kappa, _ = _curves.check_arguments(alpha, distance, kappa)
-    if alpha == 0.0:  # every configuration is a solution
-        table = _curves.unsolvable(d, _NAMES, "")
-        table["entropy"] = binary_entropy(d)
-        return table.assign(q=0.0, qhat=0.0, s=np.log(2.0))
+    if alpha == 0.0:
+        return _curves.every_configuration(d, _NAMES).assign(q=0.0, qhat=0.0, s=np.log(2.0))
     try:
         reference = _reference(alpha, kappa)
     except RuntimeError as error:

@@ -49,6 +49,7 @@ from wfm.theory._common import (
     _LOG_SQRT_2PI,
     _finite_scalar,
     _g_over_h,
+    _gaussian_pieces,
     _legendre,
     _log_2cosh,
     _log_h,
@@ -85,14 +86,8 @@ def _split_nodes(z_split):
     sqrt(q0)`` (where the centre's mean field crosses the margin) as ``dq`` grows at small
     ``d``; Gauss-Hermite needs hundreds of nodes there.
     """
-    x, w = _legendre(_N_SPLIT)
     edges = [-_Z_HALF, z_split, _Z_HALF] if abs(z_split) < _Z_HALF else [-_Z_HALF, _Z_HALF]
-    nodes, weights = [], []
-    for a, b in zip(edges[:-1], edges[1:]):
-        z = a + 0.5 * (b - a) * (x + 1.0)
-        nodes.append(z)
-        weights.append(0.5 * (b - a) * w * np.exp(-0.5 * z * z - _LOG_SQRT_2PI))
-    return np.concatenate(nodes), np.concatenate(weights)
+    return _gaussian_pieces(edges, _N_SPLIT)
 
 
 def _entropic(phat, q0hat, dqhat):
@@ -271,10 +266,8 @@ def large_deviation_saddle(alpha, distance, kappa=0.0):
     Gauss-Legendre nodes split at ``z = kappa / sqrt(q0)`` for Eq. (17).
     """
     alpha, d, kappa, _ = _curves.check_arguments(alpha, distance, kappa)
-    if alpha == 0.0:  # every configuration is a solution
-        table = _curves.unsolvable(d, _NAMES, "")
-        table["entropy"] = binary_entropy(d)
-        return table
+    if alpha == 0.0:
+        return _curves.every_configuration(d, _NAMES)
     try:
         top = _top(alpha, kappa)
     except RuntimeError as error:
