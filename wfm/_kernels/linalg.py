@@ -105,16 +105,15 @@ def matvec(X, v, out, acc, threads):
 
 
 @njit(cache=True, nogil=True)
-def count_errors(XT, sigma, kappa, h, w, field):
-    """Training errors of w = sign(h) (h = 0 gives +1): patterns with sigma w.xi / sqrt(N) <= kappa.
-
-    ``w`` (N,) and ``field`` (P,) are float64 workspaces; on return w holds sign(h).
-    """
-    N = XT.shape[0]
-    for i in range(N):
+def _signs(h, w):
+    """w = sign(h), h = 0 giving +1."""
+    for i in range(h.shape[0]):
         w[i] = 1.0 if h[i] >= 0.0 else -1.0
-    matvec_rows(XT, w, field)
-    scale = 1.0 / math.sqrt(N)
+
+
+@njit(cache=True, nogil=True)
+def _violated(sigma, field, scale, kappa):
+    """Number of patterns with sigma field scale <= kappa."""
     errors = 0
     for mu in range(field.shape[0]):
         if sigma[mu] * field[mu] * scale <= kappa:
@@ -123,21 +122,25 @@ def count_errors(XT, sigma, kappa, h, w, field):
 
 
 @njit(cache=True, nogil=True)
+def count_errors(XT, sigma, kappa, h, w, field):
+    """Training errors of w = sign(h) (h = 0 gives +1): patterns with sigma w.xi / sqrt(N) <= kappa.
+
+    ``w`` (N,) and ``field`` (P,) are float64 workspaces; on return w holds sign(h).
+    """
+    _signs(h, w)
+    matvec_rows(XT, w, field)
+    return _violated(sigma, field, 1.0 / math.sqrt(XT.shape[0]), kappa)
+
+
+@njit(cache=True, nogil=True)
 def count_errors_rows(X, sigma, kappa, h, w, field, acc, threads):
     """:func:`count_errors` from the patterns X (P, N) by rows (:func:`matvec`; no transposed copy).
 
     ``w`` (N,), ``field`` (P,) and ``acc`` (chunks, LANES) are workspaces.
     """
-    N = X.shape[1]
-    for i in range(N):
-        w[i] = 1.0 if h[i] >= 0.0 else -1.0
+    _signs(h, w)
     matvec(X, w, field, acc, threads)
-    scale = 1.0 / math.sqrt(N)
-    errors = 0
-    for mu in range(field.shape[0]):
-        if sigma[mu] * field[mu] * scale <= kappa:
-            errors += 1
-    return errors
+    return _violated(sigma, field, 1.0 / math.sqrt(X.shape[1]), kappa)
 
 
 @njit(cache=True, nogil=True)
