@@ -32,7 +32,7 @@ REPEATED = ("--algorithm",) + ADDED
     (["--param", "damping=1"], "algorithm 'famp': damping must be < 1.0, got 1"),
     (["--param", "damping=nan"], "params.damping must be a finite number, got nan"),
     (["--param", "max_iters=1.5"], "algorithm 'famp': max_iters must be an integer, got 1.5"),
-    (["--param", "protocol=foo"], "protocol must be one of 'standard', 'pseudo'"),
+    (["--param", "protocol=foo"], "protocol must be one of 'standard', 'adaptive', 'pseudo'"),
     (["--algorithm", "perceptron", "--param", "max_epochs=-5"], "algorithm 'perceptron': max_epochs must be >= 1"),
     (["--algorithm", "rsa", "--param", "gamma0=0"], "algorithm 'rsa': gamma0 must be > 0 when gamma1 > 0"),
     (["--algorithm", "sa", "--param", "coupling=traced"], "has no parameter 'coupling'"),
