@@ -123,20 +123,38 @@ def threshold(alpha, p, level=0.5):
     return float("nan")
 
 
-def thresholds(rates, by=("algorithm", "N"), level=0.5):
+def thresholds(rates, by=("algorithm", "N"), level=0.5, intervals=False):
     """Threshold of each curve of a :func:`success_rates` table (grouped by ``by``, x = alpha).
+
+    Parameters
+    ----------
+    rates : pandas.DataFrame
+        A :func:`success_rates` table.
+    by : sequence of str
+        Columns defining the curves.
+    level : float
+        Success probability defining the threshold.
+    intervals : bool
+        Also give the loads ``alpha_lo`` and ``alpha_hi`` at which the lower and upper edges
+        (``lo``, ``hi``) of the error bars cross ``level`` (:func:`threshold` of each edge): where
+        the curve's band crosses, an interval around the threshold as wide as the error bars
+        allow (one-sigma with the default Wilson bars). NaN where an edge does not cross on the
+        grid: the lower edge when it starts below ``level``, the upper one when it never
+        falls below it.
 
     Returns
     -------
     pandas.DataFrame
-        The ``by`` columns and ``alpha_threshold``.
+        The ``by`` columns and ``alpha_threshold`` (and ``alpha_lo``, ``alpha_hi``).
     """
     by = list(by)
-    require_columns(rates, by + ["alpha", "p"])
+    edges = {"alpha_lo": "lo", "alpha_hi": "hi"} if intervals else {}
+    require_columns(rates, by + ["alpha", "p", *edges.values()])
     rows = [{**dict(zip(by, key if isinstance(key, tuple) else (key,))),
-             "alpha_threshold": threshold(group["alpha"], group["p"], level)}
+             "alpha_threshold": threshold(group["alpha"], group["p"], level),
+             **{name: threshold(group["alpha"], group[edge], level) for name, edge in edges.items()}}
             for key, group in rates.groupby(by, sort=True)]
-    return pd.DataFrame(rows, columns=by + ["alpha_threshold"])
+    return pd.DataFrame(rows, columns=by + ["alpha_threshold", *edges])
 
 
 def summary(runs):

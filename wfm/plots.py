@@ -121,7 +121,10 @@ def phase_diagram(rates, thresholds, level=0.5, capacities=None, titles=None, st
 
     Error bars are Wilson one-sigma intervals; the threshold of each curve (alpha where the
     success probability crosses ``level``, linearly interpolated) is marked and given in the
-    legend. One colour per algorithm, one line style per N (largest N solid).
+    legend. One colour per algorithm, one line style per N (largest N solid). When
+    ``thresholds`` has the interval columns ``alpha_lo`` and ``alpha_hi``
+    (:func:`wfm.analysis.thresholds` with ``intervals=True``), a bar at ``level`` spans each
+    threshold's interval (to the threshold on a side where the interval is open).
 
     Parameters
     ----------
@@ -145,6 +148,7 @@ def phase_diagram(rates, thresholds, level=0.5, capacities=None, titles=None, st
     colors = {name: f"C{i}" for i, name in enumerate(sorted(rates["algorithm"].unique()))}
     lines = dict(zip(sorted(rates["N"].unique(), reverse=True), ("-", "--", ":", "-.")))
     limits = thresholds.set_index(["model", "algorithm", "N"])["alpha_threshold"]
+    bands = thresholds.set_index(["model", "algorithm", "N"]).reindex(columns=["alpha_lo", "alpha_hi"])
     for ax, label in zip(axes, labels):
         for (algorithm, N), curve in rates[rates["model"] == label].groupby(["algorithm", "N"], sort=True):
             at = limits[label, algorithm, N]
@@ -156,6 +160,9 @@ def phase_diagram(rates, thresholds, level=0.5, capacities=None, titles=None, st
                                **keywords)
             if not np.isnan(at):
                 ax.plot([at], [level], marker="x", ms=9, mew=2, color=line[0].get_color())
+            if not np.isnan(at) and {"alpha_lo", "alpha_hi"} <= set(thresholds.columns):
+                band = bands.loc[(label, algorithm, N)]
+                ax.hlines(level, *np.where(np.isnan(band), at, band), color=line[0].get_color(), lw=3, alpha=0.6)
         ax.axhline(level, color="0.6", lw=0.8, ls="--")
         if capacities and label in capacities:
             ax.axvline(capacities[label], color="k", lw=1.0, ls=":",
