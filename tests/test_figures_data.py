@@ -43,6 +43,13 @@ def test_local_entropy_twins_on_both_models():
     assert {model.split(",")[0].split(" ")[0] for model in models} == {"perceptron", "committee"}
 
 
+def test_monte_carlo_energies_grid():
+    runs = table("monte_carlo_energies")["runs"]
+    assert set(runs["N"]) == {1001}
+    assert {"sa.errors", "rsa.errors", "sa.linear", "rsa.linear"} <= set(runs["curve"])
+    assert (runs.groupby(["curve", "alpha"]).size() >= 10).all()
+
+
 def test_teacher_student_theory_beyond_the_spinodal():
     data = table("teacher_student")
     for alpha in (1.75, 2.0):        # beyond the spinodal 1.493: the teacher is recovered
