@@ -37,7 +37,7 @@ import argparse
 
 import numpy as np
 
-from wfm import _options, analysis, plots
+from wfm import _options, analysis, plots, theory
 from wfm.studies import _common, phase_diagram
 from wfm.sweep import Sweep, script
 
@@ -75,7 +75,7 @@ PRESETS = {
     "paper": {"N": [1001, 2001], "seeds": 20, "moves": 84000,
               "alpha": {"sa.errors": "0.2:0.36:0.02", "rsa.errors": "0.34:0.5:0.02",
                         "sa.linear": "0.34:0.54:0.02", "rsa.linear": "0.62:0.82:0.02",
-                        "sa.ce": "0.6:0.84:0.03"}},
+                        "sa.ce": "0.64:0.84:0.02"}},
 }
 EPILOG = """
 curves (ALGORITHM.ENERGY; each with its own schedule, every one at --moves replica moves per weight):
@@ -88,12 +88,14 @@ presets (explicit options override them):
   quick  binary perceptron N = 1001, 10 seeds, 84000 moves per weight (sa 84000 sweeps, rsa
          3 x 28000 on the error count and 7 x 12000 on the flip count); alpha grids
          sa.errors 0.2:0.36:0.04, rsa.errors 0.34:0.5:0.04, sa.linear 0.34:0.54:0.04,
-         rsa.linear 0.62:0.82:0.04 (220 runs; a run that does not solve costs 3-6 s on one
-         core of the shared machine).
-  paper  N = 1001 2001, 20 seeds, the same grids at step 0.02 and sa.ce on 0.6:0.84:0.03;
-         a cross-entropy run that does not solve costs about 100 s at N = 1001 (its moves
-         are about 15 times dearer than those of the other energies), and runs at N = 2001
-         about 4 times those at N = 1001: many hours, use --executor dask on a cluster."""
+         rsa.linear 0.62:0.82:0.04. 220 runs: 1113 s with one worker on the shared 2-core
+         machine (load 6-7), 18 min of summed run times (a run that does not solve: 5-7 s).
+  paper  N = 1001 2001, 20 seeds, the same grids at step 0.02 and sa.ce on 0.64:0.84:0.02
+         (a probe at N = 1001 with 2 instances solved 2/2 at alpha = 0.7 and 1/2 at 0.76).
+         At N = 1001 the runs of the quick grid cost 5 s on average on the shared machine and
+         cross-entropy runs 50-110 s (its moves are about 15 times dearer than those of the
+         other energies); at N = 2001 a run costs about 4 times as much. About 2000 runs,
+         many core-hours (most of them in sa.ce): use --executor dask on a cluster."""
 
 
 def build_parser():
@@ -333,4 +335,5 @@ def caption(data):
             f"{_common.count_range(moves_per_weight(runs))} replica moves per weight for every curve; Wilson "
             f"one-sigma error bars. Thresholds (success 1/2) with the loads where the one-sigma band crosses "
             f"1/2 in brackets{' (N = ' + ' / '.join(map(str, Ns)) + ')' if len(Ns) > 1 else ''}: "
-            + "; ".join(parts) + f". {_common.cost(runs)}.")
+            + "; ".join(parts) + f". Dotted: the Krauth-Mezard capacity {theory.krauth_mezard_capacity():.3f}. "
+            f"{_common.cost(runs)}.")
