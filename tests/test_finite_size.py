@@ -14,25 +14,24 @@ SCRIPT = ROOT / "sims" / "finite_size.py"
 
 def synthetic_runs(rng, centre, width=0.01, instances=100, alphas=np.arange(0.70, 0.805, 0.01), N=1001):
     """Runs of one (algorithm, N) whose success probability is the logistic 1 / (1 + e^((alpha - centre) / width))."""
-    rows = [{"algorithm": "famp", "N": N, "alpha": round(float(a), 10), "status": "done",
-             "solved": bool(rng.random() < 1.0 / (1.0 + np.exp((a - centre) / width)))}
-            for a in alphas for _ in range(instances)]
-    return pd.DataFrame(rows)
+    alpha = np.repeat(np.round(alphas, 10), instances)
+    solved = rng.random(alpha.size) < 1.0 / (1.0 + np.exp((alpha - centre) / width))
+    return pd.DataFrame({"algorithm": "famp", "N": N, "alpha": alpha, "status": "done", "solved": solved})
 
 
 def test_bootstrap_error_is_the_spread_of_the_threshold_over_experiments():
-    # 300 independent experiments on the same logistic curve: the thresholds scatter around the
+    # 200 independent experiments on the same logistic curve: the thresholds scatter around the
     # centre by about the bootstrap standard error of one experiment
     rng = np.random.default_rng(1)
     estimates, errors = [], []
-    for _ in range(300):
-        table, replicates = analysis.bootstrap_thresholds(synthetic_runs(rng, 0.7512), resamples=200,
+    for _ in range(200):
+        table, replicates = analysis.bootstrap_thresholds(synthetic_runs(rng, 0.7512), resamples=100,
                                                           seed=int(rng.integers(1 << 30)))
         estimates.append(table["alpha_threshold"].iloc[0])
         errors.append(table["se"].iloc[0])
-        assert replicates.shape == (1, 200) and table["instances"].iloc[0] == 100
+        assert replicates.shape == (1, 100) and table["instances"].iloc[0] == 100
     spread = np.std(estimates, ddof=1)
-    assert abs(np.mean(estimates) - 0.7512) < 3 * spread / np.sqrt(300) + 0.001     # interpolation bias < 0.001
+    assert abs(np.mean(estimates) - 0.7512) < 3 * spread / np.sqrt(200) + 0.001     # interpolation bias < 0.001
     assert np.median(errors) == pytest.approx(spread, rel=0.2)
 
 

@@ -71,6 +71,8 @@ EXPONENT = 0.5
 CHECK_EXPONENT = 1.0
 #: Fewest sizes with a threshold for an extrapolation.
 MIN_SIZES = 3
+#: Tolerance of the expected outcome, in standard errors (bootstrap, combined in quadrature).
+TOLERANCE = 2.0
 #: Algorithmic thresholds of reinforced / focusing BP at large N quoted in the literature
 #: (Braunstein and Zecchina 2006; Baldassi et al. 2015, 2016).
 LITERATURE = (0.74, 0.75)
@@ -96,7 +98,8 @@ grids, --alpha and --seeds replace their loads and instance counts):
     parser.add_argument("--N", nargs="+", metavar="N", help="input sizes (list, or comma-separated)")
     parser.add_argument("--alpha", nargs="+", metavar="ALPHA", help="loads: list, or start:stop:step (stop included)")
     parser.add_argument("--seeds", type=int, help="instances per (algorithm, N, alpha)")
-    parser.add_argument("--seed", type=int, default=0, help="sweep seed from which every run's seeds derive (default 0)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="sweep seed from which every run's seeds derive (default 0)")
     parser.add_argument("--param", action="append", default=[], metavar="[ALGORITHM.]NAME=VALUE",
                         help="algorithm hyperparameter, repeatable; prefix with the algorithm name to "
                              "set it for one algorithm only (default: the algorithms' defaults)")
@@ -208,8 +211,9 @@ def draw(data):
     styles = {name: (style, marker) for name, style, marker in zip(ALGORITHMS, ("-", "--"), ("o", "s"))}
     for (name, N), curve in data["rates"].groupby(["algorithm", "N"], sort=True):
         style, marker = styles.get(name, (":", "^"))
-        left.errorbar(curve["alpha"], curve["p"], yerr=np.maximum([curve["p"] - curve["lo"], curve["hi"] - curve["p"]], 0),
-                      color=colors[N], ls=style, marker=marker, ms=3, capsize=2, label=f"{name}, N = {N}")
+        error = np.maximum([curve["p"] - curve["lo"], curve["hi"] - curve["p"]], 0.0)
+        left.errorbar(curve["alpha"], curve["p"], yerr=error, color=colors[N], ls=style, marker=marker, ms=3,
+                      capsize=2, label=f"{name}, N = {N}")
     left.axhline(LEVEL, color="0.6", lw=0.8, ls="--")
     left.set_xlabel(r"$\alpha = P / N$")
     left.set_ylabel("success probability")
@@ -234,17 +238,16 @@ def draw(data):
             right.errorbar([0.0], [fit["alpha_inf"]], yerr=[fit["se"]], marker="*", ms=10, color=color, capsize=3,
                            label=rf"{name}: $N \to \infty$ {fit['alpha_inf']:.3f} $\pm$ {fit['se']:.3f}")
     ticks = [0.0] + [abscissa(N) for N in Ns]
-    right.set_xticks(ticks, [r"$\infty$"] + [str(N) for N in Ns], fontsize="x-small", rotation=90)
+    right.set_xticks(ticks, [r"$\infty$"] + [str(N) for N in Ns], fontsize="x-small")
     right.set_xlim(-0.002, abscissa(Ns[0]) * 1.08)
+    lows = [LITERATURE[0], data["thresholds"]["alpha_threshold"].min(),
+            (data["limits"]["alpha_inf"] - data["limits"]["se"]).min()]
+    right.set_ylim(np.nanmin(lows) - 0.02, capacity + 0.01)
     right.set_xlabel(r"$N$ (axis linear in $N^{-1/2}$)")
     right.set_ylabel(r"algorithmic threshold $\alpha$ (success 1/2)")
     right.legend(fontsize="x-small", loc="lower left")
     figure.tight_layout()
     return figure
-
-
-#: Tolerance of the expected outcome, in standard errors (bootstrap, combined in quadrature).
-TOLERANCE = 2.0
 
 
 def expect(data):
