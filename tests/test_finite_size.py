@@ -92,7 +92,8 @@ def test_script_writes_thresholds_and_extrapolation(tmp_path):
     assert list(data["thresholds"]["N"]) == [51, 101, 201]
     assert list(data["limits"]["exponent"]) == [finite_size.EXPONENT, finite_size.CHECK_EXPONENT]
     assert "N -> infinity (fit in N^-0.5)" in result.stdout
-    assert "famp (standard, dx = 0.01)" in finite_size.caption(data)
+    assert "famp (standard reinforcement, dx = 0.01, damping 0.8, at most 5 parallel iterations per step)" \
+        in finite_size.caption(data)
 
 
 @pytest.mark.parametrize("args, match", [
