@@ -57,12 +57,11 @@ KEEP = []
 #: The algorithms compared, with their default settings: focusing AMP and focusing BP.
 ALGORITHMS = ("famp", "fbp")
 #: Grids of the presets: (algorithm, N, alpha grid, instances per alpha). The quick grids are
-#: dense around each threshold (alpha = 0.66-0.80) and sized to about 20 core-minutes: famp costs
-#: about 0.3 s a run at N = 1001 and 30-40 s at N = 10^4 (a failing run uses all its steps),
-#: fbp (parallel updates) about 9 s at N = 1001 and four times that at N = 2001, so fbp gets
-#: N = 1001 only. (fbp with the reference protocol of docs/performance.md, sequential undamped
-#: sweeps to convergence, costs minutes per failing run at N = 1001: pass its settings with
-#: --param fbp.NAME=VALUE to measure it.)
+#: dense around each threshold (alpha = 0.66-0.80) and sized to the run times measured before
+#: (famp about 0.3 s a run at N = 1001 and 11-40 s at N = 10^4, a failing run using all its
+#: steps; fbp with parallel updates about 9 s at N = 1001 and four times that at N = 2001, so fbp
+#: gets N = 1001 only). fbp with the reference protocol of docs/performance.md (sequential
+#: undamped sweeps to convergence) costs minutes per failing run at N = 1001 (see the epilog).
 PRESETS = {
     "quick": {"grids": [("famp", 1001, "0.66:0.80:0.02", 16), ("famp", 2001, "0.66:0.80:0.02", 12),
                         ("famp", 4001, "0.68:0.78:0.02", 8), ("famp", 10000, "0.68:0.74:0.02", 8),
@@ -95,12 +94,18 @@ def build_parser():
                              formatter_class=argparse.RawDescriptionHelpFormatter, epilog="""
 presets (explicit options override them: --algorithm and --N keep those of the preset's
 grids, --alpha and --seeds replace their loads and instance counts):
-  quick  famp at N = 1001 (alpha 0.66:0.80:0.02, 16 instances), 2001 (the same, 12), 4001 (0.68:0.78:0.02,
-         8 instances) and 10000 (0.68:0.74:0.02, 8 instances); fbp at N = 1001
-         (0.70:0.78:0.02, 8 instances); about 20 core-minutes, run with --workers 1.
+  quick  famp at N = 1001 (alpha 0.66:0.80:0.02, 16 instances), 2001 (the same, 12),
+         4001 (0.68:0.78:0.02, 8 instances) and 10000 (0.68:0.74:0.02, 8 instances);
+         fbp at N = 1001 (0.70:0.78:0.02, 8 instances); 344 runs: measured 35 min with
+         --workers 1 on 2 cores shared with other jobs (load average 6-7), 32 min of
+         summed run times.
   paper  famp at N = 1001 2001 4001 10000 30000, fbp at N = 1001 2001 4001 10000, alpha
-         0.66:0.80:0.01, 50 instances: days of computing time (fbp at N = 10^4 costs about
-         15 minutes a run); use --executor dask on a cluster.""")
+         0.66:0.80:0.01, 50 instances (not run; an fbp sweep costs O(N P) = O(N^2), so from
+         about 10 s a run at N = 1001, fbp at N = 10^4 is some 15 minutes a run: estimated
+         10 core-days in all); use --executor dask on a cluster.
+fbp with the reference protocol of docs/performance.md (sequential undamped sweeps, each step
+to convergence; minutes per failing run at N = 1001): add --param fbp.sequential=true
+--param fbp.damping=0 --param fbp.max_iters=100 --param fbp.init=0.3.""")
     parser.add_argument("--preset", choices=sorted(PRESETS), help="default grid, see below")
     parser.add_argument("--algorithm", action="append", metavar="NAME",
                         help=f"algorithm, repeatable: {', '.join(ALGORITHMS)} (default both)")
