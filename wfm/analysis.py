@@ -327,7 +327,7 @@ def bootstrap_thresholds(runs, by=("algorithm", "N"), level=0.5, resamples=1000,
     rows, replicates = [], []
     for key, curve in rates.groupby(by, sort=True):
         alpha, n = curve["alpha"].to_numpy(), curve["runs"].to_numpy()
-        solved = rng.binomial(n[:, None], (curve["p"].to_numpy())[:, None], size=(len(n), resamples))
+        solved = rng.binomial(n[:, None], curve["p"].to_numpy()[:, None], size=(len(n), resamples))
         samples = np.array([threshold(alpha, solved[:, b] / n, level) for b in range(resamples)])
         crossed = np.isfinite(samples)
         rows.append({**dict(zip(by, key if isinstance(key, tuple) else (key,))),
