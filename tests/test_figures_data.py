@@ -101,3 +101,12 @@ def test_local_entropy_theory_grid():
     assert alphas[0] == 0.4 and alphas[-1] == 0.8 and len(alphas) == 14
     assert set(studies.get("local_entropy_theory").SHOWN) <= set(alphas)   # every drawn load computed
     assert (data["loads"]["d_fold"].notna() == (data["loads"]["alpha"] > data["breakdown"])).all()
+
+
+def test_finite_size_grid():
+    data = table("finite_size")
+    sizes = data["thresholds"].groupby("algorithm")["N"].apply(sorted).to_dict()
+    assert sizes == {"famp": [1001, 2001, 4001, 10000], "fbp": [1001]}
+    assert (data["thresholds"]["instances"] >= 8).all()
+    assert (data["rates"]["alpha"].between(0.66, 0.80)).all()
+    assert list(data["limits"]["algorithm"]) == ["famp", "famp"]                 # N^-1/2 and the 1/N check

@@ -304,3 +304,105 @@ def within_groups(x, y, groups, permutations=2000, seed=0):
                                 for start, stop in zip(bounds[:-1], bounds[1:])])
         hits += abs(rx @ ry[order]) / scale >= abs(rho) * (1 - 1e-12)
     return rho, float((hits + 1) / (permutations + 1))
+
+
+def bootstrap_thresholds(runs, by=("algorithm", "N"), level=0.5, resamples=1000, seed=0):
+    """Threshold of each success curve (x = alpha), with its standard error from a bootstrap over instances.
+
+    A bootstrap replicate draws, at every load of a curve, as many instances as were run, with
+    replacement, and takes the threshold (:func:`threshold`) of the resampled success curve.
+    Drawing n instances with replacement from k solved of n gives a Binomial(n, k / n) count of
+    solved ones, which is how the replicates are drawn. Replicates whose curve does not cross
+    ``level`` give NaN and are left out of the standard error (``crossed`` counts the others).
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        Runs as returned by :func:`wfm.store.load_runs` (columns ``by``, ``alpha``, ``status``,
+        ``solved``); failed runs are left out.
+    by : sequence of str
+        Columns defining the curves.
+    level : float
+        Success probability defining the threshold.
+    resamples : int
+        Bootstrap replicates.
+    seed : int
+        Seed of the resampling generator (the result is a function of ``runs`` and ``seed``).
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        One row per curve: the ``by`` columns, ``alpha_threshold`` (of the data), ``se`` (standard
+        deviation of the replicates' thresholds, NaN with fewer than two), ``crossed``
+        (replicates with a threshold), ``instances`` (fewest runs at one load).
+    replicates : ndarray, shape (len(table), resamples)
+        The replicates' thresholds, row by row of ``table``.
+    """
+    by = list(by)
+    resamples = check.integer("resamples", resamples, minimum=1)
+    rng = np.random.default_rng(check.integer("seed", seed, minimum=0))
+    rates = success_rates(runs, by=by + ["alpha"])
+    rows, replicates = [], []
+    for key, curve in rates.groupby(by, sort=True):
+        alpha, n = curve["alpha"].to_numpy(), curve["runs"].to_numpy()
+        solved = rng.binomial(n[:, None], curve["p"].to_numpy()[:, None], size=(len(n), resamples))
+        samples = np.array([threshold(alpha, solved[:, b] / n, level) for b in range(resamples)])
+        crossed = np.isfinite(samples)
+        rows.append({**dict(zip(by, key if isinstance(key, tuple) else (key,))),
+                     "alpha_threshold": threshold(alpha, curve["p"], level),
+                     "se": float(samples[crossed].std(ddof=1)) if crossed.sum() > 1 else float("nan"),
+                     "crossed": int(crossed.sum()), "instances": int(n.min())})
+        replicates.append(samples)
+    table = pd.DataFrame(rows, columns=by + ["alpha_threshold", "se", "crossed", "instances"])
+    return table, np.array(replicates).reshape(len(rows), resamples)
+
+
+def extrapolate(N, alpha, replicates=None, exponent=0.5):
+    """Limit N -> infinity of thresholds by a least-squares fit alpha(N) = alpha_inf + b N^(-exponent).
+
+    The fit is unweighted (thresholds whose bootstrap error vanishes would otherwise dominate);
+    its uncertainty is that of the thresholds propagated by fitting every bootstrap replicate
+    the same way (the standard deviation of the replicates' alpha_inf).
+
+    Parameters
+    ----------
+    N : array_like
+        Sizes, at least two distinct.
+    alpha : array_like
+        Thresholds at those sizes, finite.
+    replicates : array_like, shape (len(N), resamples), optional
+        Bootstrap replicates of the thresholds (:func:`bootstrap_thresholds`); replicates with a
+        NaN at some size are left out.
+    exponent : float
+        Exponent of the finite-size correction (1/2 or 1, say).
+
+    Returns
+    -------
+    dict
+        ``alpha_inf``, ``slope`` (b), ``se`` (standard error of alpha_inf from the replicates;
+        NaN without two complete replicates), ``resamples`` (complete replicates used),
+        ``sizes`` and ``exponent``.
+    """
+    N, alpha = np.asarray(N, dtype=np.float64), np.asarray(alpha, dtype=np.float64)
+    if N.ndim != 1 or N.shape != alpha.shape:
+        raise ValueError(f"N and alpha must be 1-D arrays of equal length, got {N.shape} and {alpha.shape}")
+    if np.unique(N).size < 2 or np.any(N <= 0):
+        raise ValueError(f"N must hold at least two distinct sizes > 0, got {N.tolist()}")
+    if not np.all(np.isfinite(alpha)):
+        raise ValueError(f"alpha must be finite thresholds, got {alpha.tolist()}")
+    exponent = check.real("exponent", exponent, minimum=0.0, strict_minimum=True)
+    design = np.column_stack([np.ones_like(N), N ** -exponent])
+    pseudo = np.linalg.pinv(design)  # least squares: (alpha_inf, b) = pseudo @ alpha
+    alpha_inf, slope = pseudo @ alpha
+    se, used = float("nan"), 0
+    if replicates is not None:
+        replicates = np.asarray(replicates, dtype=np.float64)
+        if replicates.ndim != 2 or replicates.shape[0] != N.size:
+            raise ValueError(f"replicates must have shape (len(N), resamples) = ({N.size}, ...), "
+                             f"got {replicates.shape}")
+        complete = replicates[:, np.all(np.isfinite(replicates), axis=0)]
+        used = complete.shape[1]
+        if used > 1:
+            se = float((pseudo[0] @ complete).std(ddof=1))
+    return {"alpha_inf": float(alpha_inf), "slope": float(slope), "se": se, "resamples": int(used),
+            "sizes": int(N.size), "exponent": float(exponent)}
