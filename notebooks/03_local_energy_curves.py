@@ -44,9 +44,10 @@ study.at(table)[["distance", "energy", "se", "runs"]]
 # local energy) than those of the perceptron rule, typical solutions (exact sampling) are
 # sharper than those of fBP, fAMP and the perceptron rule, and at large $N$ RSA's solutions are
 # flatter than SA's. Asserted at $p = 0.05$ (`study.expect`). The Monte Carlo searches (SA,
-# RSA, Greedy, RGreedy; registered default budgets) end in sharp solutions, as sharp as typical
-# ones at $N = 21$ (SA at low temperature samples solutions nearly uniformly on so small an
-# instance); not asserted.
+# RSA, Greedy, RGreedy) run with their registered budgets and energies (in the caption): SA,
+# Greedy and RGreedy descend the cross-entropy, which keeps rewarding stabilities above the
+# margin, while RSA anneals the flip count and stops at the first replica without training
+# errors, early in its schedule at this load, while the coupling of the replicas is still weak.
 
 # %%
 study.expect(table)

@@ -81,8 +81,13 @@ def line_styles(Ns):
     return "N = " + listing([f"{N} ({styles.get(N, 'solid')})" for N in Ns])
 
 
+#: Names of the training energies of the Monte Carlo searches (their ``energy`` parameter).
+ENERGIES = {"errors": "error count", "linear": "flip count", "ce": "cross-entropy"}
+
+
 def budget(runs, algorithm):
-    """The budget of an algorithm's runs as recorded: ``"6000 sweeps"``, ``"3 replicas x 2000 sweeps"``."""
+    """The budget of an algorithm's runs as recorded: ``"6000 sweeps"``, ``"3 replicas x 2000 sweeps"``,
+    and the energy minimised when the runs record one: ``"70000 sweeps on the cross-entropy"``."""
     mine = runs[runs["algorithm"] == algorithm]
     for unit in ("sweeps", "epochs", "max_epochs", "max_iters"):
         column = f"params.{unit}"
@@ -92,5 +97,8 @@ def budget(runs, algorithm):
             replicas = mine["params.replicas"] if "params.replicas" in mine else None
             if replicas is not None and replicas.notna().all():
                 text = f"{count_range(replicas)} replicas x {text}"
+            energies = mine["params.energy"].dropna().unique() if "params.energy" in mine else []
+            if len(energies):
+                text += " on the " + " / ".join(ENERGIES.get(energy, energy) for energy in sorted(energies))
             return text
     return "default budget"

@@ -51,33 +51,37 @@ PAIRS = {"sa/rsa": ("sa", "rsa", "moves", MODELS), "greedy/rgreedy": ("greedy", 
 #: Budget parameter of each algorithm and whether it counts replica moves per weight (divide by y).
 BUDGET = {"sa": ("sweeps", False), "rsa": ("sweeps", True), "greedy": ("sweeps", False),
           "rgreedy": ("sweeps", True), "lal": ("epochs", False), "elal": ("epochs", True)}
+# Budgets: greedy/rgreedy at their registered defaults (3000 moves per weight); sa/rsa in the
+# quick preset at a tenth of theirs (7000 moves per weight: sa 7000 sweeps, rsa 7 x 1000, the
+# ratio of the registered pair), since the committee kernels of the cross-entropy and flip-count
+# energies make only about 0.1 million moves per second at N = 99; the quick committee is N = 99
+# for the same reason. The paper preset gives sa/rsa their registered 70000.
 PRESETS = {
-    "quick": {"N": {"perceptron": 201, "committee": 201}, "K": 3, "seeds": 10,
-              "alpha": {"perceptron": "0.25:0.65:0.1", "committee": "0.3:0.9:0.1"},
+    "quick": {"N": {"perceptron": 201, "committee": 99}, "K": 3, "seeds": 10,
+              "alpha": {"perceptron": "0.3:0.9:0.1", "committee": "0.3:0.9:0.1"},
               "pairs": {"perceptron": ["sa/rsa", "greedy/rgreedy"],
                         "committee": ["sa/rsa", "greedy/rgreedy", "lal/elal"]},
-              "moves": 14000, "greedy_moves": 3000, "presentations": 2800},
+              "moves": 7000, "greedy_moves": 3000, "presentations": 2800},
     "paper": {"N": {"perceptron": 1001, "committee": 1005}, "K": 3, "seeds": 50,
               "alpha": {"perceptron": "0.2:0.8:0.05", "committee": "0.2:0.9:0.05"},
               "pairs": {"perceptron": ["sa/rsa", "greedy/rgreedy"],
                         "committee": ["sa/rsa", "greedy/rgreedy", "lal/elal"]},
-              "moves": 28000, "greedy_moves": 3000, "presentations": 2800},
+              "moves": 70000, "greedy_moves": 3000, "presentations": 2800},
 }
 EPILOG = """
 presets (explicit options override them):
-  quick  binary perceptron N = 201, alpha 0.25:0.65:0.1, sa/rsa and greedy/rgreedy; binary tree
-         committee K = 3, N = 201, alpha 0.3:0.9:0.1, sa/rsa, greedy/rgreedy and lal/elal;
-         10 seeds; 14000 moves per weight for sa/rsa (sa 14000 sweeps, rsa 7 replicas x
-         2000), 3000 for greedy/rgreedy (rgreedy 5 x 600), 2800 presentations per pattern for
-         lal/elal (elal 7 x 400 epochs). 620 runs (195 s with 2 workers on the shared
-         2-core machine for the 500 runs of the former grid ending at alpha 0.7).
+  quick  binary perceptron N = 201, alpha 0.3:0.9:0.1, sa/rsa and greedy/rgreedy; binary tree
+         committee K = 3, N = 99, alpha 0.3:0.9:0.1, sa/rsa, greedy/rgreedy and lal/elal;
+         10 seeds; 7000 moves per weight for sa/rsa (sa 7000 sweeps, rsa 7 replicas x
+         1000), 3000 for greedy/rgreedy (rgreedy 5 x 600), 2800 presentations per pattern for
+         lal/elal (elal 7 x 400 epochs); 700 runs.
   paper  perceptron N = 1001, alpha 0.2:0.8:0.05; tree committee K = 3, N = 1005, alpha
-         0.2:0.9:0.05; same pairs; 50 seeds; 28000 moves per weight for sa/rsa, 2800
-         presentations per pattern for lal/elal. About 7000
-         runs: perceptron runs cost 0.5 s on average at N = 1001 (320 runs of this kind in
-         75 s with 2 workers), committee sa/rsa runs that do not solve 15 s at N = 1005
-         (measured at alpha 0.8, one core); estimated 3-5 hours on 2 cores, mostly the
-         committee; use --executor dask on a cluster.
+         0.2:0.9:0.05; same pairs; 50 seeds; 70000 moves per weight for sa/rsa (their
+         registered budgets), 2800 presentations per pattern for lal/elal. About 7000 runs,
+         not measured: a cross-entropy sa run that does not solve costs about 4 s per 1000
+         sweeps at N = 1001 on one core, and the committee kernels of the cross-entropy and
+         flip-count energies make about 0.05-0.1 million moves per second (N = 99-201), so
+         the committee sa/rsa runs dominate; use --executor dask on a cluster.
 budget: every algorithm's sweeps/epochs are set from --moves, --greedy-moves and
   --presentations (equal moves per weight within a pair); y is each twin's registered default
   unless --replicas is given; the other hyperparameters are the registered defaults unless

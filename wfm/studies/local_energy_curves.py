@@ -34,6 +34,8 @@ COMPARE = 0.05
 
 #: Algorithms of the default comparison, in this order, when registered.
 DEFAULT = ("famp", "fbp", "perceptron", "sa", "rsa", "greedy", "rgreedy", "exact")
+#: The Monte Carlo searches, whose budget and energy the caption states.
+MONTE_CARLO = ("sa", "rsa", "greedy", "rgreedy")
 #: Largest N at which the "exact" algorithm (enumeration of 2^N configurations) runs.
 EXACT_MAX = 25
 SIZES = [0.0, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15]
@@ -51,8 +53,9 @@ def build_parser():
                            formatter_class=argparse.RawDescriptionHelpFormatter, epilog=f"""
 presets (explicit options override them):
   quick  alpha = 0.5, N = 21 201 (exact at N = 21 only), 20 seeds, 200 perturbations per size
-         (300 runs with sa, rsa, greedy, rgreedy): measured 64 s on 2 cores shared with
-         other jobs.
+         (300 runs with sa, rsa, greedy, rgreedy at their registered defaults): 81 s of
+         computing time, the 200 runs of fbp and the Monte Carlo searches 111 s with one
+         worker on 2 cores shared with other jobs (load average 6).
   paper  alpha = 0.5, N = 25 1001 (exact at N = 25), 100 seeds, 1000 perturbations per size:
          estimated about 1 hour on 2 cores (not measured).
 default algorithms: the registered ones among {', '.join(DEFAULT)}; exact only at N <= {EXACT_MAX}.""")
@@ -166,13 +169,16 @@ def table(path, keys=None):
     """:func:`local_energy_table` of a results file (of the runs in ``keys``, default all).
 
     The table's ``attrs`` hold the load ``alpha``, the number of ``runs`` and ``instances`` per
-    N, and the summed run time ``seconds``.
+    N, the summed run time ``seconds`` and the ``budgets`` (budget and energy, as text) of the
+    Monte Carlo searches that ran.
     """
     runs = _common.load_runs(path, keys)
     curves = {name: store.load_arrays(path, f"measures/local_energy/{name}")
               for name in ("sizes", "train", "distance")}
     out = local_energy_table(runs, curves)
     out.attrs.update(_common.summary(runs))
+    out.attrs["budgets"] = {name: _common.budget(runs, name) for name in MONTE_CARLO
+                            if (runs["algorithm"] == name).any()}
     return out
 
 
@@ -252,6 +258,9 @@ def caption(table):
     return (f"Local energy (training-error increase when each weight flips with probability p) of the solutions "
             f"found at alpha = {table.attrs['alpha']:g}, against the fraction of flipped weights, mean and standard "
             f"error over the solved instances of {table.attrs['instances']}. At p = {COMPARE:g}, mean +- s.e. "
-            f"(solutions): " + "; ".join(parts) + ". Typical solutions come from exact sampling (algorithm exact). "
+            f"(solutions): " + "; ".join(parts) + ". Typical solutions come from exact sampling (algorithm exact)"
+            + ("; budgets and energies of the Monte Carlo searches: "
+               + ", ".join(f"{name} {text}" for name, text in table.attrs["budgets"].items())
+               if table.attrs.get("budgets") else "") + ". "
             f"{table.attrs['runs']} runs, {_common.duration(table.attrs['seconds'])} of computing time "
             "(sum of the run times).")
