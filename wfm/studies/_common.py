@@ -72,6 +72,29 @@ def cost(runs):
     return f"{len(runs)} runs, {duration(float(runs['seconds'].sum()))} of computing time (sum of the run times)"
 
 
+def above_error_bars(rates, better, worse):
+    """The loads at which algorithm ``better`` succeeds more often than ``worse`` by more than
+    their error bars: ``better``'s lower bar above ``worse``'s upper bar.
+
+    Parameters
+    ----------
+    rates : pandas.DataFrame
+        Success rates of one curve per algorithm (:func:`wfm.analysis.success_rates`: columns
+        ``algorithm``, ``alpha``, ``lo``, ``hi``), e.g. one N of one model.
+    better, worse : str
+        Algorithm names.
+
+    Returns
+    -------
+    list of float
+        The loads alpha, ascending.
+    """
+    bounds = rates.pivot_table(index="alpha", columns="algorithm", values=["lo", "hi"])
+    if better not in bounds["lo"] or worse not in bounds["hi"]:
+        return []
+    return sorted(float(a) for a in bounds.index[bounds["lo"][better] > bounds["hi"][worse]])
+
+
 def line_styles(Ns):
     """``"N = 101 (dashed) and 201 (solid)"`` for the line styles of :func:`wfm.plots.phase_diagram`."""
     Ns = sorted(int(N) for N in Ns)
