@@ -305,7 +305,8 @@ def _limits(data):
 
 def expect(data):
     """On every model the local-entropy twins reach higher loads than the energy-only searches
-    at the same budget: RSA >= SA, RGreedy > Greedy + 0.03; on the tree committee eLAL > LAL + 0.03."""
+    at the same budget: RSA >= SA, RGreedy > Greedy + 0.03; on the tree committee eLAL > LAL + 0.03;
+    and RSA more often successful than SA by more than the Wilson one-sigma error bars at some alpha."""
     assert (data["runs"]["status"] == "done").all(), "some runs failed"
     at = _limits(data)
     for model in data["thresholds"]["model"].unique():
@@ -316,6 +317,8 @@ def expect(data):
         if model.startswith("committee"):
             assert at[model, "elal"] > at[model, "lal"] + 0.03, \
                 f"{model}: elal {at[model, 'elal']:.3f} not above lal {at[model, 'lal']:.3f} + 0.03"
+        assert _common.above_error_bars(data["rates"][data["rates"]["model"] == model], "rsa", "sa"), \
+            f"{model}: rsa not above sa by more than the error bars at any alpha"
 
 
 def pairs_text(data):

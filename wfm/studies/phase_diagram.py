@@ -195,8 +195,9 @@ def limits(data):
 
 def expect(data):
     """Focusing BP / AMP reach higher loads than the clipped perceptron rule and SA (by 0.05)
-    at every N; RSA at least as high as SA at equal moves per weight; every threshold below the
-    Krauth-Mezard capacity; the perceptron rule's threshold falls with N."""
+    at every N; RSA at least as high as SA at equal moves per weight, and more often successful
+    than SA by more than the Wilson one-sigma error bars at some alpha, at every N; every
+    threshold below the Krauth-Mezard capacity; the perceptron rule's threshold falls with N."""
     runs = data["runs"]
     assert (runs["status"] == "done").all(), "some runs failed"
     at = limits(data)
@@ -209,6 +210,8 @@ def expect(data):
                         f"N={N}: {name} threshold {at[name, N]:.3f} not above {weaker} {at[weaker, N]:.3f} + 0.05"
         if ("rsa", N) in at and ("sa", N) in at:
             assert at["rsa", N] >= at["sa", N], f"N={N}: rsa {at['rsa', N]:.3f} below sa {at['sa', N]:.3f}"
+            assert _common.above_error_bars(data["rates"][data["rates"]["N"] == N], "rsa", "sa"), \
+                f"N={N}: rsa not above sa by more than the error bars at any alpha"
     capacity = theory.krauth_mezard_capacity()
     assert (at.dropna() < capacity).all(), f"a threshold beyond the capacity {capacity:.3f}: {at.to_dict()}"
     if ("perceptron", Ns[0]) in at and len(Ns) > 1:

@@ -34,7 +34,8 @@ def draw(data):
 
 def expect(data):
     """fBP above SA and RSA at every N, and above LAL and eLAL at the largest N; RSA at least as
-    high as SA at equal moves per weight; LAL and eLAL above SA."""
+    high as SA at equal moves per weight, and more often successful than SA by more than the
+    Wilson one-sigma error bars at some alpha, at every N; LAL and eLAL above SA."""
     runs = data["runs"]
     assert (runs["status"] == "done").all() and (runs["model"] == "committee").all(), \
         "some runs failed or are not committee runs"
@@ -44,6 +45,8 @@ def expect(data):
         for weaker in ("sa", "rsa") + (("lal", "elal") if N == Ns[-1] else ()):
             assert at["fbp", N] > at[weaker, N], f"N={N}: fbp {at['fbp', N]:.3f} not above {weaker} {at[weaker, N]:.3f}"
         assert at["rsa", N] >= at["sa", N], f"N={N}: rsa {at['rsa', N]:.3f} below sa {at['sa', N]:.3f}"
+        assert _common.above_error_bars(data["rates"][data["rates"]["N"] == N], "rsa", "sa"), \
+            f"N={N}: rsa not above sa by more than the error bars at any alpha"
         for name in ("lal", "elal"):
             assert at[name, N] > at["sa", N], f"N={N}: {name} {at[name, N]:.3f} not above sa {at['sa', N]:.3f}"
 
