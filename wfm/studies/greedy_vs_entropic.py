@@ -217,7 +217,7 @@ def sweeps(args):
         for pair in chosen[model]:
             for name in PAIRS[pair][:2]:
                 out.append(Sweep(problem={"kind": "storage"}, model=spec, algorithm=name,
-                                 params={**params[name], **budget[name]},
+                                 params={**_common.TWIN_ENERGY.get(name, {}), **params[name], **budget[name]},
                                  product={"N": [N], "alpha": alphas}, seeds=seeds, seed=args.seed,
                                  measures=measures))
     return out
