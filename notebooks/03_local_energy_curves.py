@@ -43,10 +43,11 @@ study.at(table)[["distance", "energy", "se", "runs"]]
 # Expected (Baldassi et al., PNAS 2016): the solutions of focusing BP/AMP are flatter (lower
 # local energy) than those of the perceptron rule, typical solutions (exact sampling) are
 # sharper than those of fBP, fAMP and the perceptron rule, and at large $N$ RSA's solutions are
-# flatter than SA's. Asserted at $p = 0.05$ (`study.expect`). The Monte Carlo searches (SA,
-# RSA, Greedy, RGreedy; registered default budgets) end in sharp solutions, as sharp as typical
-# ones at $N = 21$ (SA at low temperature samples solutions nearly uniformly on so small an
-# instance); not asserted.
+# flatter than SA's. Asserted at $p = 0.05$ (`study.expect`). SA and RSA are compared as twins
+# on one energy: SA anneals the flip count, the energy of RSA, with RSA's beta schedule, so that
+# the difference between their solutions is the local entropy alone. Greedy and RGreedy run with
+# their registered budgets and energy (the cross-entropy, which keeps rewarding stabilities above
+# the margin, hence their flat solutions); budgets and energies are in the caption.
 
 # %%
 study.expect(table)

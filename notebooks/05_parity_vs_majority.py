@@ -13,8 +13,9 @@
 #
 # Binary tree committee machines, K = 3 sign hidden units, learning random $\pm 1$ patterns; the
 # output is the majority of the hidden units or their parity (product). On the same instances
-# (paired seeds) both machines are solved by simulated annealing on the training energy (`sa`)
-# and by its local-entropy twin, replicated SA (`rsa`, 3 replicas), at equal moves per weight.
+# (paired seeds) both machines are solved by simulated annealing (`sa`, on the cross-entropy of
+# the output) and by its local-entropy twin, replicated SA (`rsa`, 7 replicas, on the flip count),
+# at equal moves per weight.
 # At every solution the local energy (training-error increase when each weight flips with
 # probability $p$) is measured inside the sweep; at $N = 21$ the exact local entropy $S(d)$ is
 # counted by enumeration (`wfm.measures.local_entropy_exact`), and `exact` (a uniformly random

@@ -149,6 +149,16 @@ def test_local_energy_curves_script(tmp_path):
     assert (tmp_path / "le.png").stat().st_size > 0
 
 
+def test_local_energy_curves_twins_share_their_energy():
+    parser = local_energy_curves.build_parser()
+    chosen = local_energy_curves.sweeps(parser.parse_args(["--preset", "quick", "--algorithm", "sa",
+                                                           "--algorithm", "rsa", "--algorithm", "greedy"]))
+    assert {s.algorithm: s.params.get("energy") for s in chosen} == {"sa": "linear", "rsa": None, "greedy": None}
+    override = local_energy_curves.sweeps(parser.parse_args(["--preset", "quick", "--algorithm", "sa",
+                                                             "--param", "sa.energy=ce"]))
+    assert override[0].params["energy"] == "ce"
+
+
 def test_recorded_commands_hold_no_machine_paths():
     cmd = studies.command("phase_diagram", "quick")
     assert cmd[1:3] == ["sims/phase_diagram.py", "--algorithm"]

@@ -45,6 +45,8 @@ def test_writes_runs_with_equal_budgets_and_a_figure(results):
     assert (runs.loc[runs["algorithm"] == "lal", "params.epochs"] == 60).all()
     assert (runs.loc[runs["algorithm"] == "elal", "params.epochs"] == 20).all()
     assert (runs.loc[runs["algorithm"].isin(["rsa", "elal"]), "params.replicas"] == 3).all()
+    # Twins share their energy: sa anneals the flip count of rsa.
+    assert set(runs.loc[runs["algorithm"].isin(["sa", "rsa"]), "params.energy"]) == {"linear"}
     # Paired instances: every algorithm of a model sees the same problems.
     for _, group in runs.groupby(["model", "alpha", "seed"]):
         assert group["problem_seed"].nunique() == 1
@@ -58,6 +60,18 @@ def test_writes_runs_with_equal_budgets_and_a_figure(results):
     # At alpha = 0.2 and N = 45 every perceptron run finds a solution.
     easy = runs[(runs["model"] == "perceptron") & (runs["alpha"] == 0.2)]
     assert easy["solved"].all()
+
+
+def test_twins_share_their_energy_unless_a_param_sets_it():
+    parser = greedy_vs_entropic.build_parser()
+    args = ["--preset", "quick", "--model", "perceptron", "--pairs", "sa/rsa", "greedy/rgreedy"]
+    energy = {s.algorithm: s.params["energy"] for s in greedy_vs_entropic.sweeps(parser.parse_args(args))
+              if "energy" in s.params}
+    assert energy == {"sa": "linear"}  # rsa, greedy, rgreedy: their registered energies
+    assert wfm.algorithms.get("rsa").defaults["energy"] == "linear"
+    assert {wfm.algorithms.get(name).defaults["energy"] for name in ("greedy", "rgreedy")} == {"ce"}
+    chosen = greedy_vs_entropic.sweeps(parser.parse_args(args + ["--param", "sa.energy=ce"]))
+    assert [s.params["energy"] for s in chosen if s.algorithm == "sa"] == ["ce"]
 
 
 def test_budgets_are_equal_in_moves_per_weight():

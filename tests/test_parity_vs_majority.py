@@ -13,7 +13,7 @@ SCRIPT = ROOT / "sims" / "parity_vs_majority.py"
 
 def test_script_writes_both_machines(tmp_path):
     out = tmp_path / "pvm.h5"
-    result = python(SCRIPT, "--N", "15", "33", "--alpha", "0.2", "0.4", "--seeds", "2", "--sweeps", "600",
+    result = python(SCRIPT, "--N", "15", "33", "--alpha", "0.2", "0.4", "--seeds", "2", "--sweeps", "700",
                     "--samples", "20", "--sizes", "0", "0.05", "--capacity-alpha", "0.4", "1.2", "--workers", "1", "--quiet", "--out", out,
                     timeout=300)
     assert result.returncode == 0, result.stderr
@@ -26,8 +26,8 @@ def test_script_writes_both_machines(tmp_path):
         for N in (15, 33) if not (a == "exact" and N == 33))      # exact only at N <= 25, also at alpha 1.2
     assert sorted(runs[runs["algorithm"] == "exact"]["alpha"].unique()) == [0.2, 0.4, 1.2]
     budget = runs.set_index("algorithm")
-    assert (budget.loc["sa", "params.sweeps"] == 600).all() and (budget.loc["rsa", "params.sweeps"] == 200).all()
-    assert (budget.loc["rsa", "params.replicas"] == 3).all()                       # equal moves per weight
+    assert (budget.loc["sa", "params.sweeps"] == 700).all() and (budget.loc["rsa", "params.sweeps"] == 100).all()
+    assert (budget.loc["rsa", "params.replicas"] == 7).all()                       # equal moves per weight
     counts = store.load_arrays(out, "measures/local_entropy_exact/counts")
     assert set(counts) == set(runs[runs["N"] == 15]["key"])
     # the total number of solutions does not depend on the algorithm: one count per instance
@@ -50,7 +50,8 @@ def test_script_writes_both_machines(tmp_path):
 @pytest.mark.parametrize("args, match", [
     (["--N", "20", "--alpha", "0.3", "--seeds", "2"], "multiples of K = 3"),
     (["--N", "21", "--alpha", "0.3"], "give --N, --alpha and --seeds"),
-    (["--preset", "quick", "--sweeps", "2"], "--sweeps >= 3"),
+    (["--preset", "quick", "--sweeps", "2"], "--sweeps must be a positive multiple of the 7 replicas"),
+    (["--preset", "quick", "--sweeps", "600"], "--sweeps must be a positive multiple of the 7 replicas"),
     (["--preset", "quick", "--sizes", "2"], "flip probabilities in [0, 1]"),
     (["--preset", "quick", "--capacity-alpha", "0"], "--capacity-alpha must be > 0"),
 ])

@@ -7,7 +7,10 @@ sweep. The figure shows the mean over solutions against the realised fraction of
 weights d, one curve per algorithm with standard errors over instances, one panel per N. The
 "exact" algorithm (a uniformly random solution, by enumeration; N <= 25) gives typical
 solutions for contrast. Expected (Baldassi et al., PNAS 2016): fBP/fAMP find flatter solutions
-(lower local energy) than the perceptron rule, and much flatter than typical ones.
+(lower local energy) than the perceptron rule, and much flatter than typical ones, and RSA
+flatter than SA. SA and RSA are compared as twins on one energy: ``sa`` anneals the flip count,
+the energy of ``rsa`` (:data:`wfm.studies._common.TWIN_ENERGY`); the other algorithms run with
+their registered defaults (Greedy and RGreedy on the cross-entropy).
 
 Examples
 --------
@@ -34,6 +37,8 @@ COMPARE = 0.05
 
 #: Algorithms of the default comparison, in this order, when registered.
 DEFAULT = ("famp", "fbp", "perceptron", "sa", "rsa", "greedy", "rgreedy", "exact")
+#: The Monte Carlo searches, whose budget and energy the caption states.
+MONTE_CARLO = ("sa", "rsa", "greedy", "rgreedy")
 #: Largest N at which the "exact" algorithm (enumeration of 2^N configurations) runs.
 EXACT_MAX = 25
 SIZES = [0.0, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15]
@@ -51,11 +56,12 @@ def build_parser():
                            formatter_class=argparse.RawDescriptionHelpFormatter, epilog=f"""
 presets (explicit options override them):
   quick  alpha = 0.5, N = 21 201 (exact at N = 21 only), 20 seeds, 200 perturbations per size
-         (300 runs with sa, rsa, greedy, rgreedy): measured 64 s on 2 cores shared with
-         other jobs.
+         (300 runs; sa on the flip count, the energy of its twin rsa; rsa, greedy, rgreedy
+         at their registered defaults): 68 s of computing time (sum of the run times).
   paper  alpha = 0.5, N = 25 1001 (exact at N = 25), 100 seeds, 1000 perturbations per size:
          estimated about 1 hour on 2 cores (not measured).
-default algorithms: the registered ones among {', '.join(DEFAULT)}; exact only at N <= {EXACT_MAX}.""")
+default algorithms: the registered ones among {', '.join(DEFAULT)}; exact only at N <= {EXACT_MAX};
+sa anneals the energy of its twin rsa ({_common.TWIN_ENERGY['sa']['energy']}) unless --param sa.energy is given.""")
     parser.add_argument("--preset", choices=sorted(PRESETS), help="default grid, see below")
     parser.add_argument("--algorithm", action="append", metavar="NAME",
                         help=f"algorithm, repeatable; registered: {', '.join(algorithms.names())}")
@@ -95,7 +101,7 @@ def sweeps(args):
             continue
         out.append(Sweep(problem={"kind": "storage", "inputs": "pm1", "alpha": args.alpha},
                          model={"model": "perceptron", "weights": "binary"}, algorithm=name,
-                         params=params[name], product={"N": grid}, seeds=seeds, seed=args.seed,
+                         params={**_common.TWIN_ENERGY.get(name, {}), **params[name]}, product={"N": grid}, seeds=seeds, seed=args.seed,
                          measures=measures))
     if not out:
         raise ValueError(f"nothing to run: exact needs N <= {EXACT_MAX}")
@@ -166,13 +172,17 @@ def table(path, keys=None):
     """:func:`local_energy_table` of a results file (of the runs in ``keys``, default all).
 
     The table's ``attrs`` hold the load ``alpha``, the number of ``runs`` and ``instances`` per
-    N, and the summed run time ``seconds``.
+    N, the summed run time ``seconds``, the ``budgets`` (budget and energy, as text) of the
+    Monte Carlo searches that ran and ``twins`` (:func:`wfm.studies._common.twin_energy`).
     """
     runs = _common.load_runs(path, keys)
     curves = {name: store.load_arrays(path, f"measures/local_energy/{name}")
               for name in ("sizes", "train", "distance")}
     out = local_energy_table(runs, curves)
     out.attrs.update(_common.summary(runs))
+    out.attrs["budgets"] = {name: _common.budget(runs, name) for name in MONTE_CARLO
+                            if (runs["algorithm"] == name).any()}
+    out.attrs["twins"] = _common.twin_energy(runs)
     return out
 
 
@@ -216,7 +226,8 @@ def expect(table):
     """Zero local energy at p = 0 and curves rising with p; at p = 0.05, differences of more than
     two (three where stated) standard errors: typical solutions (exact sampling) sharper than
     those of fAMP, fBP and the perceptron rule; at N >= 101 the perceptron rule's sharper than
-    fAMP's and fBP's (three), and SA's sharper than RSA's."""
+    fAMP's and fBP's (three), and SA's sharper than RSA's (the twins on one energy, the flip
+    count: local entropy selects flatter solutions than annealing the energy alone)."""
     assert (table[table["size"] == 0]["energy"] == 0).all(), "local energy at p = 0 is not 0"
     for key, curve in table.groupby(["N", "algorithm"]):
         assert np.all(np.diff(curve.sort_values("size")["energy"]) > 0), f"{key}: local energy does not rise with p"
@@ -252,6 +263,10 @@ def caption(table):
     return (f"Local energy (training-error increase when each weight flips with probability p) of the solutions "
             f"found at alpha = {table.attrs['alpha']:g}, against the fraction of flipped weights, mean and standard "
             f"error over the solved instances of {table.attrs['instances']}. At p = {COMPARE:g}, mean +- s.e. "
-            f"(solutions): " + "; ".join(parts) + ". Typical solutions come from exact sampling (algorithm exact). "
+            f"(solutions): " + "; ".join(parts) + ". Typical solutions come from exact sampling (algorithm exact)"
+            + ("; budgets and energies of the Monte Carlo searches: "
+               + ", ".join(f"{name} {text}" for name, text in table.attrs["budgets"].items())
+               if table.attrs.get("budgets") else "")
+            + (f" ({table.attrs['twins']})" if table.attrs.get("twins") else "") + ". "
             f"{table.attrs['runs']} runs, {_common.duration(table.attrs['seconds'])} of computing time "
             "(sum of the run times).")
