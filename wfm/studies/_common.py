@@ -128,9 +128,10 @@ def twin_energy(runs, energy_only="sa", twin="rsa"):
     return f"{energy_only} on the {ENERGIES.get(energy, energy)}, the energy of its twin {twin}"
 
 
-def budget(runs, algorithm):
+def budget(runs, algorithm, energy=True):
     """The budget of an algorithm's runs as recorded: ``"6000 sweeps"``, ``"3 replicas x 2000 sweeps"``,
-    and the energy minimised when the runs record one: ``"70000 sweeps on the cross-entropy"``."""
+    and (``energy``) the energy minimised when the runs record one: ``"70000 sweeps on the
+    cross-entropy"``."""
     mine = runs[runs["algorithm"] == algorithm]
     for unit in ("sweeps", "epochs", "max_epochs", "max_iters"):
         column = f"params.{unit}"
@@ -140,7 +141,7 @@ def budget(runs, algorithm):
             replicas = mine["params.replicas"] if "params.replicas" in mine else None
             if replicas is not None and replicas.notna().all():
                 text = f"{count_range(replicas)} replicas x {text}"
-            energies = mine["params.energy"].dropna().unique() if "params.energy" in mine else []
+            energies = mine["params.energy"].dropna().unique() if energy and "params.energy" in mine else []
             if len(energies):
                 text += " on the " + " / ".join(ENERGIES.get(energy, energy) for energy in sorted(energies))
             return text

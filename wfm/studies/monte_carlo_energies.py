@@ -314,7 +314,7 @@ def schedule_text(runs, curve):
         parts.append(f"gamma {first['params.gamma0']:g} -> {first['params.gamma1']:g}")
     if first["params.energy"] == "ce":
         parts.append(f"cross-entropy gamma {first['params.ce_gamma0']:g} -> {first['params.ce_gamma1']:g}")
-    return f"{_common.budget(mine, first['algorithm'])}, " + ", ".join(parts)
+    return f"{_common.budget(mine, first['algorithm'], energy=False)}, " + ", ".join(parts)
 
 
 def caption(data):
