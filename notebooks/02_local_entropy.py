@@ -57,13 +57,14 @@ at = pd.concat(table.attrs["at"].values()).set_index(["distance", "N", "method",
 at
 
 # %% [markdown]
-# Where each measured curve lies between the two theory curves at the largest $N$: the
+# Where each measured curve lies between the two theory curves, at every $N \ge 101$: the
 # position $(S - S_{\rm FP}) / (S_{\rm LD} - S_{\rm FP})$ is 0 on the Franz-Parisi curve
 # (typical solutions) and 1 on the large-deviation curve (densest regions); the tolerance is
 # three standard errors plus $1/N$.
 
 # %%
-study.positions(table)
+pd.concat([study.positions(table, N) for N in sorted(table["N"].unique()) if N >= 101]).pivot_table(
+    index=["distance", "algorithm"], columns="N", values=["position", "tolerance"])
 
 # %% [markdown]
 # Expected (Baldassi et al., PRL 115, 128101 (2015)): focusing BP/AMP find solutions in dense

@@ -30,7 +30,7 @@ MODES = ("quick", "paper")
 ENV = "WFM_FIGURES"
 #: The studies, in figure order (1a, 1b, 1c, 1c', 1d, 2, 2b, 3, ..., 8).
 NAMES = ("phase_diagram", "phase_diagram_committee", "greedy_vs_entropic", "greedy_vs_entropic_N1001",
-         "phase_diagram_committee_continuous", "local_entropy_curves", "local_entropy_theory",
+         "phase_diagram_committee_continuous", "local_entropy_curves", "local_entropy_theory", "ce_minimizers",
          "local_energy_curves",
          "ce_norm_annealing", "parity_vs_majority", "flatness_vs_generalization", "reparametrization",
          "teacher_student")
