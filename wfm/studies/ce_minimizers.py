@@ -404,3 +404,62 @@ def caption(table):
                 for row in unsolved.itertuples()) + ". " if len(unsolved) else "Every run found a solution. ")
             + f"{table['runs']} runs, {_common.duration(table['seconds'])} of computing time (sum of the run "
             "times).")
+
+
+#: The order of the local entropies at the largest N, densest first, asserted at every load and
+#: distance by :func:`expect` (each above the next by three standard errors): the smaller the
+#: cross-entropy's gamma when SA reaches its first solution, the denser the region it lands in.
+DENSITY_ORDER = ("famp", "sa CE gamma=1", "sa CE gamma 0.5->20", "sa CE gamma=5")
+
+
+def _gaps(rows, order, value, label):
+    """Assert ``rows[value]`` (indexed by method) decreases along ``order`` by three standard errors."""
+    present = [name for name in order if name in rows.index]
+    for high, low in zip(present, present[1:]):
+        gap = rows.loc[high, value] - rows.loc[low, value]
+        assert gap > 3 * np.hypot(rows.loc[high, "se"], rows.loc[low, "se"]), \
+            f"{label}: {high} not above {low} by 3 s.e. ({value} gap {gap:.4f})"
+
+
+def expect(table):
+    """The outcome, asserted. At the largest N, every load and distance of :data:`DISTANCES`
+    (:func:`positions`, tolerance three standard errors plus 1/N): every method's BP local
+    entropy between the Franz-Parisi and the large-deviation curves within the tolerance; the
+    cross-entropy solutions above the Franz-Parisi curve (not typical) and below the
+    large-deviation curve and, at a fixed gamma, below the theory curve of the minimizers at that
+    gamma, by more than the tolerance (the first solution an annealing reaches is not the
+    minimizer of the loss); the :data:`DENSITY_ORDER` of the local entropies; the local energy
+    at p = :data:`COMPARE_SIZE` in the reverse order (denser is flatter). At the smallest N
+    (exact counts): every mean S below H(d), and fAMP's solutions above the typical ones by three
+    standard errors at every load and distance."""
+    at = table["at"]
+    assert (at[at["kind"] == "exact"]["entropy"] < at[at["kind"] == "exact"]["bound"]).all(), \
+        "an exact local entropy reaches the bound H(d)"
+    where = positions(table)
+    largest = int(where["N"].max())
+    assert len(where) and set(where["distance"]) == set(DISTANCES), f"N={largest}: no BP curve reaches {DISTANCES}"
+    assert set(DENSITY_ORDER) <= set(where["method"]), f"N={largest}: a method of {DENSITY_ORDER} has no solution"
+    for row in where.to_dict("records"):
+        fp, ld, S, tol = row["franz_parisi"], row["large_deviation"], row["entropy"], row["tolerance"]
+        name = f"alpha={row['alpha']:g}, N={row['N']}, d={row['distance']:g}: {row['method']} S = {S:.4f}"
+        assert fp - tol < S < ld + tol, f"{name} not between Franz-Parisi {fp:.4f} and large deviation {ld:.4f}"
+        if " CE " not in row["method"]:
+            continue
+        assert fp + tol < S < ld - tol, (f"{name} not strictly between Franz-Parisi {fp:.4f} and large deviation "
+                                         f"{ld:.4f} (tolerance {tol:.4f})")
+        params = METHODS[row["method"]][1]
+        if params["ce_gamma0"] == params["ce_gamma1"]:
+            ce = row[f"cross_entropy {params['ce_gamma0']:g}"]
+            assert S < ce - tol, (f"{name} not below the cross-entropy minimizers' {ce:.4f} at gamma = "
+                                  f"{params['ce_gamma0']:g}")
+    for (alpha, distance), part in where.groupby(["alpha", "distance"]):
+        _gaps(part.set_index("method"), DENSITY_ORDER, "entropy", f"alpha={alpha:g}, N={largest}, d={distance:g}")
+    energy = local_energy_at(table)
+    for alpha in table["loads"]:
+        rows = energy.loc[(alpha, largest)].assign(minus=lambda frame: -frame["energy"])
+        _gaps(rows, DENSITY_ORDER, "minus", f"alpha={alpha:g}, N={largest}, local energy at p={COMPARE_SIZE:g} "
+                                            "(minus)")
+    small = at[(at["kind"] == "exact") & (at["N"] == at["N"].min())]
+    for (alpha, distance), part in small.groupby(["alpha", "distance"]):
+        _gaps(part.set_index("method"), ("famp", "typical (exact)"), "entropy",
+              f"alpha={alpha:g}, N={part['N'].iloc[0]}, d={distance:g}, exact")
