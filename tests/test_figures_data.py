@@ -104,3 +104,17 @@ def test_local_entropy_theory_grid():
     assert alphas[0] == 0.4 and alphas[-1] == 0.8 and len(alphas) == 14
     assert set(studies.get("local_entropy_theory").SHOWN) <= set(alphas)   # every drawn load computed
     assert (data["loads"]["d_fold"].notna() == (data["loads"]["alpha"] > data["breakdown"])).all()
+
+
+def test_ce_minimizers_grid():
+    data = table("ce_minimizers")
+    assert data["loads"] == [0.4, 0.55]
+    where = studies.get("ce_minimizers").positions(data)
+    assert set(where["N"]) == {1001} and set(where["distance"]) == {0.02, 0.05}
+    methods = {"famp", "sa CE gamma=1", "sa CE gamma=5", "sa CE gamma 0.5->20", "rsa flip count"}
+    for alpha in (0.4, 0.55):
+        here = where[where["alpha"] == alpha]
+        assert methods <= set(here["method"]) and (here[here["method"] != "sa flip count"]["runs"] == 6).all()
+    assert "sa flip count" in set(where[where["alpha"] == 0.4]["method"])
+    small = data["at"][(data["at"]["N"] == 21) & (data["at"]["kind"] == "exact")]
+    assert {"typical (exact)", "sa errors"} | methods <= set(small["method"]) and (small["runs"] >= 18).all()
