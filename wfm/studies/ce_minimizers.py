@@ -36,7 +36,7 @@ import pandas as pd
 from wfm import _options, analysis, plots, store, theory
 from wfm.studies import _common
 from wfm.studies.local_energy_curves import local_energy_table
-from wfm.studies.local_entropy_curves import local_entropy_table
+from wfm.studies.local_entropy_curves import entropy_at, local_entropy_table
 from wfm.sweep import Sweep, script
 from wfm.theory import binary_entropy
 
@@ -194,7 +194,7 @@ def method(row):
 
 
 def _interpolated(runs, distance_all, entropy_all, distances):
-    """Each solved run's S interpolated at each of ``distances`` along its own (d, S) points,
+    """Each solved run's S at each of ``distances`` (:func:`entropy_at`, as in Figure 2),
     averaged per (alpha, N, method): rows alpha, N, method, distance, entropy, se, runs."""
     rows = []
     for (alpha, N, label), group in runs.groupby(["alpha", "N", "method"], sort=True):
@@ -203,12 +203,9 @@ def _interpolated(runs, distance_all, entropy_all, distances):
             for key in group["key"]:
                 if key not in entropy_all:
                     continue
-                d, S = distance_all[key], entropy_all[key]
-                live = np.isfinite(d) & np.isfinite(S)
-                d, S = d[live], S[live]
-                if d.size >= 2 and d.min() <= distance <= d.max():
-                    order = np.argsort(d)
-                    values.append(np.interp(distance, d[order], S[order]))
+                value = entropy_at(distance_all[key], entropy_all[key], distance)
+                if value is not None:
+                    values.append(value)
             if values:
                 rows.append({"alpha": float(alpha), "N": int(N), "method": label, "distance": float(distance),
                              "entropy": float(np.mean(values)), "se": analysis.standard_error(values),

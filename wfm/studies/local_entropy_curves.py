@@ -209,6 +209,18 @@ def local_entropy_table(runs, curves, solved_only=True):
                                        "entropy", "se", "bound", "runs"])
 
 
+def entropy_at(d, S, distance):
+    """One solution's local entropy at ``distance``, interpolated linearly along its points
+    (d(gamma), S(gamma)) with finite values; None when fewer than two points or when they do
+    not reach ``distance``."""
+    live = np.isfinite(d) & np.isfinite(S)
+    d, S = d[live], S[live]
+    if d.size < 2 or not d.min() <= distance <= d.max():
+        return None
+    order = np.argsort(d)
+    return float(np.interp(distance, d[order], S[order]))
+
+
 def local_entropy_at(path, distance, keys=None):
     """Local entropy of each solution at one distance, interpolated along its own S(d) curve,
     then averaged over instances, per (algorithm, N, method).
@@ -246,12 +258,9 @@ def local_entropy_at(path, distance, keys=None):
             for key in group["key"]:
                 if key not in S_all:
                     continue
-                d, S = d_all[key], S_all[key]
-                live = np.isfinite(d) & np.isfinite(S)
-                d, S = d[live], S[live]
-                if d.size >= 2 and d.min() <= distance <= d.max():
-                    order = np.argsort(d)
-                    values.append(np.interp(distance, d[order], S[order]))
+                value = entropy_at(d_all[key], S_all[key], distance)
+                if value is not None:
+                    values.append(value)
             if values:
                 values = np.array(values)
                 rows.append({"algorithm": algorithm, "N": int(N), "method": method, "distance": float(distance),
