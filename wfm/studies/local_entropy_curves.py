@@ -75,8 +75,8 @@ def build_parser():
 presets (explicit options override them):
   quick  alpha = 0.5, N = 21 (40 seeds; the exact algorithm and the exact local entropy there
          only), 201 and 1001 (20 seeds; the perceptron rule at N <= 201 only): 420 runs,
-         measured 44 min wall (700 s of CPU) with one worker on 2 cores shared with other jobs
-         (load 6-7). Two instances at N = 1001, one core, load 1-3, with process start:
+         measured 12 min wall (680 s of CPU) with one worker on 2 cores shared with other jobs
+         (load 2-4). Two instances at N = 1001, one core, load 1-3, with process start:
          fAMP 25 s, fBP 27 s, RSA 32 s, SA 51 s, perceptron rule 90 s (neither solved).
   paper  alpha = 0.5, N = 25 (100 seeds; exact there), 201 and 1001 (100 seeds; the perceptron
          rule at N <= 201): 400 runs at N = 1001, estimated 1-2 hours on 2 cores from the
