@@ -67,14 +67,24 @@ def test_local_energy_grid():
 
 
 def test_local_entropy_counts():
-    at = table("local_entropy_curves").attrs["at"][0.02].set_index(["N", "method", "algorithm"])
+    data = table("local_entropy_curves")
+    at = data.attrs["at"][0.02].set_index(["N", "method", "algorithm"]).sort_index()
     assert (at.drop(["sa", "rsa"], level="algorithm")["runs"] >= 15).all()
-    assert (at["runs"] >= 9).all()                                      # SA solves 9 of 20 at N = 201
+    assert (at["runs"] >= 9).all()
     assert (at["entropy"] < at["bound"] + 1 / 21).all()
     for N, method, low in [(21, "exact", "exact"), (21, "bp", "exact"), (201, "bp", "perceptron")]:
         for name in ("famp", "fbp"):
             assert (N, method, name) in at.index and (N, method, low) in at.index
     assert (201, "bp", "rsa") in at.index and (201, "bp", "sa") in at.index
+    # the theory comparison of expect() runs at N = 1001, 20 solutions per algorithm
+    assert data["N"].max() == 1001
+    largest = at.loc[1001, "bp"]
+    assert set(largest.index) == {"famp", "fbp", "rsa", "sa"} and (largest["runs"] >= 20).all()
+    where = studies.get("local_entropy_curves").positions(data)
+    assert set(where["distance"]) == {0.02, 0.05} and len(where) == 8 and (where["runs"] >= 20).all()
+    # at N = 201 the total entropy (gamma = 0) is within 3 standard errors of the RS value
+    total = data[(data["N"] == 201) & (data["gamma"] == 0) & (data["method"] == "bp")]
+    assert (abs(total["entropy"] - theory.rs_entropy_binary_perceptron(0.5)) < 3 * total["se"]).all()
 
 
 def test_norm_annealing_methods_and_instances():
@@ -110,3 +120,17 @@ def test_finite_size_grid():
     assert (data["thresholds"]["instances"] >= 8).all()
     assert (data["rates"]["alpha"].between(0.66, 0.80)).all()
     assert list(data["limits"]["algorithm"]) == ["famp", "famp"]                 # N^-1/2 and the 1/N check
+
+
+def test_ce_minimizers_grid():
+    data = table("ce_minimizers")
+    assert data["loads"] == [0.4, 0.55]
+    where = studies.get("ce_minimizers").positions(data)
+    assert set(where["N"]) == {1001} and set(where["distance"]) == {0.02, 0.05}
+    methods = {"famp", "sa CE gamma=1", "sa CE gamma=5", "sa CE gamma 0.5->20", "rsa flip count"}
+    for alpha in (0.4, 0.55):
+        here = where[where["alpha"] == alpha]
+        assert methods <= set(here["method"]) and (here[here["method"] != "sa flip count"]["runs"] == 6).all()
+    assert "sa flip count" in set(where[where["alpha"] == 0.4]["method"])
+    small = data["at"][(data["at"]["N"] == 21) & (data["at"]["kind"] == "exact")]
+    assert {"typical (exact)", "sa errors"} | methods <= set(small["method"]) and (small["runs"] >= 18).all()

@@ -28,10 +28,11 @@ import sys
 MODES = ("quick", "paper")
 #: Environment variable choosing the mode of the notebooks' data.
 ENV = "WFM_FIGURES"
-#: The studies, in figure order (1a, 1b, 1c, 1c', 1e, 1d, 1f, 2, 2b, 3, ..., 8).
+#: The studies, in figure order (1a, 1b, 1c, 1c', 1e, 1d, 1f, 2, 2b, 2c, 3, ..., 8).
 NAMES = ("phase_diagram", "phase_diagram_committee", "greedy_vs_entropic", "greedy_vs_entropic_N1001",
          "monte_carlo_energies",
          "phase_diagram_committee_continuous", "finite_size", "local_entropy_curves", "local_entropy_theory",
+         "ce_minimizers",
          "local_energy_curves",
          "ce_norm_annealing", "parity_vs_majority", "flatness_vs_generalization", "reparametrization",
          "teacher_student")
