@@ -15,6 +15,7 @@ minutes in all instead of about an hour: the edge-fBP runs at alpha = 0.75 that 
 minutes each).
 """
 import argparse
+import datetime
 import os
 import pathlib
 import subprocess
@@ -76,6 +77,19 @@ def table(results):
     return "\n".join(lines)
 
 
+def provenance(started, load_before, seconds, quick):
+    """The line written above the table: when, how long, and how busy the machine was.
+
+    ``started`` is a UTC datetime, ``load_before`` the 1-minute load average when the run began
+    (the load average after it is read now), ``seconds`` the duration of the whole run.
+    """
+    after = os.getloadavg()[0]
+    return (f"Measured by `python benchmarks/run_all.py{' --quick' if quick else ''} --write-docs` on "
+            f"{started:%Y-%m-%d} at {started:%H:%M} UTC in {seconds / 60:.1f} minutes, on {os.cpu_count()} "
+            f"cores; 1-minute load average {load_before:.2f} before the run and {after:.2f} after it "
+            f"(below 1: the machine was otherwise idle).")
+
+
 def write_section(text, page):
     """Replace the text between the markers in the file ``page`` (whole-file atomic replace)."""
     content = page.read_text()
@@ -102,6 +116,7 @@ def main(argv=None):
         print(f"run_all.py: error: {error}", file=sys.stderr)
         return 2
     results = []
+    started, load_before, start = datetime.datetime.now(datetime.timezone.utc), os.getloadavg()[0], time.perf_counter()
     for path in paths:
         print(f"running {path.name} ...", file=sys.stderr, flush=True)
         rows, status, seconds = run(path, args.timeout, QUICK.get(path.stem, []) if args.quick else [])
@@ -110,8 +125,9 @@ def main(argv=None):
     text = table(results)
     print(text)
     if args.write_docs:
+        line = provenance(started, load_before, time.perf_counter() - start, args.quick)
         try:
-            write_section(text, pathlib.Path(args.page))
+            write_section(f"{line}\n\n{text}", pathlib.Path(args.page))
         except (ValueError, OSError) as error:
             print(f"run_all.py: error: {error}", file=sys.stderr)
             return 2

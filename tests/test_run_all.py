@@ -60,6 +60,8 @@ def test_write_docs_writes_the_page_given(tmp_path):
     page.write_text(f"{run_all.START}\n{run_all.END}\n")
     assert run_all.main(["--only", "bench_sweep", "--timeout", "0.001", "--write-docs", "--page", str(page)]) == 1
     assert "| bench_sweep | timed out after 0.001 s | | |" in page.read_text()
+    line = page.read_text().splitlines()[1]
+    assert line.startswith("Measured by `python benchmarks/run_all.py --write-docs` on ") and "load average" in line
 
 
 def test_unknown_benchmark_is_refused(capsys):
