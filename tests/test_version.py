@@ -11,8 +11,7 @@ from wfm import _version
 
 def test_version_and_commit_of_this_checkout():
     head = subprocess.run(["git", "-C", str(_version.ROOT), "rev-parse", "HEAD"], capture_output=True, text=True)
-    if head.returncode:
-        pytest.skip("not a git checkout")
+    assert head.returncode == 0, f"the tests run from a git checkout of wfm: {head.stderr.strip()}"
     assert wfm.__version__ == _version.version()
     assert re.fullmatch(r"\d+(\.\d+)*(\.dev\d+\+g[0-9a-f]{4,}(\.d\d{8})?)?", wfm.__version__)
     provenance = _version.provenance()
@@ -25,6 +24,22 @@ def test_version_and_commit_of_this_checkout():
 
     assert (provenance["numpy_version"], provenance["numba_version"], provenance["scipy_version"],
             provenance["h5py_version"]) == (numpy.__version__, numba.__version__, scipy.__version__, h5py.__version__)
+
+
+def test_version_and_commit_without_git(monkeypatch):
+    # An installed build or an unpacked source distribution: no git state, so the version is the
+    # one setuptools-scm wrote at build time (or the installed metadata's) and the commit is the
+    # abbreviated hash recorded then, never "+modified".
+    monkeypatch.setattr(_version, "git_state", lambda: None)
+    _version.version.cache_clear()
+    try:
+        found = _version.version()
+        provenance = _version.provenance()
+    finally:
+        _version.version.cache_clear()
+    assert found and re.fullmatch(r"\d+(\.\d+)*(\.dev\d+\+g[0-9a-f]{4,}(\.d\d{8})?)?", found) or found == _version.UNKNOWN
+    assert provenance["wfm_version"] == found
+    assert re.fullmatch(r"[0-9a-f]*", provenance["wfm_git_commit"])
 
 
 TODAY = datetime.date.today().strftime("%Y%m%d")
