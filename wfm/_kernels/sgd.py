@@ -18,6 +18,7 @@ import numpy as np
 from numba import njit
 
 from wfm._kernels.codes import NORMALIZE, PERCEPTRON, RELU, SIGN, WEIGHT_DECAY
+from wfm._kernels.linalg import axpy
 
 
 @njit(cache=True, nogil=True)
@@ -50,13 +51,6 @@ def _dot(a, b):
     for i in range(a.shape[0]):
         s += a[i] * b[i]
     return s
-
-
-@njit(cache=True, nogil=True)
-def _axpy(c, x, out):
-    """out += c x for 1-D arrays."""
-    for i in range(x.shape[0]):
-        out[i] += c * x[i]
 
 
 @njit(cache=True, nogil=True)
@@ -158,7 +152,7 @@ def batch_gradient(X, y, index, W, v, tree, activation, beta, gamma, kappa, grad
         for j in range(B):
             for k in range(K):
                 if lam[j, k] != 0.0:
-                    _axpy(lam[j, k], batch[j, k * n:(k + 1) * n], grad_W[k])
+                    axpy(grad_W[k], lam[j, k], batch[j, k * n:(k + 1) * n])
     else:
         grad_W[:] = np.dot(lam[:B].T, batch)
     if kappa != 0.0:
