@@ -84,10 +84,12 @@ def provenance(started, load_before, seconds, quick):
     (the load average after it is read now), ``seconds`` the duration of the whole run.
     """
     after = os.getloadavg()[0]
+    # One benchmark process at a time loads the machine by about 1.
+    busy = "the machine was otherwise idle" if max(load_before, after - 1.0) < 1.0 else "other work was running"
     return (f"Measured by `python benchmarks/run_all.py{' --quick' if quick else ''} --write-docs` on "
             f"{started:%Y-%m-%d} at {started:%H:%M} UTC in {seconds / 60:.1f} minutes, on {os.cpu_count()} "
             f"cores; 1-minute load average {load_before:.2f} before the run and {after:.2f} after it "
-            f"(below 1: the machine was otherwise idle).")
+            f"({busy}).")
 
 
 def write_section(text, page):
