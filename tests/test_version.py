@@ -37,7 +37,8 @@ def test_version_and_commit_without_git(monkeypatch):
         provenance = _version.provenance()
     finally:
         _version.version.cache_clear()
-    assert found and re.fullmatch(r"\d+(\.\d+)*(\.dev\d+\+g[0-9a-f]{4,}(\.d\d{8})?)?", found) or found == _version.UNKNOWN
+    # setuptools-scm's forms, e.g. "0.1.dev195+g0123456" or, without a tag, "1.dev349+unknown.g83dcad7"
+    assert re.fullmatch(r"\d+(\.\d+)*(\.dev\d+)?(\+[0-9A-Za-z]+(\.[0-9A-Za-z]+)*)?", found), found
     assert provenance["wfm_version"] == found
     assert re.fullmatch(r"[0-9a-f]*", provenance["wfm_git_commit"])
 
