@@ -1,10 +1,13 @@
 """The finite-size study (figure 1f): the bootstrap thresholds and the N -> infinity fit on
 synthetic data whose answer is known, and sims/finite_size.py with tiny options (the file, the
 tables, the PNG; exit code 2 with nothing written on bad input)."""
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
 
+import wfm
 from pipeline_env import ROOT, python
 from wfm import analysis, store
 from wfm.studies import finite_size
@@ -81,27 +84,42 @@ def test_extrapolation_refuses_bad_input(N, alpha, replicates, match):
 
 def test_script_writes_thresholds_and_extrapolation(tmp_path):
     out = tmp_path / "fs.h5"
-    result = python(SCRIPT, "--algorithm", "famp", "--N", "51", "101", "201", "--alpha", "0.4:1.0:0.2",
-                    "--seeds", "3", "--workers", "1", "--quiet", "--out", out, timeout=300)
+    result = python(SCRIPT, "--method", "famp", "--method", "famp standard", "--N", "51", "101", "201",
+                    "--alpha", "0.4:1.0:0.2", "--seeds", "3", "--workers", "1", "--quiet", "--out", out, timeout=300)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "fs.png").read_bytes()[:4] == b"\x89PNG"
     runs = store.load_runs(out)
-    assert (runs["status"] == "done").all() and len(runs) == 3 * 4 * 3
-    # paired instances: one problem per (N, alpha, seed index), whatever the algorithm
+    assert (runs["status"] == "done").all() and len(runs) == 2 * 3 * 4 * 3
+    # paired instances: one problem per (N, alpha, seed index), whatever the method
+    assert (runs.groupby(["N", "alpha", "seed"])["problem_seed"].nunique() == 1).all()
     data = finite_size.table(out)
-    assert list(data["thresholds"]["N"]) == [51, 101, 201]
-    assert list(data["limits"]["exponent"]) == [finite_size.EXPONENT, finite_size.CHECK_EXPONENT]
+    assert sorted(set(data["runs"]["method"])) == ["famp", "famp standard"]
+    assert list(data["thresholds"]["N"]) == [51, 101, 201] * 2
+    assert list(data["limits"]["method"]) == ["famp"] * 2 + ["famp standard"] * 2
+    assert list(data["limits"]["exponent"]) == [finite_size.EXPONENT, finite_size.CHECK_EXPONENT] * 2
     assert "N -> infinity (fit in N^-0.5)" in result.stdout
-    assert "famp (standard reinforcement, dx = 0.01, damping 0.8, at most 5 parallel iterations per step)" \
-        in finite_size.caption(data)
+    caption = finite_size.caption(data)
+    assert "famp standard (standard reinforcement, dx = 0.01, damping 0.8, at most 5 parallel iterations " \
+        "per step)" in caption
+    assert "famp (adaptive reinforcement, back = 0.2, dx = 0.01, max_steps = 500, min_dx = 0.0025" in caption
+
+
+def test_methods_read_back_their_labels():
+    # each method's settings, recorded in a results file, give back its label
+    for label, (algorithm, params) in finite_size.METHODS.items():
+        recorded = {**wfm.algorithms.get(algorithm).defaults, **params}
+        row = {"algorithm": algorithm, "params.protocol": json.dumps(recorded["protocol"])}
+        assert finite_size.method(row) == label
+    row = {"algorithm": "famp", "params.protocol": json.dumps({"protocol": "pseudo", "drho": 0.01, "x": 0.5})}
+    assert finite_size.method(row) == "famp pseudo"
 
 
 @pytest.mark.parametrize("args, match", [
     (["--N", "101", "--alpha", "0.7"], "give --N, --alpha and --seeds, or a --preset"),
-    (["--algorithm", "sa", "--preset", "quick"], "--algorithm must be one of famp, fbp"),
+    (["--method", "sa", "--preset", "quick"], "--method must be one of 'famp', 'famp standard', 'fbp'"),
     (["--preset", "quick", "--alpha", "-0.1"], "--alpha must be > 0"),
     (["--preset", "quick", "--seeds", "0"], "--seeds must be >= 1"),
-    (["--preset", "quick", "--algorithm", "fbp", "--N", "4001"], "the quick preset has no grid"),
+    (["--preset", "quick", "--method", "fbp", "--N", "4001"], "the quick preset has no grid"),
 ])
 def test_script_refuses_bad_input(tmp_path, args, match):
     result = python(SCRIPT, *args, "--out", tmp_path / "r.h5")
