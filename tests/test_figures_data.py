@@ -115,11 +115,13 @@ def test_local_entropy_theory_grid():
 
 def test_finite_size_grid():
     data = table("finite_size")
-    sizes = data["thresholds"].groupby("algorithm")["N"].apply(sorted).to_dict()
-    assert sizes == {"famp": [1001, 2001, 4001, 10000], "fbp": [1001]}
+    sizes = data["thresholds"].groupby("method")["N"].apply(sorted).to_dict()
+    famp = [1001, 2001, 4001, 10000]
+    assert sizes == {"famp": famp, "famp standard": famp, "fbp": [1001]}
     assert (data["thresholds"]["instances"] >= 8).all()
     assert (data["rates"]["alpha"].between(0.66, 0.80)).all()
-    assert list(data["limits"]["algorithm"]) == ["famp", "famp"]                 # N^-1/2 and the 1/N check
+    # N^-1/2 and the 1/N check of each famp protocol
+    assert list(data["limits"]["method"]) == ["famp", "famp", "famp standard", "famp standard"]
 
 
 def test_ce_minimizers_grid():

@@ -73,6 +73,28 @@ def test_the_performance_page_has_the_markers():
     assert run_all.PAGE == ROOT / "docs" / "performance.md"
     text = run_all.PAGE.read_text()
     assert text.count(run_all.START) == 1 and text.count(run_all.END) == 1
+    assert text.count(run_all.SCALE_START) == 1 and text.count(run_all.SCALE_END) == 1
+
+
+def test_scale_writes_its_own_section_with_every_core(tmp_path):
+    page = tmp_path / "performance.md"
+    page.write_text(f"{run_all.START}\nquick table\n{run_all.END}\n{run_all.SCALE_START}\n{run_all.SCALE_END}\n")
+    assert run_all.main(["--scale", "--timeout", "0.001", "--write-docs", "--page", str(page)]) == 1
+    text = page.read_text()
+    assert "quick table" in text and "| bench_message_passing | timed out after 0.001 s | | |" in text
+    assert "Measured by `python benchmarks/run_all.py --scale --write-docs` on " in text
+    assert text.index(run_all.SCALE_START) < text.index("Measured by") < text.index(run_all.SCALE_END)
+    assert set(run_all.SCALE) <= {p.stem for p in run_all.benchmarks()}
+    # one thread per core for the large runs, one per benchmark otherwise
+    path = tmp_path / "bench_threads.py"
+    path.write_text(f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r}); from _report import result\n"
+                    "import os; result('threads', os.environ['NUMBA_NUM_THREADS'])\n")
+    assert run_all.run(path, timeout=60, threads=3)[0] == [("threads", "3", "")]
+
+
+def test_scale_with_a_benchmark_that_has_no_large_part_is_refused(capsys):
+    assert run_all.main(["--scale", "--only", "bench_sweep"]) == 2
+    assert "--scale runs only bench_message_passing" in capsys.readouterr().err
 
 
 def test_options_reach_the_benchmark(tmp_path):
