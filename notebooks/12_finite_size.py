@@ -11,13 +11,15 @@
 # %% [markdown]
 # # Figure 1f: algorithmic threshold against $N$
 #
-# Three methods learn $P = \alpha N$ random $\pm 1$ patterns with a binary perceptron, on the
+# Four methods learn $P = \alpha N$ random $\pm 1$ patterns with a binary perceptron, on the
 # same instances at every ($N$, $\alpha$, seed): focusing AMP (`famp`) with its default
 # protocol, the adaptive reinforcement (standard reinforcement $y = 1/(1-x)$, $x$ advancing by
 # 0.01 per focusing step, going back to earlier messages with a smaller step when the training
 # errors blow up or freeze); `famp standard`, the same with the fixed step 0.01 throughout; and
 # focusing BP (`fbp`, Baldassi et al., PNAS 2016) with its defaults (fixed step 0.01, a few damped
-# parallel iterations per step). For each method and
+# parallel iterations per step); and `fbp reference`, focusing BP with the reference protocol of
+# the authors' code (undamped sequential sweeps, each step iterated to convergence), at
+# $N = 1001$ only, its failing runs taking minutes. For each method and
 # size, the algorithmic threshold is the load where the success probability crosses 1/2
 # (linear interpolation on the $\alpha$ grid); its standard error comes from a bootstrap over
 # the instances (`wfm.analysis.bootstrap_thresholds`: at each load, as many instances as were

@@ -117,7 +117,7 @@ def test_finite_size_grid():
     data = table("finite_size")
     sizes = data["thresholds"].groupby("method")["N"].apply(sorted).to_dict()
     famp = [1001, 2001, 4001, 10000]
-    assert sizes == {"famp": famp, "famp standard": famp, "fbp": [1001]}
+    assert sizes == {"famp": famp, "famp standard": famp, "fbp": [1001], "fbp reference": [1001]}
     assert (data["thresholds"]["instances"] >= 8).all()
     assert (data["rates"]["alpha"].between(0.66, 0.80)).all()
     # N^-1/2 and the 1/N check of each famp protocol

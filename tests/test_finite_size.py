@@ -104,14 +104,20 @@ def test_script_writes_thresholds_and_extrapolation(tmp_path):
     assert "famp (adaptive reinforcement, back = 0.2, dx = 0.01, max_steps = 500, min_dx = 0.0025" in caption
 
 
+def recorded_row(algorithm, **params):
+    """A run's row as load_runs gives it: the registered defaults and ``params``, specs as JSON text."""
+    settings = {**wfm.algorithms.get(algorithm).defaults, **params}
+    return {"algorithm": algorithm,
+            **{f"params.{k}": json.dumps(v) if isinstance(v, dict) else v for k, v in settings.items()}}
+
+
 def test_methods_read_back_their_labels():
     # each method's settings, recorded in a results file, give back its label
     for label, (algorithm, params) in finite_size.METHODS.items():
-        recorded = {**wfm.algorithms.get(algorithm).defaults, **params}
-        row = {"algorithm": algorithm, "params.protocol": json.dumps(recorded["protocol"])}
-        assert finite_size.method(row) == label
-    row = {"algorithm": "famp", "params.protocol": json.dumps({"protocol": "pseudo", "drho": 0.01, "x": 0.5})}
-    assert finite_size.method(row) == "famp pseudo"
+        assert finite_size.method(recorded_row(algorithm, **params)) == label
+    row = recorded_row("famp", protocol={"protocol": "pseudo", "drho": 0.01, "x": 0.5}, damping=0.9)
+    assert finite_size.method(row) == "famp protocol=pseudo, damping=0.9"
+    assert finite_size.method(recorded_row("fbp", sequential=True)) == "fbp sequential=True"
 
 
 @pytest.mark.parametrize("args, match", [

@@ -254,6 +254,14 @@ def amp(problem, model, rng, *, damping, eps, max_iters, init):
     return _run_amp(problem, model, rng, _INFERENCE_STEP, damping, eps, max_iters, init)
 
 
+#: The reference protocol of ``fbp``: the defaults of the authors' Julia code
+#: (BinaryCommitteeMachineFBP.jl): undamped sequential sweeps, every focusing step iterated to
+#: convergence (largest magnetization change below 1e-3, at most 100 sweeps), initial fields of
+#: standard deviation 0.3. Slower than the parallel defaults, and the more robust near the
+#: perceptron's algorithmic threshold (docs/performance.md).
+REFERENCE_FBP = {"sequential": True, "damping": 0.0, "max_iters": 100, "eps": 1e-3, "init": 0.3}
+
+
 @register("fbp", defaults={"protocol": StandardReinforcement(0.01), "damping": 0.5, "eps": 1e-3,
                            "max_iters": 5, "init": 3.0, "sequential": False, "order": "fixed"},
           accepts=_accepts_bp,

@@ -1,13 +1,16 @@
 """Figure 1f: the algorithmic threshold of focusing AMP and focusing BP against the size N.
 
-Three methods (:data:`METHODS`) learn random +-1 patterns with a binary perceptron at loads
+Four methods (:data:`METHODS`) learn random +-1 patterns with a binary perceptron at loads
 alpha near their algorithmic threshold, for several N: focusing AMP (``famp``) with its default
 protocol, the adaptive reinforcement of :class:`~wfm.algorithms.protocols.AdaptiveReinforcement`
 (standard reinforcement y = 1 / (1 - x), x advancing by dx = 0.01 per focusing step, backing
 off to earlier messages with a smaller step when the training errors blow up or freeze);
-``famp`` with the fixed standard reinforcement (dx = 0.01 throughout, the default before the
-adaptive one); and focusing BP (``fbp``, Baldassi et al., PNAS 113, E7655 (2016)) with its
-defaults (fixed standard reinforcement, a few damped parallel iterations per step). The
+``famp standard``, with the fixed standard reinforcement (dx = 0.01 throughout, the default
+before the adaptive one); focusing BP (``fbp``, Baldassi et al., PNAS 113, E7655 (2016)) with
+its defaults (fixed standard reinforcement, a few damped parallel iterations per step); and
+``fbp reference``, focusing BP with the reference protocol of the authors' code
+(:data:`~wfm.algorithms.message_passing.REFERENCE_FBP`: undamped sequential sweeps, each step
+iterated to convergence), at N = 1001 only (minutes per failing run). The
 instances are paired (every method sees the same problems at the same (N, alpha, seed)). The
 algorithmic threshold of each (method, N) is the load at which the success
 probability crosses 1/2 (:func:`wfm.analysis.threshold`), with a standard error from a
@@ -47,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from wfm import _options, algorithms, analysis, plots, theory
+from wfm.algorithms.message_passing import REFERENCE_FBP
 from wfm.algorithms.protocols import StandardReinforcement
 from wfm.studies import _common
 from wfm.sweep import Sweep, script
@@ -63,23 +67,25 @@ KEEP = []
 #: The labels are what :func:`method` reads back from a results file.
 METHODS = {"famp": ("famp", {}),
            "famp standard": ("famp", {"protocol": StandardReinforcement(0.01).spec()}),
-           "fbp": ("fbp", {})}
+           "fbp": ("fbp", {}),
+           "fbp reference": ("fbp", REFERENCE_FBP)}
 #: Grids of the presets: (method, N, alpha grid, instances per alpha). The quick grids are
 #: dense around each threshold (alpha = 0.66-0.80) and sized to the run times measured before
 #: (famp standard about 0.3 s a run at N = 1001 and 11-40 s at N = 10^4, a failing run using all
 #: its steps; the adaptive famp up to 5 times the steps on a failing run; fbp with parallel
-#: updates about 9 s at N = 1001 and four times that at N = 2001, so fbp gets N = 1001 only).
-#: fbp with the reference protocol of docs/performance.md (sequential undamped sweeps to
-#: convergence) costs minutes per failing run at N = 1001 (see the epilog).
+#: updates about 9 s at N = 1001 and four times that at N = 2001, so fbp gets N = 1001 only;
+#: fbp with its reference protocol, sequential undamped sweeps to convergence, 2-4 minutes per
+#: failing run at N = 1001, gets N = 1001 and a grid that stops below where it always fails).
 PRESETS = {
     "quick": {"grids": [*((name, 1001, "0.66:0.80:0.02", 16) for name in ("famp", "famp standard")),
                         *((name, 2001, "0.66:0.80:0.02", 12) for name in ("famp", "famp standard")),
                         *((name, 4001, "0.68:0.78:0.02", 8) for name in ("famp", "famp standard")),
                         ("famp", 10000, "0.70:0.76:0.02", 8), ("famp standard", 10000, "0.68:0.74:0.02", 8),
-                        ("fbp", 1001, "0.70:0.78:0.02", 8)]},
+                        ("fbp", 1001, "0.70:0.78:0.02", 8), ("fbp reference", 1001, "0.70:0.76:0.02", 8)]},
     "paper": {"grids": [*((name, N, "0.66:0.80:0.01", 50) for name in ("famp", "famp standard")
                           for N in (1001, 2001, 4001, 10000, 30000)),
-                        *(("fbp", N, "0.66:0.80:0.01", 50) for N in (1001, 2001, 4001, 10000))]},
+                        *(("fbp", N, "0.66:0.80:0.01", 50) for N in (1001, 2001, 4001, 10000)),
+                        *(("fbp reference", N, "0.66:0.80:0.01", 50) for N in (1001, 2001))]},
 }
 #: Success probability of the algorithmic threshold.
 LEVEL = 0.5
@@ -109,17 +115,17 @@ grids, --alpha and --seeds replace their loads and instance counts):
   quick  famp and famp standard at N = 1001 (alpha 0.66:0.80:0.02, 16 instances), 2001
          (the same, 12) and 4001 (0.68:0.78:0.02, 8 instances); at N = 10000 famp at
          0.70:0.76:0.02 and famp standard at 0.68:0.74:0.02 (8 instances); fbp at
-         N = 1001 (0.70:0.78:0.02, 8 instances).
+         N = 1001 (0.70:0.78:0.02, 8 instances) and fbp reference at N = 1001
+         (0.70:0.76:0.02, 8 instances).
   paper  famp and famp standard at N = 1001 2001 4001 10000 30000, fbp at N = 1001 2001
-         4001 10000, alpha 0.66:0.80:0.01, 50 instances (not run; an fbp sweep costs
-         O(N P) = O(N^2), so from about 10 s a run at N = 1001, fbp at N = 10^4 is some 15
-         minutes a run: estimated 10 core-days in all); use --executor dask on a cluster.
+         4001 10000, fbp reference at N = 1001 2001, alpha 0.66:0.80:0.01, 50 instances
+         (not run; an fbp sweep costs O(N P) = O(N^2), so from about 10 s a run at
+         N = 1001, fbp at N = 10^4 is some 15 minutes a run: estimated 10 core-days in
+         all); use --executor dask on a cluster.
 methods: famp = famp with its defaults (adaptive reinforcement); famp standard = famp with
-protocol StandardReinforcement(0.01); fbp = fbp with its defaults. --param NAME=VALUE (or
-ALGORITHM.NAME=VALUE) overrides a method's settings.
-fbp with the reference protocol of docs/performance.md (sequential undamped sweeps, each step
-to convergence; minutes per failing run at N = 1001): add --param fbp.sequential=true
---param fbp.damping=0 --param fbp.max_iters=100 --param fbp.init=0.3.""")
+protocol StandardReinforcement(0.01); fbp = fbp with its defaults; fbp reference = fbp with
+the reference protocol of docs/performance.md (sequential undamped sweeps, each step to
+convergence). --param NAME=VALUE (or ALGORITHM.NAME=VALUE) overrides a method's settings.""")
     parser.add_argument("--preset", choices=sorted(PRESETS), help="default grid, see below")
     parser.add_argument("--method", action="append", metavar="LABEL",
                         help=f"method, repeatable: {', '.join(map(repr, METHODS))} (default all)")
@@ -177,12 +183,29 @@ def plan(args):
     return out, None
 
 
+def _recorded(row, name, like):
+    """The value of hyperparameter ``name`` recorded in ``row``, decoded like ``like`` (a spec
+    dict or list is stored as JSON text)."""
+    value = row.get(f"params.{name}")
+    return json.loads(value) if isinstance(like, (dict, list)) and isinstance(value, str) else value
+
+
 def method(row):
-    """The method label of a run (a row of :func:`wfm.store.load_runs`): the algorithm, followed by
-    its protocol's kind (``"famp standard"``) when that is not the kind of the registered default."""
-    default = algorithms.get(row["algorithm"]).defaults["protocol"]["protocol"]
-    kind = json.loads(row["params.protocol"])["protocol"]
-    return row["algorithm"] if kind == default else f"{row['algorithm']} {kind}"
+    """The method label of a run (a row of :func:`wfm.store.load_runs`): the label of
+    :data:`METHODS` whose settings the run recorded, else the algorithm followed by the
+    settings that differ from its registered defaults (``"famp protocol=pseudo"``)."""
+    defaults = algorithms.get(row["algorithm"]).defaults
+    for label, (algorithm, params) in METHODS.items():
+        settings = {**defaults, **params}
+        if algorithm == row["algorithm"] and all(_recorded(row, name, value) == value
+                                                 for name, value in settings.items()):
+            return label
+    changed = []
+    for name, value in defaults.items():
+        recorded = _recorded(row, name, value)
+        if recorded != value:
+            changed.append(f"{name}={recorded['protocol'] if isinstance(recorded, dict) else recorded}")
+    return " ".join([row["algorithm"], ", ".join(changed)])
 
 
 def analyse(_, outcome):
@@ -246,11 +269,12 @@ def abscissa(N):
 
 
 #: Line style, marker and colour of each method (others: dotted, triangles, grey).
-STYLES = {"famp": ("-", "o", "C0"), "famp standard": (":", "^", "C1"), "fbp": ("--", "s", "C3")}
+STYLES = {"famp": ("-", "o", "C0"), "famp standard": (":", "^", "C1"), "fbp": ("--", "s", "C3"),
+          "fbp reference": ("-.", "D", "C2")}
 
 
 def _style(name):
-    return STYLES.get(name, ("-.", "v", "0.4"))
+    return STYLES.get(name, ((0, (1, 3)), "v", "0.4"))
 
 
 def draw(data):
@@ -376,7 +400,8 @@ def caption(data):
                        f"{check['alpha_inf']:.3f} +- {check['se']:.3f})")
         parts.append(f"{name} ({settings(runs, name)}): {values}")
     return (f"Algorithmic threshold (success probability 1/2) of focusing AMP (its default adaptive protocol, and "
-            f"the fixed standard reinforcement) and focusing BP (its defaults) on the binary perceptron against N. "
+            f"the fixed standard reinforcement) and focusing BP (its defaults, and the reference protocol) on the "
+            f"binary perceptron against N. "
             f"Left: success probability against alpha (Wilson one-sigma error bars); right: thresholds against N^-{EXPONENT:g}, with errors from {RESAMPLES} "
             f"bootstrap resamples of the instances, and the fits. {_common.count_range(per_point)} paired "
             f"instances per (method, N, alpha). " + ". ".join(parts)
