@@ -3,23 +3,39 @@
 Summation orders are fixed by the code, never by the compiler (no reassociation), so a product
 gives the same bits for int8 and float patterns holding the same values, for any thread count.
 
+- :func:`times` is the product ``x v`` of a pattern entry and a float: for the +-1 integer
+  (int8) patterns it is the sign selection ``v`` or ``-v``, exact and the same bits as the float
+  product by +-1.0, without converting the int8 entry to a float and multiplying.
 - :func:`dot_lanes` sums ``row[j] v[j]`` in ``acc.shape[0]`` interleaved lanes: lane l holds
   the elements j = l (mod L) of the first ``L * (n // L)`` entries, in order; the lanes are then
   added in order 0, 1, ..., L - 1, and the tail entries last. Independent lanes let the loop
   vectorise without reordering any sum.
-- :func:`axpy` adds ``c row`` to ``out`` (element-wise, vectorises as is).
+- :func:`dot_lanes_rows` does the lane sums of :func:`dot_lanes` (L = ``LANES``) for ``ROWS``
+  consecutive rows at once and :func:`sum_lanes` finishes each row: the same order, hence the
+  same bits, as :func:`dot_lanes` row after row, but every v[j] is loaded once per ``ROWS`` rows
+  and the lanes are loaded and stored once every ``UNROLL`` blocks of ``LANES`` columns (lane
+  sums kept in a work array would otherwise cost a store-to-load round trip per block).
+- :func:`axpy` adds ``c row`` to ``out`` (element-wise, vectorises as is); :func:`axpy_rows`
+  adds ``ROWS`` scaled rows, ``out[j] += c_0 row_0[j]``, then ``c_1 row_1[j]``, ... for each j:
+  the same bits as :func:`axpy` row after row, with one load and store of ``out`` per ``ROWS``
+  rows.
 - :func:`chunk_bounds` splits the P patterns into a fixed number of contiguous chunks (a function
   of P only, :func:`chunk_count`); the pattern passes give every chunk its own partial sums and
   add them in chunk order, so their results do not depend on whether the chunks run one after
   the other or in parallel (``threads``: prange over the chunks, for one large run alone on
   the machine; a parallel launch costs 0.1 ms or more even with one thread, so it stays off
-  for small problems and inside sweeps).
+  for small problems and inside sweeps). Within a chunk the rows go by blocks of ``ROWS``
+  (:func:`dot_lanes_rows`, :func:`axpy_rows`), the last ``(hi - lo) mod ROWS`` one by one.
 """
 import math
 
-from numba import njit, prange
+import numpy as np
+from numba import njit, prange, types
+from numba.extending import overload
 
 LANES = 32  # lanes of dot_lanes: 4 vectors of 8 float64 (AVX-512) or 8 of 4 (AVX2)
+ROWS = 4  # rows of dot_lanes_rows / axpy_rows (more rows exceed the vectoriser's alias checks)
+UNROLL = 4  # blocks of LANES columns summed between two loads and stores of the lanes
 CHUNK_ROWS = 256  # at least this many patterns per chunk
 MAX_CHUNKS = 8  # chunks of the parallel pattern passes (the most threads they can use)
 
@@ -35,6 +51,18 @@ def matvec_rows(M, v, out):
             out[j] += c * row[j]
 
 
+def times(x, v):
+    """x v: a pattern entry x (+-1 when an integer) times a float v, exactly as in the kernels."""
+    return x * v
+
+
+@overload(times)
+def _times(x, v):
+    if isinstance(x, types.Integer):
+        return lambda x, v: v if x > 0 else -v  # x = +-1: the product, without int -> float and multiply
+    return lambda x, v: x * v
+
+
 @njit(cache=True, nogil=True)
 def dot_lanes(row, v, acc):
     """sum_j row[j] v[j] in ``acc.shape[0]`` lanes (order in the module docstring); ``acc`` is work space."""
@@ -46,20 +74,79 @@ def dot_lanes(row, v, acc):
         rb = row[b * L:(b + 1) * L]
         vb = v[b * L:(b + 1) * L]
         for lane in range(L):
-            acc[lane] += rb[lane] * vb[lane]
+            acc[lane] += times(rb[lane], vb[lane])
+    return sum_lanes(row, v, acc)
+
+
+@njit(cache=True, nogil=True)
+def sum_lanes(row, v, lanes):
+    """The end of :func:`dot_lanes`: the lanes added in order, then the tail entries of row v."""
+    n = row.shape[0]
+    L = lanes.shape[0]
     s = 0.0
     for lane in range(L):
-        s += acc[lane]
-    for j in range(blocks * L, n):
-        s += row[j] * v[j]
+        s += lanes[lane]
+    for j in range((n // L) * L, n):
+        s += times(row[j], v[j])
     return s
+
+
+@njit(cache=True, nogil=True)
+def dot_lanes_rows(X, mu, v, lanes):
+    """The ``LANES`` lane sums of :func:`dot_lanes` for rows mu, ..., mu + ROWS - 1 of X at once.
+
+    ``lanes`` (ROWS, LANES) receives them (row r in ``lanes[r]``, finished by :func:`sum_lanes`).
+    Each lane sums its entries in the order of :func:`dot_lanes`: the loop over the lanes holds
+    UNROLL consecutive blocks, so a lane is loaded and stored once per UNROLL blocks, and v[j]
+    once for the ROWS rows.
+    """
+    blocks = v.shape[0] // LANES
+    r0, r1, r2, r3 = X[mu], X[mu + 1], X[mu + 2], X[mu + 3]
+    l0, l1, l2, l3 = lanes[0], lanes[1], lanes[2], lanes[3]
+    lanes[:] = 0.0
+    b = 0
+    while b + UNROLL <= blocks:
+        for lane in range(LANES):
+            s0, s1, s2, s3 = l0[lane], l1[lane], l2[lane], l3[lane]
+            for u in range(UNROLL):
+                j = (b + u) * LANES + lane
+                vj = v[j]
+                s0 += times(r0[j], vj)
+                s1 += times(r1[j], vj)
+                s2 += times(r2[j], vj)
+                s3 += times(r3[j], vj)
+            l0[lane], l1[lane], l2[lane], l3[lane] = s0, s1, s2, s3
+        b += UNROLL
+    while b < blocks:
+        for lane in range(LANES):
+            j = b * LANES + lane
+            vj = v[j]
+            l0[lane] += times(r0[j], vj)
+            l1[lane] += times(r1[j], vj)
+            l2[lane] += times(r2[j], vj)
+            l3[lane] += times(r3[j], vj)
+        b += 1
 
 
 @njit(cache=True, nogil=True)
 def axpy(out, c, row):
     """out += c * row."""
     for j in range(out.shape[0]):
-        out[j] += c * row[j]
+        out[j] += times(row[j], c)
+
+
+@njit(cache=True, nogil=True)
+def axpy_rows(out, c, X, mu):
+    """out += c[mu + r] X[mu + r] for r = 0, ..., ROWS - 1, in that order for each entry of out."""
+    r0, r1, r2, r3 = X[mu], X[mu + 1], X[mu + 2], X[mu + 3]
+    c0, c1, c2, c3 = c[mu], c[mu + 1], c[mu + 2], c[mu + 3]
+    for j in range(out.shape[0]):
+        o = out[j]
+        o += times(r0[j], c0)
+        o += times(r1[j], c1)
+        o += times(r2[j], c2)
+        o += times(r3[j], c3)
+        out[j] = o
 
 
 @njit(cache=True, nogil=True)
@@ -76,7 +163,14 @@ def chunk_bounds(P, chunks, c):
 
 @njit(cache=True, nogil=True)
 def _matvec_chunk(X, v, out, lo, hi, acc):
-    for mu in range(lo, hi):
+    lanes = np.empty((ROWS, LANES))
+    mu = lo
+    while mu + ROWS <= hi:
+        dot_lanes_rows(X, mu, v, lanes)
+        for r in range(ROWS):
+            out[mu + r] = sum_lanes(X[mu + r], v, lanes[r])
+        mu += ROWS
+    for mu in range(mu, hi):
         out[mu] = dot_lanes(X[mu], v, acc)
 
 
