@@ -18,8 +18,8 @@ and, while it is in cache, for its term g_mu xi_mu of B. The pass walks fixed ch
 patterns, one after the other or in parallel (:mod:`wfm._kernels.linalg`; same bits either
 way), on the int8 (or float) patterns as they are stored: no transposed or float copy. Within a
 chunk it takes ``linalg.ROWS`` patterns at a time: their dot products together
-(``dot_lanes_rows``: m is read once per block), then their g_mu in pattern order, then their
-terms of B together (``axpy_rows``: the partial sum read and written once per block); the last
+(``linalg.dot_rows``: m is read once per block), then their g_mu in pattern order, then their
+terms of B together (``linalg.axpy_rows``: the partial sum read and written once per block); the last
 patterns of a chunk that do not fill a block go one by one. Every sum keeps the order of the
 row-by-row pass (dot products in the lane order of ``linalg.dot_lanes``, the terms of B and of
 A added in pattern order), so the blocks change the speed, not the bits.
@@ -30,7 +30,7 @@ import numpy as np
 from numba import njit, prange
 
 from wfm._kernels.gauss import GH, focusing_field
-from wfm._kernels.linalg import LANES, ROWS, axpy, axpy_rows, chunk_bounds, chunk_count, dot_lanes, dot_lanes_rows, sum_lanes
+from wfm._kernels.linalg import LANES, ROWS, axpy, axpy_rows, chunk_bounds, chunk_count, dot_lanes, dot_rows
 
 _V_MIN = 1.0e-12  # floor of the variance: fully polarised weights give V = 0
 
@@ -62,9 +62,9 @@ def _pass_chunk(X, sigma, kappa, m, V, g, lo, hi, part, acc):
     a = 0.0
     mu = lo
     while mu + ROWS <= hi:
-        dot_lanes_rows(X, mu, m, lanes)
+        dots = dot_rows(X, mu, m, lanes)
         for r in range(ROWS):
-            a += _output(mu + r, sum_lanes(X[mu + r], m, lanes[r]), sigma, kappa, V, g, inv_sqrt_n, sqrt_v)
+            a += _output(mu + r, dots[r], sigma, kappa, V, g, inv_sqrt_n, sqrt_v)
         axpy_rows(part, g, X, mu)
         mu += ROWS
     for mu in range(mu, hi):

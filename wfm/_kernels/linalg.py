@@ -10,11 +10,12 @@ gives the same bits for int8 and float patterns holding the same values, for any
   the elements j = l (mod L) of the first ``L * (n // L)`` entries, in order; the lanes are then
   added in order 0, 1, ..., L - 1, and the tail entries last. Independent lanes let the loop
   vectorise without reordering any sum.
-- :func:`dot_lanes_rows` does the lane sums of :func:`dot_lanes` (L = ``LANES``) for ``ROWS``
-  consecutive rows at once and :func:`sum_lanes` finishes each row: the same order, hence the
-  same bits, as :func:`dot_lanes` row after row, but every v[j] is loaded once per ``ROWS`` rows
-  and the lanes are loaded and stored once every ``UNROLL`` blocks of ``LANES`` columns (lane
-  sums kept in a work array would otherwise cost a store-to-load round trip per block).
+- :func:`dot_rows` gives the dot products of ``ROWS`` consecutive rows with v at once, each in
+  the order of :func:`dot_lanes` (L = ``LANES``), hence with the same bits as :func:`dot_lanes`
+  row after row; but every v[j] is loaded once per ``ROWS`` rows, the lanes are loaded and
+  stored once every ``UNROLL`` blocks of ``LANES`` columns (lanes kept in a work array would
+  otherwise cost a store-to-load round trip per block), and the ROWS final sums of the lanes,
+  which are sequential chains of additions, run side by side.
 - :func:`axpy` adds ``c row`` to ``out`` (element-wise, vectorises as is); :func:`axpy_rows`
   adds ``ROWS`` scaled rows, ``out[j] += c_0 row_0[j]``, then ``c_1 row_1[j]``, ... for each j:
   the same bits as :func:`axpy` row after row, with one load and store of ``out`` per ``ROWS``
@@ -25,7 +26,7 @@ gives the same bits for int8 and float patterns holding the same values, for any
   the other or in parallel (``threads``: prange over the chunks, for one large run alone on
   the machine; a parallel launch costs 0.1 ms or more even with one thread, so it stays off
   for small problems and inside sweeps). Within a chunk the rows go by blocks of ``ROWS``
-  (:func:`dot_lanes_rows`, :func:`axpy_rows`), the last ``(hi - lo) mod ROWS`` one by one.
+  (:func:`dot_rows`, :func:`axpy_rows`), the last ``(hi - lo) mod ROWS`` one by one.
 """
 import math
 
@@ -34,7 +35,7 @@ from numba import njit, prange, types
 from numba.extending import overload
 
 LANES = 32  # lanes of dot_lanes: 4 vectors of 8 float64 (AVX-512) or 8 of 4 (AVX2)
-ROWS = 4  # rows of dot_lanes_rows / axpy_rows (more rows exceed the vectoriser's alias checks)
+ROWS = 4  # rows of dot_rows / axpy_rows (more rows exceed the vectoriser's alias checks)
 UNROLL = 4  # blocks of LANES columns summed between two loads and stores of the lanes
 CHUNK_ROWS = 256  # at least this many patterns per chunk
 MAX_CHUNKS = 8  # chunks of the parallel pattern passes (the most threads they can use)
@@ -75,32 +76,24 @@ def dot_lanes(row, v, acc):
         vb = v[b * L:(b + 1) * L]
         for lane in range(L):
             acc[lane] += times(rb[lane], vb[lane])
-    return sum_lanes(row, v, acc)
-
-
-@njit(cache=True, nogil=True)
-def sum_lanes(row, v, lanes):
-    """The end of :func:`dot_lanes`: the lanes added in order, then the tail entries of row v."""
-    n = row.shape[0]
-    L = lanes.shape[0]
     s = 0.0
     for lane in range(L):
-        s += lanes[lane]
-    for j in range((n // L) * L, n):
+        s += acc[lane]
+    for j in range(blocks * L, n):
         s += times(row[j], v[j])
     return s
 
 
 @njit(cache=True, nogil=True)
-def dot_lanes_rows(X, mu, v, lanes):
-    """The ``LANES`` lane sums of :func:`dot_lanes` for rows mu, ..., mu + ROWS - 1 of X at once.
+def dot_rows(X, mu, v, lanes):
+    """The dot products of rows mu, ..., mu + ROWS - 1 of X with v, each in the order of :func:`dot_lanes`.
 
-    ``lanes`` (ROWS, LANES) receives them (row r in ``lanes[r]``, finished by :func:`sum_lanes`).
-    Each lane sums its entries in the order of :func:`dot_lanes`: the loop over the lanes holds
-    UNROLL consecutive blocks, so a lane is loaded and stored once per UNROLL blocks, and v[j]
-    once for the ROWS rows.
+    ``lanes`` (ROWS, LANES) is work space (the lanes of row r in ``lanes[r]``). The loop over the
+    lanes holds UNROLL consecutive blocks of columns, so a lane is loaded and stored once per
+    UNROLL blocks, and v[j] once for the ROWS rows. Returns a tuple of ROWS floats.
     """
-    blocks = v.shape[0] // LANES
+    n = v.shape[0]
+    blocks = n // LANES
     r0, r1, r2, r3 = X[mu], X[mu + 1], X[mu + 2], X[mu + 3]
     l0, l1, l2, l3 = lanes[0], lanes[1], lanes[2], lanes[3]
     lanes[:] = 0.0
@@ -126,6 +119,19 @@ def dot_lanes_rows(X, mu, v, lanes):
             l2[lane] += times(r2[j], vj)
             l3[lane] += times(r3[j], vj)
         b += 1
+    s0 = s1 = s2 = s3 = 0.0
+    for lane in range(LANES):
+        s0 += l0[lane]
+        s1 += l1[lane]
+        s2 += l2[lane]
+        s3 += l3[lane]
+    for j in range(blocks * LANES, n):
+        vj = v[j]
+        s0 += times(r0[j], vj)
+        s1 += times(r1[j], vj)
+        s2 += times(r2[j], vj)
+        s3 += times(r3[j], vj)
+    return s0, s1, s2, s3
 
 
 @njit(cache=True, nogil=True)
@@ -166,9 +172,7 @@ def _matvec_chunk(X, v, out, lo, hi, acc):
     lanes = np.empty((ROWS, LANES))
     mu = lo
     while mu + ROWS <= hi:
-        dot_lanes_rows(X, mu, v, lanes)
-        for r in range(ROWS):
-            out[mu + r] = sum_lanes(X[mu + r], v, lanes[r])
+        out[mu], out[mu + 1], out[mu + 2], out[mu + 3] = dot_rows(X, mu, v, lanes)
         mu += ROWS
     for mu in range(mu, hi):
         out[mu] = dot_lanes(X[mu], v, acc)
