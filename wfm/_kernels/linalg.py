@@ -35,7 +35,7 @@ from numba import njit, prange, types
 from numba.extending import overload
 
 LANES = 32  # lanes of dot_lanes: 4 vectors of 8 float64 (AVX-512) or 8 of 4 (AVX2)
-ROWS = 4  # rows of dot_rows / axpy_rows (more rows exceed the vectoriser's alias checks)
+ROWS = 4  # rows of dot_rows / axpy_rows, written out for 4 (with 6 or 8 rows the loops no longer vectorised)
 UNROLL = 4  # blocks of LANES columns summed between two loads and stores of the lanes
 CHUNK_ROWS = 256  # at least this many patterns per chunk
 MAX_CHUNKS = 8  # chunks of the parallel pattern passes (the most threads they can use)
