@@ -19,10 +19,10 @@ patterns, one after the other or in parallel (:mod:`wfm._kernels.linalg`; same b
 way), on the int8 (or float) patterns as they are stored: no transposed or float copy. Within a
 chunk it takes ``linalg.ROWS`` patterns at a time: their dot products together
 (``linalg.dot_rows``: m is read once per block), then their g_mu in pattern order, then their
-terms of B together (``linalg.axpy_rows``: the partial sum read and written once per block); the last
-patterns of a chunk that do not fill a block go one by one. Every sum keeps the order of the
-row-by-row pass (dot products in the lane order of ``linalg.dot_lanes``, the terms of B and of
-A added in pattern order), so the blocks change the speed, not the bits.
+terms of B together (``linalg.axpy_rows``: the partial sum is read and written once per
+block); the last patterns of a chunk that do not fill a block go one by one. Every sum keeps
+the order of the row-by-row pass (dot products in the lane order of ``linalg.dot_lanes``, the
+terms of B and of A added in pattern order), so the blocks change the speed, not the bits.
 """
 import math
 
