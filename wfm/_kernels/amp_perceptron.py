@@ -134,11 +134,12 @@ def amp_step(X, sigma, kappa, h, g, B, m, parts, A_parts, acc, gamma, y, damping
     inv_sqrt_n = 1.0 / math.sqrt(N)
     delta = 0.0
     it = 0
+    for i in range(N):
+        m[i] = math.tanh(h[i])
     while it < max_iters:
         it += 1
         V = 0.0
         for i in range(N):
-            m[i] = math.tanh(h[i])
             V += 1.0 - m[i] * m[i]
         V = max(V / N, _V_MIN)
         pattern_pass(X, sigma, kappa, m, V, g, parts, A_parts, acc, threads)
@@ -154,7 +155,9 @@ def amp_step(X, sigma, kappa, h, g, B, m, parts, A_parts, acc, gamma, y, damping
             f = focusing_field(gamma, y, B[i])
             B[i] = sums[i] * inv_sqrt_n + A * m[i]
             h[i] = damping * h[i] + (1.0 - damping) * (B[i] + f)
-            d = abs(math.tanh(h[i]) - m[i])
+            m_new = math.tanh(h[i])
+            d = abs(m_new - m[i])
+            m[i] = m_new  # the magnetization of the next iteration
             if d > delta:
                 delta = d
         if delta < eps:
