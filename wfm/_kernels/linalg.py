@@ -41,17 +41,6 @@ CHUNK_ROWS = 256  # at least this many patterns per chunk
 MAX_CHUNKS = 8  # chunks of the parallel pattern passes (the most threads they can use)
 
 
-@njit(cache=True, nogil=True)
-def matvec_rows(M, v, out):
-    """out = M.T @ v as a sum of scaled rows of M (axpy form: vectorises without fastmath)."""
-    out[:] = 0.0
-    for r in range(M.shape[0]):
-        row = M[r]
-        c = v[r]
-        for j in range(out.shape[0]):
-            out[j] += c * row[j]
-
-
 def times(x, v):
     """x v: a pattern entry x (+-1 when an integer) times a float v, exactly as in the kernels."""
     return x * v
@@ -153,6 +142,20 @@ def axpy_rows(out, c, X, mu):
         o += times(r2[j], c2)
         o += times(r3[j], c3)
         out[j] = o
+
+
+@njit(cache=True, nogil=True)
+def matvec_rows(M, v, out):
+    """out = M.T @ v as a sum of scaled rows of M, in row order (axpy form: vectorises without
+    fastmath), by blocks of ROWS rows (:func:`axpy_rows`) and the last rows one by one."""
+    out[:] = 0.0
+    R = M.shape[0]
+    r = 0
+    while r + ROWS <= R:
+        axpy_rows(out, v, M, r)
+        r += ROWS
+    for r in range(r, R):
+        axpy(out, v[r], M[r])
 
 
 @njit(cache=True, nogil=True)
