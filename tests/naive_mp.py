@@ -52,6 +52,14 @@ def dot_lanes(row, v, lanes=32):
     return s
 
 
+def matvec_rows(M, v):
+    """M.T @ v as the sum of the scaled rows v[r] M[r], added in row order (wfm._kernels.linalg)."""
+    out = np.zeros(M.shape[1])
+    for r in range(M.shape[0]):
+        out += v[r] * np.asarray(M[r], dtype=float)
+    return out
+
+
 def pattern_pass(X, sigma, kappa, m, V, g, chunks, GH):
     """The AMP pattern pass (wfm._kernels.amp_perceptron.pattern_pass) one pattern after the other,
     in the documented order; GH is passed in (the kernel's) so that the bits can be compared.

@@ -12,7 +12,7 @@ from wfm._kernels.amp_perceptron import amp_step, pattern_pass, workspace
 from wfm._kernels.bp_committee import committee_errors, committee_sweep
 from wfm._kernels.bp_perceptron import bp_step, bp_sweep
 from wfm._kernels.linalg import (LANES, ROWS, axpy, chunk_count, count_errors, count_errors_rows, dot_lanes,
-                                 matvec)
+                                 matvec, matvec_rows)
 from wfm.models import Committee, Perceptron
 from wfm.problems import Problem, storage
 
@@ -140,7 +140,7 @@ def test_pattern_pass_gives_the_same_bits_for_int8_float_patterns_and_threads(P,
             assert np.array_equal(ours, ref)
 
 
-def test_blocked_pattern_pass_and_matvec_follow_the_row_by_row_order_bit_for_bit():
+def test_blocked_pattern_pass_and_products_follow_the_row_by_row_order_bit_for_bit():
     # the kernels take linalg.ROWS rows at a time: on odd shapes (P not a multiple of ROWS, P < ROWS,
     # chunks not aligned to blocks, N not a multiple of LANES, N < LANES, blocks not a multiple of
     # UNROLL) and layouts, every bit must be that of the documented row-by-row order (the twin)
@@ -164,6 +164,9 @@ def test_blocked_pattern_pass_and_matvec_follow_the_row_by_row_order_bit_for_bit
                 out = np.full(P, np.nan)
                 matvec(patterns, m, out, np.zeros((chunks, LANES)), threads)
                 assert np.array_equal(out, [naive.dot_lanes(row, m) for row in patterns])
+            out = np.full(N, np.nan)
+            matvec_rows(patterns, g0, out)
+            assert np.array_equal(out, naive.matvec_rows(patterns, g0))
 
 
 @pytest.mark.parametrize("threads", [False, True])

@@ -149,12 +149,12 @@ def matvec_rows(M, v, out):
     """out = M.T @ v as a sum of scaled rows of M, in row order (axpy form: vectorises without
     fastmath), by blocks of ROWS rows (:func:`axpy_rows`) and the last rows one by one."""
     out[:] = 0.0
-    R = M.shape[0]
+    rows = M.shape[0]
     r = 0
-    while r + ROWS <= R:
+    while r + ROWS <= rows:
         axpy_rows(out, v, M, r)
         r += ROWS
-    for r in range(r, R):
+    for r in range(r, rows):
         axpy(out, v[r], M[r])
 
 
@@ -192,7 +192,9 @@ def _matvec_threads(X, v, out, acc):
 
 @njit(cache=True, nogil=True)
 def matvec(X, v, out, acc, threads):
-    """out = X @ v by rows (:func:`dot_lanes`); ``acc`` (chunks, LANES) is work space.
+    """out = X @ v by rows in the order of :func:`dot_lanes` (blocks of ROWS rows by :func:`dot_rows`).
+
+    ``acc`` (chunks, LANES) is work space of the rows of a chunk that do not fill a block.
 
     ``threads``: the chunks of patterns in parallel (prange) or one after the other (same bits).
     """
