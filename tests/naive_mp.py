@@ -35,6 +35,52 @@ def amp_iteration(X, sigma, kappa, h, g, B, gamma, y, damping):
     return h_new, g_new, B_new
 
 
+def dot_lanes(row, v, lanes=32):
+    """sum_j row[j] v[j] in the order documented in wfm._kernels.linalg: lane l sums the entries
+    j = l (mod lanes) of the first lanes * (n // lanes) in order, the lanes are added in order,
+    then the tail entries."""
+    row, v = np.asarray(row, dtype=float), np.asarray(v, dtype=float)
+    blocks = row.size // lanes
+    acc = np.zeros(lanes)
+    for b in range(blocks):
+        acc += row[b * lanes:(b + 1) * lanes] * v[b * lanes:(b + 1) * lanes]
+    s = 0.0
+    for a in acc:
+        s += a
+    for j in range(blocks * lanes, row.size):
+        s += row[j] * v[j]
+    return s
+
+
+def matvec_rows(M, v):
+    """M.T @ v as the sum of the scaled rows v[r] M[r], added in row order (wfm._kernels.linalg)."""
+    out = np.zeros(M.shape[1])
+    for r in range(M.shape[0]):
+        out += v[r] * np.asarray(M[r], dtype=float)
+    return out
+
+
+def pattern_pass(X, sigma, kappa, m, V, g, chunks, GH):
+    """The AMP pattern pass (wfm._kernels.amp_perceptron.pattern_pass) one pattern after the other,
+    in the documented order; GH is passed in (the kernel's) so that the bits can be compared.
+
+    Returns (g, parts, A_parts): the new g_mu, the per-chunk sums of g_mu xi_mu and of GH (GH - z).
+    """
+    P, N = X.shape
+    inv_sqrt_n, sqrt_v = 1.0 / np.sqrt(N), np.sqrt(V)
+    g, parts, A_parts = np.array(g, dtype=float), np.zeros((chunks, N)), np.zeros(chunks)
+    for c in range(chunks):
+        for mu in range(c * P // chunks, (c + 1) * P // chunks):
+            row = np.asarray(X[mu], dtype=float)
+            omega = dot_lanes(row, m) * inv_sqrt_n - V * g[mu]
+            z = (kappa - sigma[mu] * omega) / sqrt_v
+            r = GH(z)
+            g[mu] = sigma[mu] * r / sqrt_v
+            A_parts[c] += r * (r - z)
+            parts[c] += g[mu] * row
+    return g, parts, A_parts
+
+
 def _tie_weights(p, k, s):
     """(C, D) = (P(s S >= 2), P(S = 0)) for S the sum of the signs of the units other than k."""
     others = [l for l in range(len(p)) if l != k]

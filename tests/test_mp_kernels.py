@@ -1,4 +1,5 @@
 """Message-passing kernels against their NumPy twins (tests/naive_mp.py)."""
+import itertools
 import math
 
 import numpy as np
@@ -10,7 +11,8 @@ from wfm._kernels.amp_committee import amp_committee_step, mixture_ratio
 from wfm._kernels.amp_perceptron import amp_step, pattern_pass, workspace
 from wfm._kernels.bp_committee import committee_errors, committee_sweep
 from wfm._kernels.bp_perceptron import bp_step, bp_sweep
-from wfm._kernels.linalg import LANES, axpy, chunk_count, count_errors, count_errors_rows, dot_lanes, matvec
+from wfm._kernels.linalg import (LANES, ROWS, axpy, chunk_count, count_errors, count_errors_rows, dot_lanes,
+                                 matvec, matvec_rows)
 from wfm.models import Committee, Perceptron
 from wfm.problems import Problem, storage
 
@@ -136,6 +138,35 @@ def test_pattern_pass_gives_the_same_bits_for_int8_float_patterns_and_threads(P,
     for other in outputs[1:]:
         for ours, ref in zip(other, outputs[0]):
             assert np.array_equal(ours, ref)
+
+
+def test_blocked_pattern_pass_and_products_follow_the_row_by_row_order_bit_for_bit():
+    # the kernels take linalg.ROWS rows at a time: on odd shapes (P not a multiple of ROWS, P < ROWS,
+    # chunks not aligned to blocks, N not a multiple of LANES, N < LANES, blocks not a multiple of
+    # UNROLL) and layouts, every bit must be that of the documented row-by-row order (the twin)
+    rng = np.random.default_rng(21)
+    shapes = [(1, 5), (3, 31), (ROWS, LANES), (5, 33), (7, 4 * LANES), (13, 5 * LANES + 7), (29, 9 * LANES - 1),
+              (530, 101), (1031, 45)] + [(int(rng.integers(1, 90)), int(rng.integers(1, 700))) for _ in range(4)]
+    for (P, N), layout in zip(shapes, itertools.cycle(["C", "strided", "fortran"])):
+        X = _pm1(rng, P, N, layout)
+        sigma = np.where(rng.random(P) < 0.5, 1, -1).astype(np.int8)
+        m, g0 = np.tanh(rng.normal(0, 1, N)), rng.normal(0, 0.3, P)
+        chunks = chunk_count(P)
+        gaussian = rng.normal(size=(P, 2 * N))[:, ::2]  # real-valued patterns, not contiguous
+        for patterns in (X, X.astype(np.float64), gaussian, gaussian.astype(np.float32)):
+            expected = naive.pattern_pass(patterns, sigma, 0.1, m, 0.4, g0, chunks, gauss.GH)
+            for threads in (False, True):
+                _, parts, A_parts, acc = workspace(N, P)
+                g = g0.copy()
+                pattern_pass(patterns, sigma, 0.1, m, 0.4, g, parts, A_parts, acc, threads)
+                for ours, ref in zip((g, parts, A_parts), expected):
+                    assert np.array_equal(ours, ref), (P, N, layout, patterns.dtype, threads)
+                out = np.full(P, np.nan)
+                matvec(patterns, m, out, np.zeros((chunks, LANES)), threads)
+                assert np.array_equal(out, [naive.dot_lanes(row, m) for row in patterns])
+            out = np.full(N, np.nan)
+            matvec_rows(patterns, g0, out)
+            assert np.array_equal(out, naive.matvec_rows(patterns, g0))
 
 
 @pytest.mark.parametrize("threads", [False, True])

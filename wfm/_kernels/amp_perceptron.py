@@ -13,10 +13,16 @@ field of Baldassi et al., PNAS 2016). One iteration, with m_i = tanh(h_i), v_i =
     h_i      = damping h_i + (1 - damping) (B_i + F_i),   F_i = focusing_field(gamma, y, B_i)
 
 g_mu needs only omega_mu, so both pattern products are done in one pass over the patterns
-(:func:`pattern_pass`): each row xi_mu is read once, for omega_mu (a dot product) and, while it
-is in cache, for its term g_mu xi_mu of B. The pass walks fixed chunks of patterns, one after
-the other or in parallel (:mod:`wfm._kernels.linalg`; same bits either way), on the int8 (or
-float) patterns as they are stored: no transposed or float copy.
+(:func:`pattern_pass`): each row xi_mu is read once from memory, for omega_mu (a dot product)
+and, while it is in cache, for its term g_mu xi_mu of B. The pass walks fixed chunks of
+patterns, one after the other or in parallel (:mod:`wfm._kernels.linalg`; same bits either
+way), on the int8 (or float) patterns as they are stored: no transposed or float copy. Within a
+chunk it takes ``linalg.ROWS`` patterns at a time: their dot products together
+(``linalg.dot_rows``: m is read once per block), then their g_mu in pattern order, then their
+terms of B together (``linalg.axpy_rows``: the partial sum is read and written once per
+block); the last patterns of a chunk that do not fill a block go one by one. Every sum keeps
+the order of the row-by-row pass (dot products in the lane order of ``linalg.dot_lanes``, the
+terms of B and of A added in pattern order), so the blocks change the speed, not the bits.
 """
 import math
 
@@ -24,7 +30,7 @@ import numpy as np
 from numba import njit, prange
 
 from wfm._kernels.gauss import GH, focusing_field
-from wfm._kernels.linalg import LANES, axpy, chunk_bounds, chunk_count, dot_lanes
+from wfm._kernels.linalg import LANES, ROWS, axpy, axpy_rows, chunk_bounds, chunk_count, dot_lanes, dot_rows
 
 _V_MIN = 1.0e-12  # floor of the variance: fully polarised weights give V = 0
 
@@ -36,20 +42,34 @@ def workspace(N, P):
 
 
 @njit(cache=True, nogil=True)
+def _output(mu, dot, sigma, kappa, V, g, inv_sqrt_n, sqrt_v):
+    """g_mu from the dot product xi_mu . m (in place); returns GH (GH - z) of pattern mu."""
+    omega = dot * inv_sqrt_n - V * g[mu]
+    z = (kappa - sigma[mu] * omega) / sqrt_v
+    r = GH(z)
+    g[mu] = sigma[mu] * r / sqrt_v
+    return r * (r - z)
+
+
+@njit(cache=True, nogil=True)
 def _pass_chunk(X, sigma, kappa, m, V, g, lo, hi, part, acc):
-    """Patterns lo..hi-1 of :func:`pattern_pass`; returns their sum of GH (GH - z)."""
+    """Patterns lo..hi-1 of :func:`pattern_pass`, by blocks of ROWS; returns their sum of GH (GH - z)."""
     N = X.shape[1]
     inv_sqrt_n = 1.0 / math.sqrt(N)
     sqrt_v = math.sqrt(V)
+    lanes = np.empty((ROWS, LANES))
     part[:] = 0.0
     a = 0.0
-    for mu in range(lo, hi):
+    mu = lo
+    while mu + ROWS <= hi:
+        dots = dot_rows(X, mu, m, lanes)
+        for r in range(ROWS):
+            a += _output(mu + r, dots[r], sigma, kappa, V, g, inv_sqrt_n, sqrt_v)
+        axpy_rows(part, g, X, mu)
+        mu += ROWS
+    for mu in range(mu, hi):
         row = X[mu]
-        omega = dot_lanes(row, m, acc) * inv_sqrt_n - V * g[mu]
-        z = (kappa - sigma[mu] * omega) / sqrt_v
-        r = GH(z)
-        g[mu] = sigma[mu] * r / sqrt_v
-        a += r * (r - z)
+        a += _output(mu, dot_lanes(row, m, acc), sigma, kappa, V, g, inv_sqrt_n, sqrt_v)
         axpy(part, g[mu], row)
     return a
 
@@ -69,8 +89,9 @@ def pattern_pass(X, sigma, kappa, m, V, g, parts, A_parts, acc, threads):
 
     Chunk c (``parts.shape[0]`` chunks) leaves sum_{mu in c} g_mu xi_mu (unscaled) in
     ``parts[c]`` and sum_{mu in c} GH (GH - z) in ``A_parts[c]``; ``acc`` (chunks, LANES) is
-    work space of the dot products. ``threads``: run the chunks in parallel (prange) or one
-    after the other; the results are the same bits.
+    work space of the dot products of the patterns that do not fill a block of ``linalg.ROWS``.
+    ``threads``: run the chunks in parallel (prange) or one after the other; the results are
+    the same bits.
     """
     P = X.shape[0]
     chunks = parts.shape[0]
@@ -113,11 +134,12 @@ def amp_step(X, sigma, kappa, h, g, B, m, parts, A_parts, acc, gamma, y, damping
     inv_sqrt_n = 1.0 / math.sqrt(N)
     delta = 0.0
     it = 0
+    for i in range(N):
+        m[i] = math.tanh(h[i])
     while it < max_iters:
         it += 1
         V = 0.0
         for i in range(N):
-            m[i] = math.tanh(h[i])
             V += 1.0 - m[i] * m[i]
         V = max(V / N, _V_MIN)
         pattern_pass(X, sigma, kappa, m, V, g, parts, A_parts, acc, threads)
@@ -133,7 +155,9 @@ def amp_step(X, sigma, kappa, h, g, B, m, parts, A_parts, acc, gamma, y, damping
             f = focusing_field(gamma, y, B[i])
             B[i] = sums[i] * inv_sqrt_n + A * m[i]
             h[i] = damping * h[i] + (1.0 - damping) * (B[i] + f)
-            d = abs(math.tanh(h[i]) - m[i])
+            m_new = math.tanh(h[i])
+            d = abs(m_new - m[i])
+            m[i] = m_new  # the magnetization of the next iteration
             if d > delta:
                 delta = d
         if delta < eps:
