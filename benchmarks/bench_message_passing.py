@@ -20,10 +20,11 @@ Prints, from one run:
   resident memory (target: <= 10 min, <= 10 GB), and the time storage() takes to draw it.
 
 The last two items take tens of minutes and are skipped by ``--skip-huge`` (run_all.py
---quick passes it).
+--quick passes it); ``--only-huge`` runs them alone (run_all.py --scale passes it, with one
+thread per core).
 
 Usage: ``python benchmarks/bench_message_passing.py [--instances 10] [--repeats 5] [--skip-large]
-[--skip-huge] [--skip-fbp] [--fbp-instances 10]`` (``--help``).
+[--skip-huge | --only-huge] [--skip-fbp] [--fbp-instances 10]`` (``--help``).
 """
 import argparse
 import math
@@ -45,6 +46,7 @@ from wfm._kernels.amp_perceptron import amp_step, workspace  # noqa: E402
 from wfm._kernels.amp_committee import amp_committee_step  # noqa: E402
 from wfm._kernels.bp_perceptron import bp_step, bp_sweep  # noqa: E402
 from wfm._kernels.linalg import chunk_bounds, chunk_count  # noqa: E402
+from wfm.algorithms.message_passing import REFERENCE_FBP  # noqa: E402
 from wfm.algorithms.protocols import StandardReinforcement  # noqa: E402
 from wfm.models import Committee, Perceptron  # noqa: E402
 from wfm.problems import storage  # noqa: E402
@@ -75,7 +77,6 @@ def _message_arguments(X, sigma, u, H, F):
 
 # the protocol of the authors' fBP code (and of its C++ port): undamped sequential sweeps over the
 # patterns, every focusing step iterated to convergence
-REFERENCE_FBP = {"sequential": True, "damping": 0.0, "max_iters": 100, "eps": 1e-3, "init": 0.3}
 
 
 def _best(*fns, repeats):
@@ -241,20 +242,40 @@ def time_to_solution(label, make, model, algorithm, seeds, target="", goal="", *
     report(f"{algorithm}{protocol}, {label}", f"{solved}/{len(seeds)} solved, median {np.median(times):.2f} s", goal)
 
 
+def large_n(repeats, threads):
+    """The default famp's success rates at N = 10^4 next to the fixed protocol's, then the
+    N = 10^5 instance: its generation, the AMP iteration on it, and famp on it."""
+    for alpha, base in ((0.72, 5000), (0.74, 6000)):
+        success_rates(10000, alpha, range(base, base + 5))
+    start = time.perf_counter()
+    huge = storage(100000, 0.7, seed=7000)
+    print(f"storage(N=100000, alpha=0.7): {time.perf_counter() - start:.1f} s", flush=True)
+    report("storage, N = 10^5, alpha = 0.7, int8 patterns (7 GB)", f"{time.perf_counter() - start:.1f} s")
+    amp_stream_cost(huge, max(1, repeats // 2), threads)
+    famp_huge(huge, 7000)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--instances", type=int, default=10, help="instances per target (default 10)")
     parser.add_argument("--repeats", type=int, default=5, help="timing repeats, best kept (default 5)")
     parser.add_argument("--skip-large", action="store_true", help="skip the N = 10^4 instance")
     parser.add_argument("--skip-fbp", action="store_true", help="skip the edge-BP time to solution")
-    parser.add_argument("--skip-huge", action="store_true",
-                        help="skip the N = 10^5 instance (7 GB of patterns) and the success rates at N = 10^4 "
-                             "(tens of minutes)")
+    huge = parser.add_mutually_exclusive_group()
+    huge.add_argument("--skip-huge", action="store_true",
+                      help="skip the N = 10^5 instance (7 GB of patterns) and the success rates at N = 10^4 "
+                           "(tens of minutes)")
+    huge.add_argument("--only-huge", action="store_true",
+                      help="run only the N = 10^5 instance and the success rates at N = 10^4")
     parser.add_argument("--fbp-instances", type=int, default=10,
                         help="instances of the alpha = 0.75 edge-fBP target (default 10; 0 skips it: "
                              "its failures take minutes each)")
     args = parser.parse_args()
     seeds = list(range(args.instances))
+    if args.only_huge:
+        wfm.solve(storage(31, 0.3, seed=0), Perceptron(31), "famp", seed=0)  # compile before timing
+        large_n(args.repeats, numba.get_num_threads() > 1)
+        return
 
     sweep_cost(args.repeats)
     amp_cost(1001, 0.7, args.repeats)
@@ -282,14 +303,7 @@ def main():
         time_to_solution("perceptron N=10000 alpha=0.6", lambda s: storage(10000, 0.6, seed=4000 + s),
                          Perceptron(10000), "famp", seeds[:1], " (target <= 120 s)", "solved, <= 120 s")
     if not args.skip_huge:
-        for alpha, base in ((0.72, 5000), (0.74, 6000)):
-            success_rates(10000, alpha, range(base, base + 5))
-        start = time.perf_counter()
-        huge = storage(100000, 0.7, seed=7000)
-        print(f"storage(N=100000, alpha=0.7): {time.perf_counter() - start:.1f} s", flush=True)
-        report("storage, N = 10^5, alpha = 0.7, int8 patterns (7 GB)", f"{time.perf_counter() - start:.1f} s")
-        amp_stream_cost(huge, max(1, args.repeats // 2), threads)
-        famp_huge(huge, 7000)
+        large_n(args.repeats, threads)
     if not args.skip_fbp:
         time_to_solution("perceptron N=1001 alpha=0.7", lambda s: storage(1001, 0.7, seed=1000 + s),
                          Perceptron(1001), "fbp", seeds[:3], " (C++ port 5.7 s)", "(C++ fBP port: 5.7 s)",

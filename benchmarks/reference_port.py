@@ -45,9 +45,9 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 from _report import result as report  # noqa: E402
-from bench_message_passing import REFERENCE_FBP  # noqa: E402
 
 import wfm  # noqa: E402
+from wfm.algorithms.message_passing import REFERENCE_FBP  # noqa: E402
 from wfm.algorithms.protocols import PseudoReinforcement  # noqa: E402
 from wfm.models import Committee, Perceptron  # noqa: E402
 from wfm.problems import storage  # noqa: E402
