@@ -175,7 +175,7 @@ def test_famp_solutions_are_denser_than_typical_solutions_exactly():
     ranks = []
     for seed in (0, 2, 3, 4, 5, 6):
         problem = storage(17, 0.5, seed=seed)
-        found = wfm.solve(problem, model, "famp", seed=0, damping=0.5)
+        found = wfm.solve(problem, model, "famp", seed=0, damping=0.5, protocol="standard")
         assert found.solved
         solutions = naive.solutions(problem, model)
         k = naive._popcount(np.bitwise_xor(solutions[:, None], solutions[None, :]))
@@ -193,12 +193,14 @@ def test_famp_solution_is_in_a_wide_flat_minimum_the_teacher_is_isolated():
 
     Measured S/H at 0.001 < d < 0.05: fAMP 0.80-0.85 (seeds 1, 3); teacher <= 0.60 where
     converged and not frozen (seed 1: 0.60, 0.45 at d = 0.046, 0.006; seed 3 frozen at gamma >= 1.5).
+    fAMP runs the fixed protocol these were measured with (the adaptive default, at this damping,
+    backs off on seed 3 and finds after 242 steps a solution with S/H 0.75-0.80).
     """
     model = Perceptron(301)
     gammas = np.array([0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0])
     for seed in (1, 3):
         problem = teacher_student(301, 0.6, seed=seed, test_size=10)
-        found = wfm.solve(problem, model, "famp", seed=0, damping=0.5)
+        found = wfm.solve(problem, model, "famp", seed=0, damping=0.5, protocol="standard")
         assert found.solved
         famp = local_entropy(problem, model, found.w, gammas=gammas, eps=1e-7)
         teacher = local_entropy(problem, model, problem.teacher, gammas=gammas, eps=1e-7)

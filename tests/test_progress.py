@@ -11,8 +11,8 @@ from wfm.models import Committee, Perceptron
 from wfm.problems import storage
 
 CASES = [  # algorithm, model, problem, hyperparameters, unit, total of units (None: open-ended)
-    ("famp", Perceptron(101), storage(101, 0.5, seed=1), {}, "step", None),
-    ("fbp", Committee(45, 3), storage(45, P=20, seed=2), {}, "step", None),
+    ("famp", Perceptron(101), storage(101, 0.5, seed=1), {}, "step", None),           # adaptive: open-ended
+    ("fbp", Committee(45, 3), storage(45, P=20, seed=2), {}, "step", 100),            # StandardReinforcement(0.01)
     ("sa", Perceptron(101), storage(101, 0.4, seed=3), {"sweeps": 4000}, "sweep", 4000),
     ("elal", Committee(45, 3), storage(45, P=30, seed=4), {"epochs": 300}, "epoch", 300),
     ("perceptron", Perceptron(101, weights="spherical"), storage(101, 1.0, seed=5), {}, "epoch", 1000),
@@ -37,7 +37,7 @@ def test_reports_between_kernel_calls_leave_the_result_unchanged(algorithm, mode
     if unit == "step":  # one report per focusing step, errors of sign(m) after it
         assert done == list(range(1, len(quiet.history["errors"]) + 1))
         assert [r["errors"] for r in reports] == list(quiet.history["errors"])
-        assert {r["total"] for r in reports} == {len(wfm.algorithms.protocols.resolve(shown.params["protocol"]))}
+        assert {r["total"] for r in reports} == {total}
     elif unit == "sweep" or algorithm == "elal":  # watched from a thread: the last report is the end
         assert done[-1] == len(quiet.history["energy"]) or done[-1] == quiet.iterations
         assert {r["total"] for r in reports} == {total}

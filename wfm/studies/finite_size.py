@@ -279,7 +279,7 @@ def _style(name):
 
 
 def draw(data):
-    """Left: success probability against alpha, one curve per (method, N). Right: the thresholds
+    """Left: success probability against alpha, one curve per (method, N: line style, colour). Right: the thresholds
     against N^(-1/2) with their bootstrap errors, the fits and their limits at N -> infinity, the
     literature's range and the capacity."""
     figure, (left, right) = plots.new_figure(2, width=5.6, height=4.2)
@@ -289,12 +289,18 @@ def draw(data):
         style, marker, _ = _style(name)
         error = np.maximum([curve["p"] - curve["lo"], curve["hi"] - curve["p"]], 0.0)
         left.errorbar(curve["alpha"], curve["p"], yerr=error, color=colors[N], ls=style, marker=marker, ms=3,
-                      capsize=2, label=f"{name}, N = {N}")
+                      capsize=2)
+    # the legend names the methods by line style and the sizes by colour
+    for name in sorted(data["rates"]["method"].unique()):
+        style, marker, _ = _style(name)
+        left.plot([], [], color="k", ls=style, marker=marker, ms=3, label=name)
+    for N in Ns:
+        left.plot([], [], color=colors[N], lw=3, label=f"N = {N}")
     left.axhline(LEVEL, color="0.6", lw=0.8, ls="--")
     left.set_xlabel(r"$\alpha = P / N$")
     left.set_ylabel("success probability")
     left.set_ylim(-0.03, 1.03)
-    left.legend(fontsize="xx-small", ncol=2)
+    left.legend(fontsize="xx-small", loc="upper right")
     capacity = theory.krauth_mezard_capacity()
     right.axhspan(*LITERATURE, color="0.85", label=f"literature (fBP, large N): {LITERATURE[0]}-{LITERATURE[1]}")
     right.axhline(capacity, color="k", ls=":", lw=1.0, label=rf"capacity $\alpha_c$ = {capacity:.3f}")
