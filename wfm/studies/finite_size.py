@@ -409,8 +409,8 @@ def caption(data):
         parts.append(f"{name} ({settings(runs, name)}): {values}")
     return (f"Algorithmic threshold (success probability 1/2) of focusing AMP (its default adaptive protocol, and "
             f"the fixed standard reinforcement) and focusing BP (its defaults, and the reference protocol) on the "
-            f"binary perceptron against N. "
-            f"Left: success probability against alpha (Wilson one-sigma error bars); right: thresholds against N^-{EXPONENT:g}, with errors from {RESAMPLES} "
+            f"binary perceptron against N. Left: success probability against alpha (Wilson one-sigma error "
+            f"bars); right: thresholds against N^-{EXPONENT:g}, with errors from {RESAMPLES} "
             f"bootstrap resamples of the instances, and the fits. {_common.count_range(per_point)} paired "
             f"instances per (method, N, alpha). " + ". ".join(parts)
             + f". The literature's algorithmic threshold of reinforced / focusing BP at large N, reached with "
