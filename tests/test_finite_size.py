@@ -101,7 +101,7 @@ def test_script_writes_thresholds_and_extrapolation(tmp_path):
     caption = finite_size.caption(data)
     assert "famp standard (standard reinforcement, dx = 0.01, damping 0.8, at most 5 parallel iterations " \
         "per step)" in caption
-    assert "famp (adaptive reinforcement, back = 0.2, dx = 0.01, max_steps = 500, min_dx = 0.0025" in caption
+    assert "famp (adaptive reinforcement, back = 0.2, dx = 0.01, max_steps = 2000, min_dx = 0.000625" in caption
 
 
 def recorded_row(algorithm, **params):
