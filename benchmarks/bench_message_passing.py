@@ -75,9 +75,6 @@ def _message_arguments(X, sigma, u, H, F):
     return np.ascontiguousarray((a - d) / math.sqrt(2.0))
 
 
-# the protocol of the authors' fBP code (and of its C++ port): undamped sequential sweeps over the
-# patterns, every focusing step iterated to convergence
-
 
 def _best(*fns, repeats):
     """Best time of each function over ``repeats`` rounds, the functions interleaved in every

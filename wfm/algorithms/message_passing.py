@@ -279,7 +279,8 @@ def fbp(problem, model, rng, *, protocol, damping, eps, max_iters, init, sequent
 # alpha <= 0.7 for N = 101, 201, 1001 (seeds 0-9).
 # famp protocol AdaptiveReinforcement(0.01): it takes the steps of StandardReinforcement(0.01)
 # until the errors blow up or freeze, and solves more instances near the threshold at every size
-# measured (docs/guide/algorithms.md); the fixed protocol stays available as "standard".
+# measured (Figure 1f, docs/studies/finite_size.md; the success rates at N = 10^4 in
+# docs/performance.md); the fixed protocol stays available as "standard".
 @register("famp", defaults={"protocol": AdaptiveReinforcement(0.01), "damping": 0.8, "eps": 1e-3,
                             "max_iters": 5, "init": 0.1},
           accepts=_accepts_amp,

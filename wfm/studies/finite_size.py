@@ -73,10 +73,11 @@ METHODS = {"famp": ("famp", {}),
 #: Grids of the presets: (method, N, alpha grid, instances per alpha). The quick grids are
 #: dense around each threshold (alpha = 0.66-0.80) and sized to the run times measured before
 #: (famp standard about 0.3 s a run at N = 1001 and 11-40 s at N = 10^4, a failing run using all
-#: its steps; the adaptive famp up to 5 times the steps on a failing run; fbp with parallel
+#: its steps; the adaptive famp up to 20 times the steps on a failing run; fbp with parallel
 #: updates about 9 s at N = 1001 and four times that at N = 2001, so fbp gets N = 1001 only;
-#: fbp with its reference protocol, sequential undamped sweeps to convergence, 2-4 minutes per
-#: failing run at N = 1001, gets N = 1001 and a grid that stops below where it always fails).
+#: fbp with its reference protocol, sequential undamped sweeps to convergence, 3-8 minutes per
+#: failing run at N = 1001 (median 3.4, on a shared machine), gets N = 1001 and a grid that stops
+#: at 0.76, where it solved 1 of 8).
 PRESETS = {
     "quick": {"grids": [*((name, 1001, "0.66:0.80:0.02", 16) for name in ("famp", "famp standard")),
                         *((name, 2001, "0.66:0.80:0.02", 12) for name in ("famp", "famp standard")),
@@ -132,7 +133,7 @@ convergence). --param NAME=VALUE (or ALGORITHM.NAME=VALUE) overrides a method's 
                         help=f"method, repeatable: {', '.join(map(repr, METHODS))} (default all)")
     parser.add_argument("--N", nargs="+", metavar="N", help="input sizes (list, or comma-separated)")
     parser.add_argument("--alpha", nargs="+", metavar="ALPHA", help="loads: list, or start:stop:step (stop included)")
-    parser.add_argument("--seeds", type=int, help="instances per (algorithm, N, alpha)")
+    parser.add_argument("--seeds", type=int, help="instances per (method, N, alpha)")
     parser.add_argument("--seed", type=int, default=0,
                         help="sweep seed from which every run's seeds derive (default 0)")
     parser.add_argument("--param", action="append", default=[], metavar="[ALGORITHM.]NAME=VALUE",
@@ -269,7 +270,7 @@ def abscissa(N):
     return np.asarray(N, dtype=np.float64) ** -EXPONENT
 
 
-#: Line style, marker and colour of each method (others: dotted, triangles, grey).
+#: Line style, marker and colour of each method (other labels: sparse dots, down triangles, grey).
 STYLES = {"famp": ("-", "o", "C0"), "famp standard": (":", "^", "C1"), "fbp": ("--", "s", "C3"),
           "fbp reference": ("-.", "D", "C2")}
 
