@@ -25,6 +25,17 @@ def test_logH_matches_log_ndtr_over_the_whole_line():
     assert np.allclose(ours, ref, rtol=1e-12, atol=1e-15)
 
 
+def test_logH_shortcut_where_the_complement_underflows_gives_the_bits_of_the_full_formula():
+    # below x = -40 logH returns -0 without the erfc of log1p(-H(-x)): the bits of the full
+    # formula, whose H(-x) is 0 from x = -38.6 on
+    x = np.concatenate([np.linspace(-60.0, -30.0, 30001), [np.nextafter(-40.0, 0.0), -40.0,
+                                                           np.nextafter(-40.0, -50.0), -1e6, -1e300]])
+    ours = np.array([gauss.logH(v) for v in x])
+    full = np.array([math.log1p(-0.5 * math.erfc(-v / math.sqrt(2.0))) for v in x])
+    assert np.array_equal(ours.view(np.int64), full.view(np.int64))
+    assert np.all(np.signbit(ours)) and not np.any(ours[x < -38.7]) and np.all(ours[x > -38.0] < 0.0)
+
+
 def test_tabulated_logH_error_is_bounded_over_the_whole_line():
     rng = np.random.default_rng(0)
     x = np.concatenate([np.linspace(-50, 80, 200001), rng.uniform(logh_table.X_LO, logh_table.X_HI, 100000),

@@ -14,6 +14,9 @@ _LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _LOG2 = math.log(2.0)
 _BIG = 30.0  # above this the asymptotic series is accurate to ~1e-14 (next term 10395/x^12)
+# below this H(-x) is 0 in double precision (erfc(z) underflows for z > 27.3, x < -38.6), so
+# log H(x) = log1p(-0) = -0: returned without the erfc, the same bits
+_UNDERFLOW = -40.0
 _FIELD_MAX = 1.0e3  # |field| cap for focusing fields: tanh is exactly +-1 far below it
 
 
@@ -29,6 +32,8 @@ def logH(x):
     """log H(x), accurate for every finite x (and -inf..inf limits: 0 and -inf)."""
     if x > _BIG:
         return -0.5 * x * x - math.log(x) - _LOG_SQRT_2PI + math.log(_tail_series(x))
+    if x < _UNDERFLOW:
+        return -0.0
     if x < 0.0:  # log1p of the complement keeps the relative accuracy where log H ~ -H(-x)
         return math.log1p(-0.5 * math.erfc(-x / _SQRT2))
     return math.log(0.5 * math.erfc(x / _SQRT2))

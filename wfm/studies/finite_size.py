@@ -10,7 +10,7 @@ before the adaptive one); focusing BP (``fbp``, Baldassi et al., PNAS 113, E7655
 its defaults (fixed standard reinforcement, a few damped parallel iterations per step); and
 ``fbp reference``, focusing BP with the reference protocol of the authors' code
 (:data:`~wfm.algorithms.message_passing.REFERENCE_FBP`: undamped sequential sweeps, each step
-iterated to convergence), at N = 1001 only (minutes per failing run). The
+iterated to convergence), at N = 1001 and 2001 (minutes per failing run). The
 instances are paired (every method sees the same problems at the same (N, alpha, seed)). The
 algorithmic threshold of each (method, N) is the load at which the success
 probability crosses 1/2 (:func:`wfm.analysis.threshold`), with a standard error from a
