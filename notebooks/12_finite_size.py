@@ -18,8 +18,9 @@
 # errors blow up or freeze); `famp standard`, the same with the fixed step 0.01 throughout; and
 # focusing BP (`fbp`, Baldassi et al., PNAS 2016) with its defaults (fixed step 0.01, a few damped
 # parallel iterations per step); and `fbp reference`, focusing BP with the reference protocol of
-# the authors' code (undamped sequential sweeps, each step iterated to convergence), at
-# $N = 1001$ and 2001, its failing runs taking minutes. For each method and
+# the authors' code (undamped sequential sweeps, each step iterated to convergence; the
+# patterns in a fixed order, where the authors' code draws a new random order every sweep), at
+# $N = 1001$ only, its failing runs taking minutes. For each method and
 # size, the algorithmic threshold is the load where the success probability crosses 1/2
 # (linear interpolation on the $\alpha$ grid); its standard error comes from a bootstrap over
 # the instances (`wfm.analysis.bootstrap_thresholds`: at each load, as many instances as were

@@ -256,9 +256,11 @@ def amp(problem, model, rng, *, damping, eps, max_iters, init):
 
 #: The reference protocol of ``fbp``: the defaults of the authors' Julia code
 #: (BinaryCommitteeMachineFBP.jl): undamped sequential sweeps, every focusing step iterated to
-#: convergence (largest magnetization change below 1e-3, at most 100 sweeps), initial fields of
-#: standard deviation 0.3. Slower than the parallel defaults, and the more robust near the
-#: perceptron's algorithmic threshold (docs/performance.md).
+#: convergence (largest magnetization change below 1e-3), initial fields of standard deviation
+#: 0.3. Two differences: at most 100 sweeps per step (Julia: 1000), and the patterns visited in
+#: a fixed order (Julia: a new random permutation every sweep, ``order="random"``). Slower than
+#: the parallel defaults, and the more robust near the perceptron's algorithmic threshold
+#: (docs/performance.md).
 REFERENCE_FBP = {"sequential": True, "damping": 0.0, "max_iters": 100, "eps": 1e-3, "init": 0.3}
 
 

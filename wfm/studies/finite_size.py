@@ -10,7 +10,8 @@ before the adaptive one); focusing BP (``fbp``, Baldassi et al., PNAS 113, E7655
 its defaults (fixed standard reinforcement, a few damped parallel iterations per step); and
 ``fbp reference``, focusing BP with the reference protocol of the authors' code
 (:data:`~wfm.algorithms.message_passing.REFERENCE_FBP`: undamped sequential sweeps, each step
-iterated to convergence), at N = 1001 and 2001 (minutes per failing run). The
+iterated to convergence, the patterns in a fixed order where the authors' code draws a new
+random order every sweep), at N = 1001 only (minutes per failing run). The
 instances are paired (every method sees the same problems at the same (N, alpha, seed)). The
 algorithmic threshold of each (method, N) is the load at which the success
 probability crosses 1/2 (:func:`wfm.analysis.threshold`), with a standard error from a
@@ -380,18 +381,22 @@ def expect(data):
 
 def settings(runs, name):
     """``"standard reinforcement dx = 0.01, damping 0.8, at most 5 parallel iterations per step"``:
-    the recorded settings of ``name``'s runs (all of them when they differ)."""
+    the recorded settings of ``name``'s runs (all of them when they differ; for sequential
+    sweeps, with the pattern order)."""
     mine = runs[runs["method"] == name]
     texts = []
-    for spec, damping, iterations, sequential in mine.reindex(
-            columns=["params.protocol", "params.damping", "params.max_iters", "params.sequential"]).drop_duplicates(
-            ).itertuples(index=False):
+    for spec, damping, iterations, sequential, order in mine.reindex(
+            columns=["params.protocol", "params.damping", "params.max_iters", "params.sequential",
+                     "params.order"]).drop_duplicates().itertuples(index=False):
         spec = dict(json.loads(spec))
         kind = spec.pop("protocol")
         text = f"{kind} reinforcement" if kind in ("standard", "adaptive") else f"{kind} protocol"
         text += "".join(f", {key} = {value:g}" if isinstance(value, float) else f", {key} = {value}"
                         for key, value in spec.items())
-        updates = "sequential sweeps" if sequential is True else "parallel iterations"
+        updates = "parallel iterations"
+        if sequential is True:
+            updates = "sequential sweeps" + (" (patterns in a new random order every sweep)" if order == "random"
+                                             else " (patterns in a fixed order)")
         texts.append(f"{text}, damping {damping:g}, at most {int(iterations)} {updates} per step")
     return "; ".join(texts)
 
