@@ -235,7 +235,7 @@ def time_to_solution(label, make, model, algorithm, seeds, target="", goal="", *
     settings = "".join(f" {k}={v}" for k, v in params.items())
     print(f"{label}, {algorithm}{settings}: solved {solved}/{len(seeds)}, median {np.median(times):.2f} s, "
           f"best {np.min(times):.2f} s, max {np.max(times):.2f} s{target}", flush=True)
-    protocol = " (reference protocol: sequential, undamped)" if params else ""
+    protocol = " (reference protocol: sequential in random order, undamped)" if params else ""
     report(f"{algorithm}{protocol}, {label}", f"{solved}/{len(seeds)} solved, median {np.median(times):.2f} s", goal)
 
 

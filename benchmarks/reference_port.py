@@ -16,10 +16,11 @@ wfm runs on the same instances: ``famp`` with its defaults; on the perceptron ``
 port's protocol (alpha = 0.7: a like-for-like speed comparison) and with the reference protocol
 of bench_message_passing.py, the defaults of the authors' Julia code (focusingBP in
 BinaryCommitteeMachineFBP.jl: standard reinforcement dx = 0.01, sequential undamped sweeps,
-each focusing step iterated to a largest change 1e-3) except the cap of 100 sweeps per step
-(Julia: 1000) and the fixed pattern order (Julia: a new random permutation every sweep). The instances are those of bench_message_passing.py: perceptron N = 1001 at
-alpha = 0.7 (``storage(1001, 0.7, seed=1000 + s)``) and 0.75 (``seed=2000 + s``), fully
-connected committee K = 5, N = 321, 802 patterns (``seed=3000 + s``). A solver's time is the
+each focusing step iterated to a largest change 1e-3, the patterns in a new random order every
+sweep) except the cap of 100 sweeps per step (Julia: 1000). The instances are those of
+bench_message_passing.py: perceptron N = 1001 at alpha = 0.7 (``storage(1001, 0.7,
+seed=1000 + s)``) and 0.75 (``seed=2000 + s``), fully connected committee K = 5, N = 321,
+802 patterns (``seed=3000 + s``). A solver's time is the
 wall time of the solve alone (the port's: its ``focusingBP`` call; wfm's: ``Result.seconds``,
 compilation excluded); speed ratios compare the median times of the solved runs.
 

@@ -122,6 +122,11 @@ def test_finite_size_grid():
     assert (data["rates"]["alpha"].between(0.66, 0.80)).all()
     # N^-1/2 and the 1/N check of each famp protocol
     assert list(data["limits"]["method"]) == ["famp", "famp", "famp standard", "famp standard"]
+    # expect() holds fbp with the reference protocol to the literature's range: moved below it, it fails
+    moved = {**data, "thresholds": data["thresholds"].copy()}
+    moved["thresholds"].loc[moved["thresholds"]["method"] == "fbp reference", "alpha_threshold"] = 0.70
+    with pytest.raises(AssertionError, match="fbp reference at N = 1001"):
+        studies.get("finite_size").expect(moved)
 
 
 def test_ce_minimizers_grid():
