@@ -75,9 +75,12 @@ def start_and_signal(out, signum, whole_group):
     """Start the sweep in a session of its own; once one run is recorded, send ``signum`` to the
     parent alone (as ``timeout`` and ``kill PID`` do) or to the whole group (a terminal's
     hang-up, a batch scheduler). Returns the process (ended) and its stderr."""
+    # the default hang-up action in the child, even when the tests run under nohup (which the
+    # sweep respects: an ignored SIGHUP stays ignored)
     process = subprocess.Popen([sys.executable, str(PHASE_DIAGRAM), *ARGS, "--out", str(out)], env=env(),
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
+                               start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 180
         while process.poll() is None and time.monotonic() < deadline and \
