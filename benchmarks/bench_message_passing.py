@@ -75,7 +75,6 @@ def _message_arguments(X, sigma, u, H, F):
     return np.ascontiguousarray((a - d) / math.sqrt(2.0))
 
 
-
 def _best(*fns, repeats):
     """Best time of each function over ``repeats`` rounds, the functions interleaved in every
     round (the machine's load drifts between rounds, not within one)."""

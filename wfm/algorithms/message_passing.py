@@ -258,9 +258,10 @@ def amp(problem, model, rng, *, damping, eps, max_iters, init):
 #: (BinaryCommitteeMachineFBP.jl): undamped sequential sweeps over the patterns in a new random
 #: order every sweep, every focusing step iterated to convergence (largest magnetization change
 #: below 1e-3), initial fields of standard deviation 0.3; but at most 100 sweeps per step (Julia:
-#: 1000), which bounds the cost of a failing run. The cap is not what fails runs: on the four
-#: instances of Figure 1f at N = 1001, alpha = 0.72-0.74, that a fixed pattern order failed,
-#: random order solved 2 with the cap of 100 and 1 with 1000 (the fixed order 0 with either).
+#: 1000), which bounds the cost of a failing run. On the four instances of Figure 1f at
+#: N = 1001, alpha = 0.72-0.74, that a fixed pattern order failed, the larger cap solved no
+#: more: random order solved 2 with the cap of 100 and 1 with 1000, the fixed order 0 with
+#: either (each run followed until it solved or its errors blew up).
 #: The focusing fields are updated once per sweep (the Julia code visits them in the random
 #: sequence with the patterns). Slower than the parallel defaults, and the more robust near the
 #: perceptron's algorithmic threshold (docs/performance.md).

@@ -76,9 +76,10 @@ METHODS = {"famp": ("famp", {}),
 #: (famp standard about 0.3 s a run at N = 1001 and 11-40 s at N = 10^4, a failing run using all
 #: its steps; the adaptive famp up to 20 times the steps on a failing run; fbp with parallel
 #: updates about 9 s at N = 1001 and four times that at N = 2001, so fbp gets N = 1001 only;
-#: fbp with its reference protocol, sequential undamped sweeps to convergence, about 2 minutes
-#: per failing run at N = 1001 and 8 at N = 2001 (a run that fails blows up and iterates every
-#: later step to the cap), gets N = 1001 and a grid 0.70-0.76 around its threshold).
+#: fbp with its reference protocol, sequential undamped sweeps to convergence, 1.6-2.3 minutes
+#: per failing run at N = 1001 and 5-12 at N = 2001 on a 2-worker sweep (a run that fails
+#: blows up and runs its later steps to the cap), gets N = 1001 and a grid 0.70-0.76 around
+#: its threshold).
 PRESETS = {
     "quick": {"grids": [*((name, 1001, "0.66:0.80:0.02", 16) for name in ("famp", "famp standard")),
                         *((name, 2001, "0.66:0.80:0.02", 12) for name in ("famp", "famp standard")),
@@ -122,9 +123,10 @@ grids, --alpha and --seeds replace their loads and instance counts):
          (0.70:0.76:0.02, 8 instances).
   paper  famp and famp standard at N = 1001 2001 4001 10000 30000, fbp and fbp reference
          at N = 1001 2001 4001 10000, alpha 0.66:0.80:0.01, 50 instances (not run; an fbp
-         sweep costs O(N P) = O(N^2): fbp at N = 10^4 is some 15 minutes a run, a failing
-         fbp reference run about 2 minutes at N = 1001 and 3 hours at N = 10^4, some 80
-         core-days in all); use --executor dask on a cluster.
+         sweep costs O(N P) = O(N^2): fbp at N = 10^4 is some 15 minutes a run, and a
+         failing fbp reference run, about 2 minutes at N = 1001, some 3 hours at N = 10^4
+         if its cost grows as N^2: an estimated 80 core-days in all); use --executor dask
+         on a cluster.
 methods: famp = famp with its defaults (adaptive reinforcement); famp standard = famp with
 protocol StandardReinforcement(0.01); fbp = fbp with its defaults; fbp reference = fbp with
 the reference protocol of docs/performance.md (sequential undamped sweeps, each step to
@@ -398,10 +400,12 @@ def settings(runs, name):
         text = f"{kind} reinforcement" if kind in ("standard", "adaptive") else f"{kind} protocol"
         text += "".join(f", {key} = {value:g}" if isinstance(value, float) else f", {key} = {value}"
                         for key, value in spec.items())
-        updates = "parallel iterations"
-        if sequential is True:
-            updates = "sequential sweeps" + (" (patterns in a new random order every sweep)" if order == "random"
-                                             else " (patterns in a fixed order)")
+        if sequential is not True:
+            updates = "parallel iterations"
+        elif order == "random":
+            updates = "sequential sweeps (patterns in a new random order every sweep)"
+        else:
+            updates = "sequential sweeps (patterns in a fixed order)"
         texts.append(f"{text}, damping {damping:g}, at most {int(iterations)} {updates} per step")
     return "; ".join(texts)
 
